@@ -1,0 +1,5 @@
+"""``python -m sayso``."""
+
+from .cli import main
+
+main()

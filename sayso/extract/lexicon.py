@@ -1,0 +1,113 @@
+"""Word lists that tune the rule extractor, in one place, each with the reason it exists."""
+
+from __future__ import annotations
+
+#: Speech-act verbs (lemmas) that introduce what someone said, wrote or reported.
+SPEECH_VERBS = frozenset(
+    """
+    say tell claim assert report state insist deny warn reiterate add announce argue explain
+    note write tweet post suggest acknowledge admit confirm declare urge ask reply respond
+    comment remark predict promise vow pledge threaten accuse allege contend maintain emphasize
+    emphasise stress underline testify concede complain charge demand recall indicate reveal
+    disclose estimate mention propose recommend caution hint repeat signal quip joke boast
+    brag counter retort rebut dispute protest lament concede observe opine proclaim assure
+    inform advise notify brief answer query question wonder speculate tout praise criticize
+    criticise blast slam condemn decry dismiss reject scoff concur agree predict forecast
+    announce instruct order command insist allege acknowledge
+    """.split()
+)
+
+#: Internal-state verbs: beliefs, wishes and intentions, kept apart from speech acts.
+THOUGHT_VERBS = frozenset(
+    """
+    believe think feel want hope fear expect doubt worry wish suspect assume consider
+    reckon guess imagine know realize realise understand intend prefer trust
+    """.split()
+)
+
+#: Verbs whose content can be their direct object or a for/of/against phrase, not only a clause
+#: ("demanded guarantees", "called for Trump to reduce sanctions", "warned of a crisis").
+OBJECT_CONTENT_VERBS = frozenset(
+    """
+    demand deny urge call warn promise pledge vow threaten propose recommend request
+    seek ask announce confirm reject dismiss criticize criticise praise condemn blame
+    accuse
+    """.split()
+)
+
+#: Prepositions that introduce content after an OBJECT_CONTENT_VERB ("call for", "warn of").
+CONTENT_PREPOSITIONS = {
+    "call": frozenset({"for"}),
+    "warn": frozenset({"of", "against", "about"}),
+    "ask": frozenset({"for", "about"}),
+    "accuse": frozenset({"of"}),
+    "blame": frozenset({"for"}),
+    "complain": frozenset({"about", "of"}),
+    "criticize": frozenset({"for"}),
+    "criticise": frozenset({"for"}),
+    "praise": frozenset({"for"}),
+}
+
+#: "call" alone is a phone call; it is a cue only with one of CONTENT_PREPOSITIONS["call"].
+NEEDS_PREPOSITION = frozenset({"call"})
+
+#: Verbs whose direct object is the person told (the addressee), not the content.
+ADDRESSEE_OBJECT_VERBS = frozenset(
+    "tell inform assure warn urge ask brief remind notify advise promise instruct order".split()
+)
+
+#: Verbs that take "to X" as the addressee ("said to reporters", "wrote to Congress").
+ADDRESSEE_TO_VERBS = frozenset(
+    "say explain write speak announce complain report reply respond admit confess".split()
+)
+
+#: Cue lemmas by which the reporter distances itself from the claim.
+HEDGE_VERBS = frozenset({"claim", "allege", "assert", "purport", "contend"})
+
+#: Adverbs that hedge the attribution they modify.
+HEDGE_ADVERBS = frozenset(
+    {"reportedly", "apparently", "allegedly", "purportedly", "supposedly", "ostensibly", "seemingly"}
+)
+
+#: Nouns that name the medium of a statement ("in a statement", "at a news conference").
+CHANNEL_NOUNS = frozenset(
+    """
+    statement interview tweet post letter release briefing conference rally speech op-ed
+    editorial column email memo video broadcast podcast blog message note address remarks
+    testimony hearing appearance readout call telegram
+    """.split()
+)
+
+#: Named platforms and media that are channels in their own right ("on Facebook").
+PLATFORMS = frozenset(
+    """
+    facebook twitter x telegram instagram youtube tiktok truth social weibo vk linkedin
+    reddit substack threads bluesky mastodon television tv radio website blog cnn fox msnbc
+    """.split()
+)
+
+#: Headline cue words (title case headlines are often mis-tagged, so these are matched as words).
+HEADLINE_CUES = frozenset(
+    """
+    says say claims claim tells tell warns warn denies deny insists insist reports report
+    asserts assert admits admit confirms confirm urges urge vows vow accuses accuse
+    announces announce reveals reveal suggests suggest argues argue demands demand
+    """.split()
+)
+
+#: Pronouns that can be the source of a statement and need an antecedent.
+PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "him", "her", "them"})
+
+#: Double quote marks: opening, closing, and the ambiguous straight mark.
+OPEN_DOUBLE = frozenset({"\u201c", "\u201e", "\u00ab"})
+CLOSE_DOUBLE = frozenset({"\u201d", "\u00bb"})
+STRAIGHT_DOUBLE = '"'
+
+#: Longest source noun phrase (in tokens) a colon attribution may have ("X: \"...\"").
+MAX_COLON_SOURCE_TOKENS = 8
+#: Longest headline source (in tokens) before a headline cue word.
+MAX_HEADLINE_SOURCE_TOKENS = 6
+#: How many sentences back a floating quote may look for its speaker.
+FLOATING_QUOTE_LOOKBACK_SENTENCES = 3
+#: Confidence given to floating quotes, which continue the previous speaker by position only.
+FLOATING_QUOTE_CONFIDENCE = 0.6

@@ -1,0 +1,38 @@
+"""Publication dates as ISO 8601 strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+# A time of day in a free-form date ("June 4, 2019 10:30"), to tell a date-time from a date.
+_HAS_TIME = re.compile(r"\d:\d\d")
+
+
+def normalise_published(value: object) -> str | None:
+    """A publication date or date-time as ISO 8601: ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS±HH:MM``.
+
+    ISO forms with a space instead of ``T`` ("2021-11-10 21:19:17-05:00") or a ``Z`` are
+    normalised; other forms ("Tuesday, June 4, 2019") are read with dateparser.  A value that
+    cannot be read is kept as given rather than dropped, so nothing is lost silently.
+    """
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            return text
+    try:
+        return dt.datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    import dateparser  # slow to import; most inputs never need it
+
+    parsed = dateparser.parse(text, settings={"STRICT_PARSING": True})
+    if parsed is None:
+        return text
+    return parsed.isoformat() if _HAS_TIME.search(text) else parsed.date().isoformat()

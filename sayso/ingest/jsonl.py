@@ -1,0 +1,149 @@
+"""JSON Lines (one article object per line) and JSON files (one object, or a list of them)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+from ..errors import InputRejected
+from ..models import Article, InputError
+from .dates import normalise_published
+from .settings import JSONL_FIELDS, MAX_TEXT_BYTES
+from .sniff import check_text_size, decode_text, too_large
+
+
+def _field(record: dict[str, Any], key: str) -> Any:
+    for name in JSONL_FIELDS[key]:
+        if record.get(name) not in (None, ""):
+            return record[name]
+    return None
+
+
+def _string(record: dict[str, Any], key: str, where: str) -> str | None:
+    value = _field(record, key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InputRejected(
+            where, f"field {key!r} must be a string, not {type(value).__name__}; fix the record"
+        )
+    return " ".join(str(value).split()) or None
+
+
+def _topics(record: dict[str, Any], where: str) -> tuple[str, ...]:
+    value = _field(record, "topics")
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputRejected(where, "field 'topics' must be a list of strings; fix the record")
+    return tuple(dict.fromkeys(t.strip() for t in value if t.strip()))
+
+
+def record_to_article(record: Any, where: str) -> Article:
+    """The Article in one decoded JSON record; ``where`` ("path:LINE") names it in errors.
+
+    ``text`` is required; ``title`` is put in front of it (with a blank line) unless the text
+    already starts with it; ``id`` becomes ``external_id``.
+    """
+    if not isinstance(record, dict):
+        raise InputRejected(
+            where, f"expected a JSON object per line, got {type(record).__name__}; fix the line"
+        )
+    text = _field(record, "text")
+    if not isinstance(text, str) or not text.strip():
+        names = "/".join(JSONL_FIELDS["text"])
+        fields = ", ".join(sorted(record)) or "none"
+        raise InputRejected(
+            where, f"no article text: no non-empty {names} field (fields: {fields}); fix the record"
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    title = _string(record, "title", where)
+    first_line = " ".join(text.split("\n", 1)[0].split())
+    if title and first_line.casefold() != title.casefold():
+        text = f"{title}\n\n{text}"
+    check_text_size(text, where)
+    return Article(
+        text=text,
+        title=title,
+        source=_string(record, "source", where),
+        published=normalise_published(_field(record, "published")),
+        url=_string(record, "url", where),
+        topics=_topics(record, where),
+        external_id=_string(record, "external_id", where),
+    )
+
+
+def _records(items: Iterable[tuple[str, Any]]) -> Iterator[Article | InputError]:
+    for where, record in items:
+        try:
+            yield record_to_article(record, where)
+        except InputRejected as e:
+            yield InputError(e.input_name, e.message)
+
+
+def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Article | InputError]:
+    """One Article per line of a JSON Lines stream, or an InputError naming ``name:LINE``.
+
+    A bad line does not stop the others; blank lines are skipped.
+    """
+    seen = 0
+    for lineno, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        seen += 1
+        where = f"{name}:{lineno}"
+        # A line holds one article, so the article limit bounds it (with room for JSON escapes).
+        if len(raw) > 2 * MAX_TEXT_BYTES:
+            yield _error(too_large(where, len(raw), 2 * MAX_TEXT_BYTES, what="JSON line"))
+            continue
+        try:
+            line = decode_text(raw, where)
+            record = json.loads(line)
+        except InputRejected as e:
+            yield _error(e)
+            continue
+        except json.JSONDecodeError as e:
+            yield InputError(
+                where,
+                f"malformed JSON ({e.msg} at column {e.colno}); fix or remove this line "
+                "(the other lines are read)",
+            )
+            continue
+        yield from _records([(where, record)])
+    if not seen:
+        yield InputError(name, "empty file: no JSON lines in it")
+
+
+def read_json(data: bytes, name: str) -> Iterator[Article | InputError]:
+    """The Articles in a JSON document: one object, or a list of objects (``name[INDEX]``).
+
+    A document that is not one JSON value is read as JSON Lines.
+    """
+    try:
+        text = decode_text(data, name)
+    except InputRejected as e:
+        yield _error(e)
+        return
+    if not text.strip():
+        yield InputError(name, "empty file: no JSON in it")
+        return
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError:
+        import io
+
+        yield from read_jsonl(io.BytesIO(data), name)
+        return
+    if isinstance(document, list):
+        if not document:
+            yield InputError(name, "empty JSON list: no articles in it")
+        yield from _records((f"{name}[{i}]", record) for i, record in enumerate(document))
+    else:
+        yield from _records([(name, document)])
+
+
+def _error(e: InputRejected) -> InputError:
+    return InputError(e.input_name, e.message)

@@ -1,0 +1,76 @@
+"""Every constant that tunes how sayso reads its inputs, with the reason for its value."""
+
+from __future__ import annotations
+
+# --- sizes -----------------------------------------------------------------------------------
+
+#: Largest article text accepted, in UTF-8 bytes.  The longest real news article in the
+#: project's data is ~120 kB (a Wikinews interview); 2 MB leaves room for long transcripts
+#: while stopping a log file or a book from tying up the parser for minutes.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+
+#: Largest raw HTML page accepted, in bytes.  Pages carry scripts, styles and inline images,
+#: so the page may be several times larger than its article.
+MAX_HTML_BYTES = 16 * 1024 * 1024
+
+#: How many leading bytes of an input are inspected to tell its format and spot binary data.
+SNIFF_BYTES = 8192
+
+# --- plain text -------------------------------------------------------------------------------
+
+#: A headline is at most this many characters; a longer first line is body text.
+HEADLINE_MAX_CHARS = 200
+
+#: A rubric (topic line above the headline, "world") has at most this many words...
+RUBRIC_MAX_WORDS = 3
+
+#: ... and at most this many characters.
+RUBRIC_MAX_CHARS = 40
+
+#: A credit line ("Photo: J. Doe/Reuters") is at most this long; longer lines are prose
+#: that merely mentions an agency.
+CREDIT_MAX_CHARS = 160
+
+#: A file whose lines are all at most this long, and whose paragraphs span several lines
+#: that stop mid-sentence, is hard-wrapped: its single newlines are spaces, not paragraph
+#: breaks.  80 columns is the usual wrap width of e-mail and terminal text, plus slack.
+WRAP_MAX_LINE_CHARS = 100
+
+# --- HTML -------------------------------------------------------------------------------------
+
+#: The main text trafilatura finds must hold at least this many characters beyond the
+#: headline to count as an article.  On pages without an article trafilatura falls back to
+#: whatever text it finds: menu entries ("World\nSport") or a copyright footer (~60 chars).
+MIN_HTML_BODY_CHARS = 120
+
+# --- JSONL ------------------------------------------------------------------------------------
+
+#: Field names accepted for each Article field, first match wins.  Beyond sayso's own names
+#: these cover common news-scraper outputs (news-please: maintext, date_publish).
+JSONL_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "maintext"),
+    "title": ("title", "headline"),
+    "source": ("source", "sitename", "source_domain"),
+    "published": ("published", "date", "date_publish", "datePublished", "published_at"),
+    "url": ("url", "link"),
+    "topics": ("topics", "categories", "tags"),
+    "external_id": ("id",),
+}
+
+# --- files and directories -------------------------------------------------------------------
+
+#: File name endings read when walking a directory, and the format each means.  Other files
+#: in a directory (images, spreadsheets) are skipped; a file named explicitly is always read,
+#: its format sniffed from its content when the ending is unknown.
+EXTENSIONS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+}

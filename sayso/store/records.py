@@ -1,0 +1,238 @@
+"""Typed, immutable records that the store returns (and the one query record it takes).
+
+These are the shapes the CLI and the web UI code against; every field has a one-line doc.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal
+
+#: The largest page a statement query may ask for; bigger limits are clamped to it.
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class StatementQuery:
+    """Filters for :meth:`sayso.store.Store.statements`; every filter is optional."""
+
+    text: str | None = None  #: FTS5 query over statement content, speaker name and source words
+    speaker: str | None = None  #: a speaker name, an alias, or a speaker id
+    outlet: str | None = None  #: the article's outlet, exactly (case-insensitive)
+    since: _dt.date | None = None  #: published on or after this date
+    until: _dt.date | None = None  #: published on or before this date
+    kind: str | None = None  #: direct, indirect, mixed or according_to
+    hedged_only: bool = False  #: only statements the reporter distances itself from
+    article_id: str | None = None  #: only statements of this article
+    limit: int = 50  #: page size, clamped to [1, MAX_LIMIT]
+    offset: int = 0  #: rows to skip (pagination), clamped to >= 0
+
+    def __post_init__(self) -> None:
+        # Clamp here so that every consumer (CLI, web, library) gets the same bounds.
+        object.__setattr__(self, "limit", max(1, min(MAX_LIMIT, int(self.limit))))
+        object.__setattr__(self, "offset", max(0, int(self.offset)))
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRow:
+    """One stored statement with its speaker and article, flattened for listing."""
+
+    article_id: str  #: id (content hash) of the article it was found in
+    attribution_id: str  #: the attribution's id within the article ("a1")
+    speaker_id: str | None  #: the cross-article speaker id, None when the source is unresolved
+    speaker_name: str | None  #: the speaker's canonical name
+    speaker_kind: str | None  #: person, organization, place, group or unknown
+    source_text: str | None  #: the words naming the source in the article
+    cue_text: str  #: the cue words ("said", "according to")
+    content_text: str  #: what was said; discontinuous pieces joined with " … "
+    kind: str  #: direct, indirect, mixed or according_to
+    hedged: bool  #: the reporter distances itself from the claim
+    time: str | None  #: ISO date the statement was made, when known
+    channel: str | None  #: the medium ("Telegram", "a statement")
+    addressee: str | None  #: who was told
+    parent_id: str | None  #: id of the attribution this one is reported inside
+    cue_class: str  #: speech or thought
+    extractor: str  #: versioned name of the extractor that produced it
+    confidence: float  #: the extractor's confidence in [0, 1]
+    outlet: str | None  #: the article's outlet
+    published: str | None  #: the article's publication date or date-time, as given
+    title: str | None  #: the article's headline
+    url: str | None  #: the article's address
+
+    def to_json(self) -> dict[str, Any]:
+        """A flat JSON object with the field names as keys."""
+        return asdict(self)
+
+    @classmethod
+    def columns(cls) -> tuple[str, ...]:
+        """The field names, in order (the CSV and Parquet columns)."""
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True, slots=True)
+class StatementPage:
+    """One page of a statement query."""
+
+    rows: tuple[StatementRow, ...]  #: the statements on this page
+    total: int  #: how many statements match the query in all
+    limit: int  #: the page size used (after clamping)
+    offset: int  #: the offset used
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"rows": [...], "total", "limit", "offset"}``."""
+        return {
+            "rows": [r.to_json() for r in self.rows],
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStats:
+    """Sizes of a store."""
+
+    articles: int  #: articles stored
+    statements: int  #: attributions stored (all extractors)
+    speakers: int  #: distinct cross-article speakers
+    outlets: int  #: distinct outlets
+
+    def to_json(self) -> dict[str, Any]:
+        """A flat JSON object."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A key and how often it occurs."""
+
+    key: str  #: the thing counted (an outlet, a month "2024-03")
+    n: int  #: how many
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"key", "n"}``."""
+        return {"key": self.key, "n": self.n}
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRow:
+    """One cross-article speaker with its counts."""
+
+    id: str  #: the speaker id (``sayso.models.speaker_id`` of the canonical name, as a rule)
+    name: str  #: the canonical name
+    kind: str  #: person, organization, place, group or unknown
+    aliases: tuple[str, ...]  #: other surface forms seen for it, sorted
+    statements: int  #: statements attributed to it
+    articles: int  #: articles it is quoted in
+
+    def to_json(self) -> dict[str, Any]:
+        """A flat JSON object (aliases as a list)."""
+        d = asdict(self)
+        d["aliases"] = list(self.aliases)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerDetail:
+    """A speaker with breakdowns of its statements."""
+
+    speaker: SpeakerRow  #: the speaker and its totals
+    by_outlet: tuple[Count, ...]  #: statements per outlet, most first
+    by_month: tuple[Count, ...]  #: statements per publication month "YYYY-MM", oldest first
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"speaker": {...}, "by_outlet": [...], "by_month": [...]}``."""
+        return {
+            "speaker": self.speaker.to_json(),
+            "by_outlet": [c.to_json() for c in self.by_outlet],
+            "by_month": [c.to_json() for c in self.by_month],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One stored article, for listing."""
+
+    id: str  #: the article id (content hash)
+    title: str | None  #: the headline
+    outlet: str | None  #: who published it
+    published: str | None  #: publication date or date-time, as given
+    url: str | None  #: where it was published
+    statements: int  #: statements stored for it (all extractors)
+
+    def to_json(self) -> dict[str, Any]:
+        """A flat JSON object."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """One entry of the user's alias table: ``alias`` means the speaker ``canonical``."""
+
+    alias: str  #: a surface form ("Trump", "the president")
+    canonical: str  #: the canonical speaker name it stands for ("Donald Trump")
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"alias", "canonical"}``."""
+        return {"alias": self.alias, "canonical": self.canonical}
+
+
+IngestStatus = Literal["added", "skipped", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """What :func:`sayso.store.ingest` did with one input."""
+
+    id: str  #: the article id; "" for an input that could not be read
+    title: str | None  #: the headline, when known
+    statements: int  #: statements written (0 when skipped or in error)
+    status: IngestStatus  #: added, skipped (already stored for this extractor) or error
+    input: str | None = None  #: the bad input's name, for errors
+    message: str | None = None  #: what went wrong, for errors
+
+    def to_json(self) -> dict[str, Any]:
+        """A flat JSON object."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """The summary of one :func:`sayso.store.ingest` run."""
+
+    outcomes: tuple[IngestOutcome, ...]  #: one per input, in input order
+    extractor: str  #: the versioned extractor name the pipeline resolved to
+    seconds: float  #: wall-clock time of the run
+
+    @property
+    def added(self) -> int:
+        """Articles extracted and written in this run."""
+        return sum(1 for o in self.outcomes if o.status == "added")
+
+    @property
+    def skipped(self) -> int:
+        """Articles already stored for this extractor (left as they were)."""
+        return sum(1 for o in self.outcomes if o.status == "skipped")
+
+    @property
+    def errors(self) -> int:
+        """Inputs that could not be read."""
+        return sum(1 for o in self.outcomes if o.status == "error")
+
+    @property
+    def statements(self) -> int:
+        """Statements written in this run."""
+        return sum(o.statements for o in self.outcomes)
+
+    def to_json(self) -> dict[str, Any]:
+        """Totals plus one object per input."""
+        return {
+            "extractor": self.extractor,
+            "added": self.added,
+            "skipped": self.skipped,
+            "errors": self.errors,
+            "statements": self.statements,
+            "seconds": round(self.seconds, 3),
+            "outcomes": [o.to_json() for o in self.outcomes],
+        }

@@ -1,0 +1,204 @@
+"""The SQLite schema of a sayso store, and its creation and migration.
+
+The schema is documented for users in ``docs/schema.md``; keep the two in step.
+The version lives in ``PRAGMA user_version`` so that any SQLite tool can read it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ..errors import StoreError
+
+#: The schema version this code writes; bump it and add a step to MIGRATIONS on every change.
+SCHEMA_VERSION = 1
+
+# Why some choices:
+# - attributions has an explicit INTEGER PRIMARY KEY (sid) because the full-text index refers to
+#   statements by rowid, and VACUUM may renumber implicit rowids; (article_id, extractor, id) is
+#   the natural key, enforced as UNIQUE.
+# - speakers are cross-article and derived: article_speakers keeps each extraction's speakers as
+#   written (so an article reads back exactly), and speaker_id there and in attributions is the
+#   canonical id after the user's alias table is applied.
+# - the FTS table keeps its own copy of the text (not external content) so that triggers can keep
+#   the speaker's name in it current when a speaker is renamed or re-mapped by an alias.
+SCHEMA_SQL = """
+CREATE TABLE articles (
+    id             TEXT PRIMARY KEY,          -- content hash of text (sayso.models.content_hash)
+    external_id    TEXT,                      -- the id the input gave it, if any
+    url            TEXT,
+    outlet         TEXT,                      -- Article.source
+    published      TEXT,                      -- as given (ISO 8601 date or date-time)
+    published_date TEXT,                      -- YYYY-MM-DD, or NULL when unknown/unreadable
+    title          TEXT,
+    topics         TEXT NOT NULL DEFAULT '[]',-- JSON array of strings
+    text           TEXT NOT NULL,
+    ingested_at    TEXT NOT NULL              -- UTC ISO 8601 time of the first write
+);
+CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);
+CREATE INDEX articles_published ON articles(published_date);
+
+CREATE TABLE extractions (
+    article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    extractor    TEXT NOT NULL,               -- versioned extractor name ("sayso.rules.v1")
+    extracted_at TEXT NOT NULL,               -- UTC ISO 8601 time of the write
+    statements   INTEGER NOT NULL,            -- attributions written by this extractor
+    PRIMARY KEY (article_id, extractor)
+);
+
+CREATE TABLE speakers (
+    id   TEXT PRIMARY KEY,                    -- sayso.models.speaker_id(canonical name), as a rule
+    name TEXT NOT NULL,                       -- canonical name
+    kind TEXT NOT NULL                        -- person|organization|place|group|unknown
+);
+CREATE INDEX speakers_name ON speakers(name COLLATE NOCASE);
+
+CREATE TABLE speaker_aliases (
+    speaker_id TEXT NOT NULL REFERENCES speakers(id) ON DELETE CASCADE,
+    alias      TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (speaker_id, alias)
+);
+CREATE INDEX speaker_aliases_alias ON speaker_aliases(alias COLLATE NOCASE);
+
+CREATE TABLE aliases (
+    alias     TEXT PRIMARY KEY COLLATE NOCASE, -- a surface form the user maps ("Trump")
+    canonical TEXT NOT NULL                    -- the canonical speaker name ("Donald Trump")
+);
+
+CREATE TABLE article_speakers (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    extractor  TEXT NOT NULL,
+    ref        TEXT NOT NULL,                 -- Speaker.id as written in the extraction
+    seq        INTEGER NOT NULL,              -- position in Extraction.speakers
+    name       TEXT NOT NULL,                 -- Speaker.name as written
+    kind       TEXT NOT NULL,
+    aliases    TEXT NOT NULL DEFAULT '[]',    -- JSON array, as written
+    speaker_id TEXT NOT NULL REFERENCES speakers(id),  -- canonical id after the alias table
+    PRIMARY KEY (article_id, extractor, ref)
+);
+CREATE INDEX article_speakers_speaker ON article_speakers(speaker_id);
+
+CREATE TABLE attributions (
+    sid          INTEGER PRIMARY KEY,         -- statement id; rowid of statements_fts
+    article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    extractor    TEXT NOT NULL,
+    id           TEXT NOT NULL,               -- Attribution.id, unique per article and extractor
+    seq          INTEGER NOT NULL,            -- position in Extraction.attributions
+    speaker_ref  TEXT,                        -- Attribution.speaker as written
+    speaker_id   TEXT REFERENCES speakers(id),-- canonical speaker id (NULL: unresolved)
+    kind         TEXT NOT NULL,               -- direct|indirect|mixed|according_to
+    parent_id    TEXT,                        -- id of the enclosing attribution (same extractor)
+    addressee    TEXT,
+    channel      TEXT,
+    time         TEXT,
+    hedged       INTEGER NOT NULL,            -- 0/1
+    cue_class    TEXT NOT NULL,               -- speech|thought
+    confidence   REAL NOT NULL,
+    source_start INTEGER,
+    source_end   INTEGER,
+    source_text  TEXT,
+    cue_start    INTEGER NOT NULL,
+    cue_end      INTEGER NOT NULL,
+    cue_text     TEXT NOT NULL,
+    content_text TEXT NOT NULL,               -- content spans joined with ' … '
+    UNIQUE (article_id, extractor, id)
+);
+CREATE INDEX attributions_speaker ON attributions(speaker_id);
+CREATE INDEX attributions_kind ON attributions(kind);
+CREATE INDEX attributions_hedged ON attributions(hedged) WHERE hedged;
+
+CREATE TABLE spans (
+    article_id     TEXT NOT NULL,
+    extractor      TEXT NOT NULL,
+    attribution_id TEXT NOT NULL,
+    role           TEXT NOT NULL CHECK (role IN ('source', 'cue', 'content')),
+    seq            INTEGER NOT NULL,          -- order among the spans of one role
+    start          INTEGER NOT NULL,          -- character offset into articles.text, inclusive
+    end            INTEGER NOT NULL,          -- character offset, exclusive
+    text           TEXT NOT NULL,
+    PRIMARY KEY (article_id, extractor, attribution_id, role, seq),
+    FOREIGN KEY (article_id, extractor, attribution_id)
+        REFERENCES attributions(article_id, extractor, id) ON DELETE CASCADE
+);
+
+CREATE VIRTUAL TABLE statements_fts USING fts5(
+    content, speaker, source,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER attributions_fts_insert AFTER INSERT ON attributions BEGIN
+    INSERT INTO statements_fts(rowid, content, speaker, source)
+    VALUES (new.sid, new.content_text,
+            (SELECT name FROM speakers WHERE id = new.speaker_id), new.source_text);
+END;
+CREATE TRIGGER attributions_fts_delete AFTER DELETE ON attributions BEGIN
+    DELETE FROM statements_fts WHERE rowid = old.sid;
+END;
+CREATE TRIGGER attributions_fts_update
+AFTER UPDATE OF speaker_id, content_text, source_text ON attributions BEGIN
+    UPDATE statements_fts
+       SET content = new.content_text,
+           speaker = (SELECT name FROM speakers WHERE id = new.speaker_id),
+           source = new.source_text
+     WHERE rowid = new.sid;
+END;
+CREATE TRIGGER speakers_fts_rename AFTER UPDATE OF name ON speakers BEGIN
+    UPDATE statements_fts SET speaker = new.name
+     WHERE rowid IN (SELECT sid FROM attributions WHERE speaker_id = new.id);
+END;
+"""
+
+#: Steps from version N to N+1, keyed by N; each runs inside the migration transaction.
+MIGRATIONS: dict[int, str] = {}
+
+
+def ensure_schema(conn: sqlite3.Connection, read_only: bool, path: str) -> None:
+    """Create the schema in an empty database or migrate an older one to SCHEMA_VERSION."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: database schema version {version} is newer than this sayso understands "
+            f"({SCHEMA_VERSION}); upgrade sayso"
+        )
+    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    if version == 0 and tables:
+        raise StoreError(
+            f"{path}: this SQLite file is not a sayso database (it has tables but no sayso "
+            "schema version); give a new file name"
+        )
+    if read_only:
+        what = "empty" if version == 0 else f"at schema version {version}"
+        raise StoreError(
+            f"{path}: database is {what} and cannot be set up in read-only mode; "
+            "open it once read-write (for example with `sayso ingest`)"
+        )
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if version == 0:
+            for statement in _split(SCHEMA_SQL):
+                conn.execute(statement)
+        else:
+            for v in range(version, SCHEMA_VERSION):
+                for statement in _split(MIGRATIONS[v]):
+                    conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _split(script: str) -> list[str]:
+    """The statements of a script (executescript would commit the open transaction)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

@@ -1,0 +1,524 @@
+"""The web explorer: a read-only Starlette app over a sayso database.
+
+Every HTML page has a JSON twin (the same URL with ``.json``, or ``?format=json``) and takes
+its filters from the query string, so every view can be linked and bookmarked.  The
+database is opened read-only, one connection per request (SQLite connections belong to the
+thread that made them, and Starlette runs each request in a worker thread).  All SQL lives
+in :mod:`sayso.store`; this module only parses requests and renders records.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as _dt
+import io
+import json
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import QueryError, StoreError
+from ..models import ATTRIBUTION_KINDS
+from ..store import StatementQuery, Store
+from ..store.records import StatementRow
+from .render import (
+    ROLE_LABEL,
+    bars,
+    chain_of,
+    highlight,
+    marks_for,
+    month_bars,
+    safe_url,
+)
+
+HERE = Path(__file__).parent
+
+#: statements, speakers or articles per page when the URL does not say
+DEFAULT_PER_PAGE = 50
+#: the most rows one page may ask for (``?per_page=``); larger requests are clamped
+MAX_PER_PAGE = 200
+#: the most rows one CSV download holds; the store is paged through this many at a time
+CSV_MAX_ROWS = 50_000
+#: rows fetched from the store per round trip while building a CSV (the store's own cap)
+CSV_CHUNK = 500
+#: how many speakers and articles the home page lists
+HOME_LIST = 10
+
+#: sent with every response: no inline script may run even if escaping ever failed, no
+#: framing, no referrer leaking the local URL to the article sites we link to
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (
+        b"content-security-policy",
+        b"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        b"form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+)
+
+
+# --- request parsing --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Paging:
+    """Which page of a listing a request asks for."""
+
+    page: int  #: 1-based page number
+    per_page: int  #: rows per page, in [1, MAX_PER_PAGE]
+
+    @property
+    def offset(self) -> int:
+        """Rows to skip before this page."""
+        return (self.page - 1) * self.per_page
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise QueryError(f"?{name}={raw!r} is not a whole number; use e.g. ?{name}=2") from None
+
+
+def paging(request: Request, default: int = DEFAULT_PER_PAGE) -> Paging:
+    """The page and page size from ``?page=`` and ``?per_page=`` (size clamped to 1..200)."""
+    page = _int_param(request, "page", 1)
+    if page < 1:
+        raise QueryError(f"?page={page} is out of range; pages start at 1")
+    per_page = min(max(_int_param(request, "per_page", default), 1), MAX_PER_PAGE)
+    return Paging(page, per_page)
+
+
+def _date_param(request: Request, name: str) -> _dt.date | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return _dt.date.fromisoformat(raw)
+    except ValueError:
+        raise QueryError(f"?{name}={raw!r} is not a date; use YYYY-MM-DD, e.g. 2024-03-01") from None
+
+
+def _str_param(request: Request, name: str) -> str | None:
+    raw = request.query_params.get(name, "").strip()
+    return raw or None
+
+
+def statement_query(request: Request, page: Paging) -> StatementQuery:
+    """The store query for ``/statements?q=&speaker=&outlet=&since=&until=&kind=&hedged=``."""
+    kind = _str_param(request, "kind")
+    if kind is not None and kind not in ATTRIBUTION_KINDS:
+        raise QueryError(f"?kind={kind!r} is not a statement kind; use one of {', '.join(ATTRIBUTION_KINDS)}")
+    since, until = _date_param(request, "since"), _date_param(request, "until")
+    if since and until and since > until:
+        raise QueryError(f"?since={since} is after ?until={until}; swap them")
+    return StatementQuery(
+        text=_str_param(request, "q"),
+        speaker=_str_param(request, "speaker"),
+        outlet=_str_param(request, "outlet"),
+        since=since,
+        until=until,
+        kind=kind,
+        hedged_only=request.query_params.get("hedged", "") not in ("", "0", "false", "off"),
+        limit=page.per_page,
+        offset=page.offset,
+    )
+
+
+def wants_json(request: Request) -> bool:
+    """True for a page's JSON twin: a ``.json`` URL or ``?format=json``."""
+    return request.url.path.endswith(".json") or request.query_params.get("format") == "json"
+
+
+def _strip_json(value: str) -> str:
+    return value[: -len(".json")] if value.endswith(".json") else value
+
+
+def with_params(request: Request, path: str | None = None, **changes: Any) -> str:
+    """A relative URL to ``path`` (default: this page) keeping the query string, with changes.
+
+    A change to None removes the parameter.  Any change resets the page number unless the
+    page itself is changed (a new filter starts again at page 1).
+    """
+    params = dict(request.query_params)
+    if changes and "page" not in changes:
+        params.pop("page", None)
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = str(v)
+    query = urlencode(params)
+    return (path or request.url.path) + (f"?{query}" if query else "")
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def _jsonable(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, _dt.date):
+        return obj.isoformat()
+    return obj
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    """A JSON response of records, dates as ISO strings, text kept as UTF-8."""
+    body = json.dumps(_jsonable(data), ensure_ascii=False, indent=1)
+    return Response(body, status_code=status_code, media_type="application/json")
+
+
+def _url_part(value: Any) -> str:
+    return quote(str(value), safe="")
+
+
+def _fmt_date(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)[:10]
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        # every variable is escaped unless it is a Markup built by render.highlight
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["u"] = _url_part
+    env.filters["date"] = _fmt_date
+    env.filters["safe_url"] = safe_url
+    env.globals["KINDS"] = ATTRIBUTION_KINDS
+    env.globals["ROLE_LABEL"] = ROLE_LABEL
+    return env
+
+
+class _Pages:
+    """The views, sharing the database path and the template environment."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.env = _environment()
+
+    def store(self) -> Store:
+        """A read-only connection for one request."""
+        return Store(self.db_path, read_only=True)
+
+    def html(self, request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+        """Render template ``name`` with the request and helper functions in its context."""
+        template = self.env.get_template(name)
+
+        def link(path: str | None = None, **changes: Any) -> str:
+            return with_params(request, path, **changes)
+
+        body = template.render(request=request, link=link, **context)
+        return HTMLResponse(body, status_code=status_code)
+
+    # -- pages ----------------------------------------------------------------------------------
+
+    def home(self, request: Request) -> Response:
+        """Counts, most-quoted speakers, outlets, latest articles and a search box."""
+        with self.store() as st:
+            data = {
+                "stats": st.stats(),
+                "speakers": st.speakers(limit=HOME_LIST),
+                "outlets": st.outlets(),
+                "latest_articles": st.latest_articles(limit=HOME_LIST),
+            }
+        if wants_json(request):
+            return json_response(data)
+        return self.html(request, "home.html", outlet_bars=bars([(c.key, c.n) for c in data["outlets"]]), **data)
+
+    def statements(self, request: Request) -> Response:
+        """Full-text search and filters over every statement."""
+        error: str | None = None
+        page = Paging(1, DEFAULT_PER_PAGE)
+        result = None
+        try:
+            page = paging(request)
+            query = statement_query(request, page)
+            with self.store() as st:
+                result = st.statements(query)
+        except QueryError as e:
+            error = str(e)
+        if wants_json(request):
+            if error is not None:
+                return json_response({"error": error, "status": 400}, 400)
+            assert result is not None
+            return json_response(
+                {"filters": self._filters(request), **_page_json(request, page, result.total), "rows": result.rows}
+            )
+        with self.store() as st:
+            outlets = st.outlets()
+        return self.html(
+            request,
+            "statements.html",
+            status_code=400 if error else 200,
+            error=error,
+            result=result,
+            nav=_nav(request, page, result.total if result else 0),
+            filters=self._filters(request),
+            outlets=outlets,
+        )
+
+    @staticmethod
+    def _filters(request: Request) -> dict[str, str]:
+        names = ("q", "speaker", "outlet", "since", "until", "kind", "hedged")
+        return {n: request.query_params.get(n, "").strip() for n in names}
+
+    def statements_csv(self, request: Request) -> Response:
+        """Every statement matching the filters (not just one page) as CSV."""
+        query = statement_query(request, Paging(1, CSV_CHUNK))
+        buf = io.StringIO()
+        columns = StatementRow.columns()
+        writer = csv.writer(buf)
+        writer.writerow(columns)
+        written, total = 0, 0
+        with self.store() as st:
+            while written < CSV_MAX_ROWS:
+                chunk = st.statements(dataclasses.replace(query, offset=written, limit=CSV_CHUNK))
+                total = chunk.total
+                for row in chunk.rows[: CSV_MAX_ROWS - written]:
+                    writer.writerow([_csv_cell(getattr(row, c)) for c in columns])
+                written += len(chunk.rows)
+                if not chunk.rows or written >= total:
+                    break
+        headers = {
+            "content-disposition": 'attachment; filename="sayso-statements.csv"',
+            "x-sayso-total": str(total),
+        }
+        if total > CSV_MAX_ROWS:
+            headers["x-sayso-truncated"] = f"{CSV_MAX_ROWS} of {total} rows; narrow the filters"
+        return Response(buf.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+
+    def speakers(self, request: Request) -> Response:
+        """All speakers, most statements first, with a name filter."""
+        page = paging(request)
+        q = _str_param(request, "q")
+        with self.store() as st:
+            # one extra row tells whether there is a next page (the store gives no total here)
+            rows = st.speakers(q, limit=page.per_page + 1, offset=page.offset)
+        more = len(rows) > page.per_page
+        rows = rows[: page.per_page]
+        if wants_json(request):
+            return json_response(
+                {
+                    "q": q,
+                    "page": page.page,
+                    "per_page": page.per_page,
+                    "next": with_params(request, page=page.page + 1) if more else None,
+                    "prev": with_params(request, page=page.page - 1) if page.page > 1 else None,
+                    "rows": rows,
+                }
+            )
+        return self.html(request, "speakers.html", rows=rows, page=page, more=more, q=q or "")
+
+    def speaker(self, request: Request) -> Response:
+        """One speaker: names, counts by outlet and month, and their statements."""
+        key = _strip_json(request.path_params["speaker_id"])
+        page = paging(request)
+        with self.store() as st:
+            detail = st.speaker(key)
+            if detail is None:
+                raise HTTPException(404, f"No speaker {key!r} in this database.")
+            result = st.statements(
+                StatementQuery(speaker=detail.speaker.id, limit=page.per_page, offset=page.offset)
+            )
+        if wants_json(request):
+            return json_response(
+                {**_jsonable(detail), **_page_json(request, page, result.total), "rows": result.rows}
+            )
+        return self.html(
+            request,
+            "speaker.html",
+            detail=detail,
+            result=result,
+            nav=_nav(request, page, result.total),
+            outlet_bars=bars([(c.key, c.n) for c in detail.by_outlet]),
+            month_bars=month_bars([(c.key, c.n) for c in detail.by_month]),
+        )
+
+    def articles(self, request: Request) -> Response:
+        """Articles, newest first, optionally from one outlet."""
+        page = paging(request)
+        outlet = _str_param(request, "outlet")
+        with self.store() as st:
+            rows = st.articles(limit=page.per_page + 1, offset=page.offset, outlet=outlet)
+        more = len(rows) > page.per_page
+        rows = rows[: page.per_page]
+        if wants_json(request):
+            return json_response(
+                {
+                    "outlet": outlet,
+                    "page": page.page,
+                    "per_page": page.per_page,
+                    "next": with_params(request, page=page.page + 1) if more else None,
+                    "prev": with_params(request, page=page.page - 1) if page.page > 1 else None,
+                    "rows": rows,
+                }
+            )
+        return self.html(request, "articles.html", rows=rows, page=page, more=more, outlet=outlet)
+
+    def article(self, request: Request) -> Response:
+        """One article with its sources, cues and contents highlighted, and its statements."""
+        article_id = _strip_json(request.path_params["article_id"])
+        with self.store() as st:
+            ex = st.article(article_id)
+        if ex is None:
+            raise HTTPException(404, f"No article {article_id!r} in this database.")
+        chains = {a.id: chain_of(ex, a.id) for a in ex.attributions}
+        if wants_json(request):
+            return json_response(
+                {**ex.to_json(), "chains": {k: [link.name for link in v] for k, v in chains.items()}}
+            )
+        return self.html(
+            request,
+            "article.html",
+            ex=ex,
+            body=highlight(ex.article.text, marks_for(ex)),
+            chains=chains,
+            original=safe_url(ex.article.url),
+        )
+
+    def chain(self, request: Request) -> Response:
+        """Who passed one statement to whom: its ancestors, itself, its descendants."""
+        article_id = request.path_params["article_id"]
+        att_id = _strip_json(request.path_params["att_id"])
+        with self.store() as st:
+            rows = st.chain(article_id, att_id)
+        if not rows:
+            raise HTTPException(404, f"No statement {att_id!r} in article {article_id!r}.")
+        if wants_json(request):
+            return json_response({"article_id": article_id, "attribution_id": att_id, "rows": rows})
+        return self.html(request, "chain.html", rows=rows, att_id=att_id, first=rows[0])
+
+    # -- errors ---------------------------------------------------------------------------------
+
+    def error(self, request: Request, status: int, message: str) -> Response:
+        """An error page, or ``{"error", "status"}`` for a JSON twin."""
+        if wants_json(request) or request.url.path.endswith(".csv"):
+            return json_response({"error": message, "status": status}, status)
+        return self.html(request, "error.html", status_code=status, status=status, message=message)
+
+    async def on_http_error(self, request: Request, exc: Exception) -> Response:
+        """404, 405 and friends as pages."""
+        assert isinstance(exc, HTTPException)
+        message = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else (
+            f"Nothing lives at {request.url.path}."
+        )
+        return self.error(request, exc.status_code, message)
+
+    async def on_query_error(self, request: Request, exc: Exception) -> Response:
+        """A malformed search or filter: 400 with the store's readable message."""
+        return self.error(request, 400, str(exc))
+
+
+def _page_json(request: Request, page: Paging, total: int) -> dict[str, Any]:
+    pages = max(1, math.ceil(total / page.per_page))
+    return {
+        "total": total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": pages,
+        "next": with_params(request, page=page.page + 1) if page.page < pages else None,
+        "prev": with_params(request, page=page.page - 1) if page.page > 1 else None,
+    }
+
+
+def _nav(request: Request, page: Paging, total: int) -> dict[str, Any]:
+    nav = _page_json(request, page, total)
+    nav["first_row"] = page.offset + 1 if total else 0
+    nav["last_row"] = min(page.offset + page.per_page, total)
+    return nav
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+class _SecurityHeaders:
+    """Adds :data:`SECURITY_HEADERS` to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(db_path: str | Path, allowed_hosts: Sequence[str] | None = None) -> Starlette:
+    """The read-only explorer app for the database at ``db_path``.
+
+    ``allowed_hosts`` limits the ``Host`` header the app answers (a guard against DNS
+    rebinding when served on localhost); None answers any host.
+    Raises :class:`~sayso.errors.StoreError` when the database is missing or unreadable.
+    """
+    path = Path(db_path)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such database; create it with `sayso ingest {path} FILES`")
+    with Store(path, read_only=True):  # fail now, not on the first request
+        pass
+    pages = _Pages(path)
+
+    def both(path: str, endpoint: Callable[[Request], Response]) -> list[Route]:
+        return [Route(path, endpoint), Route(f"{path}.json", endpoint)]
+
+    routes = [
+        Route("/", pages.home),
+        Route("/.json", pages.home),
+        Route("/index.json", pages.home),
+        *both("/statements", pages.statements),
+        Route("/statements.csv", pages.statements_csv),
+        *both("/speakers", pages.speakers),
+        Route("/speakers/{speaker_id}", pages.speaker),
+        *both("/articles", pages.articles),
+        Route("/articles/{article_id}", pages.article),
+        Route("/articles/{article_id}/chain/{att_id}", pages.chain),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [Middleware(_SecurityHeaders)]
+    if allowed_hosts is not None:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: pages.on_http_error, QueryError: pages.on_query_error},
+    )

@@ -1,0 +1,180 @@
+"""Pure helpers that turn stored records into what the pages show; no I/O, no SQL.
+
+The article highlighter builds HTML from integer offsets: every piece of article text is
+escaped on its own and only the ``<mark>`` tags around it are written by this module, so no
+text from an article can ever become markup.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from ..models import Attribution, Extraction
+
+Role = Literal["src", "cue", "content"]
+
+#: order in which marks over the same stretch nest, outermost first: the content of a
+#: statement is usually the widest span, so it wraps the source and cue of nested statements
+ROLE_RANK: dict[Role, int] = {"content": 0, "src": 1, "cue": 2}
+
+#: what each mark class means, for the legend and for tooltips
+ROLE_LABEL: dict[Role, str] = {"src": "source", "cue": "cue", "content": "content"}
+
+#: URL schemes an article's "original" link may use; anything else (javascript:, data:) is
+#: shown as text, never as a link
+SAFE_URL_SCHEMES = frozenset({"http", "https"})
+
+#: at most this many months are drawn in a speaker's over-time chart (the latest ones), so
+#: a stray date decades off does not squeeze every bar to a hairline
+MAX_CHART_MONTHS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One highlighted stretch of the article text."""
+
+    start: int  #: first character, inclusive
+    end: int  #: one past the last character
+    role: Role  #: src (who), cue (the verb or phrase), content (what was said)
+    att: str  #: id of the attribution the stretch belongs to ("a3")
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLink:
+    """One step of a nested attribution chain, outermost first."""
+
+    att: str  #: attribution id
+    name: str  #: the speaker's canonical name, or the source words, or "(unnamed)"
+    speaker_id: str | None  #: resolved speaker id, for a link to the speaker page
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of a server-rendered bar chart."""
+
+    key: str  #: the label under the bar ("2024-03")
+    n: int  #: its count
+    height: float  #: its height as a fraction of the tallest bar, in [0, 1]
+
+
+def marks_for(extraction: Extraction) -> tuple[Mark, ...]:
+    """Every source, cue and content span of the extraction's statements as marks."""
+    out: list[Mark] = []
+    for a in extraction.attributions:
+        if a.source is not None:
+            out.append(Mark(a.source.start, a.source.end, "src", a.id))
+        out.append(Mark(a.cue.start, a.cue.end, "cue", a.id))
+        for c in a.content:
+            out.append(Mark(c.start, c.end, "content", a.id))
+    return tuple(out)
+
+
+def _open_tag(m: Mark) -> str:
+    label = ROLE_LABEL[m.role]
+    return f'<mark class="{m.role}" data-att="{escape(m.att)}" title="{escape(m.att)}: {label}">'
+
+
+def highlight(text: str, marks: Iterable[Mark]) -> Markup:
+    """``text`` as HTML with each mark wrapped in ``<mark class=role data-att=id>``.
+
+    Overlapping marks (a nested statement inside an outer statement's content) are
+    nested properly: where two marks cross, the inner one is closed and reopened, so the
+    result is always well-formed and every piece still carries its ``data-att``.
+    Marks outside the text or empty are skipped.
+    """
+    n = len(text)
+    # a set: the same stretch listed twice must not be opened twice
+    spans = sorted({m for m in marks if 0 <= m.start < m.end <= n}, key=lambda m: (m.start, m.end))
+    bounds = sorted({0, n, *(m.start for m in spans), *(m.end for m in spans)})
+    stack: list[Mark] = []
+    out: list[str] = []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        active = [m for m in spans if m.start <= lo and hi <= m.end]
+        keep = 0
+        while keep < len(stack) and stack[keep] in active:
+            keep += 1
+        while len(stack) > keep:
+            stack.pop()
+            out.append("</mark>")
+        # widest first so the longest-lived mark is outermost and is split least often
+        for m in sorted(
+            (m for m in active if m not in stack),
+            key=lambda m: (-m.end, m.start, ROLE_RANK[m.role], m.att),
+        ):
+            stack.append(m)
+            out.append(_open_tag(m))
+        out.append(str(escape(text[lo:hi])))
+    out.extend("</mark>" for _ in stack)
+    return Markup("".join(out))
+
+
+def chain_of(extraction: Extraction, att_id: str) -> tuple[ChainLink, ...]:
+    """The chain of sources that passed statement ``att_id`` on, outermost first.
+
+    "CNN reports that the Kremlin said Putin called for ..." gives CNN → the Kremlin → Putin
+    for Putin's statement.  A parent cycle in bad data stops the walk instead of looping.
+    """
+    by_id = {a.id: a for a in extraction.attributions}
+    links: list[ChainLink] = []
+    seen: set[str] = set()
+    cur = by_id.get(att_id)
+    while cur is not None and cur.id not in seen:
+        seen.add(cur.id)
+        links.append(_link(extraction, cur))
+        cur = by_id.get(cur.parent) if cur.parent else None
+    return tuple(reversed(links))
+
+
+def _link(extraction: Extraction, a: Attribution) -> ChainLink:
+    sp = extraction.speaker(a.speaker)
+    if sp is not None:
+        return ChainLink(a.id, sp.name, sp.id)
+    return ChainLink(a.id, a.source.text if a.source else "(unnamed)", None)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) link, else None (never render ``javascript:`` links)."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in SAFE_URL_SCHEMES else None
+
+
+def month_bars(counts: Sequence[tuple[str, int]]) -> tuple[Bar, ...]:
+    """Bars for a by-month count, with empty months filled in so the time axis is honest.
+
+    Keys that are not ``YYYY-MM`` (an "unknown" bucket) follow the months.
+    """
+    months: dict[tuple[int, int], int] = {}
+    other: list[tuple[str, int]] = []
+    for key, n in counts:
+        try:
+            d = _dt.date.fromisoformat(f"{key[:7]}-01")
+        except ValueError:
+            other.append((key, n))
+            continue
+        months[(d.year, d.month)] = months.get((d.year, d.month), 0) + n
+    filled: list[tuple[str, int]] = []
+    if months:
+        y, m = min(months)
+        last = max(months)
+        while (y, m) <= last:
+            filled.append((f"{y:04d}-{m:02d}", months.get((y, m), 0)))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    filled = filled[-MAX_CHART_MONTHS:] + other
+    return bars(filled)
+
+
+def bars(counts: Sequence[tuple[str, int]]) -> tuple[Bar, ...]:
+    """Bars scaled to the largest count."""
+    top = max((n for _, n in counts), default=0)
+    return tuple(Bar(k, n, (n / top) if top else 0.0) for k, n in counts)

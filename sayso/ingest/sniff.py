@@ -118,9 +118,11 @@ def decode_text(data: bytes, name: str, encoding: str = "utf-8") -> str:
         line = data.count(b"\n", 0, e.start) + 1
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
         label = "UTF-8" if codecs.lookup(encoding).name.startswith("utf-8") else encoding
+        # One-line inputs (a JSON line) are already named "path:LINE".
+        place = f"line {line}, column {column}" if b"\n" in data.rstrip() else f"column {column}"
         raise InputRejected(
             name,
-            f"not valid {label} (byte 0x{data[e.start]:02X} at line {line}, column {column}); "
+            f"not valid {label} (byte 0x{data[e.start]:02X} at {place}); "
             f"re-encode the file as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8 IN > OUT`",
         ) from None
 

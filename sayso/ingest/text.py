@@ -64,7 +64,7 @@ _SENTENCE_END = re.compile(r"""[.!?:;"'”’)\]…]$""")
 
 
 def is_credit_line(line: str) -> bool:
-    """True for a photo or image credit line ("Photo: J. Doe/Reuters"), which is not article text."""
+    """True for a photo or image credit line ("Photo: J. Doe/Reuters"): not article text."""
     line = line.strip()
     return len(line) <= CREDIT_MAX_CHARS and any(p.search(line) for p in _CREDIT_PATTERNS)
 

@@ -320,6 +320,8 @@ class RuleExtractor:
         content_toks: set[Token] = set()
         for h in content_heads:
             content_toks.update(h.subtree)
+        if not content_toks:
+            content_toks = _that_clause_after(verb)
         subj = _subject(verb)
         if subj is not None:
             content_toks -= set(subj.subtree)
@@ -515,6 +517,19 @@ class RuleExtractor:
 
 
 # --- features of a cue -----------------------------------------------------------------------
+
+
+def _that_clause_after(verb: Token) -> set[Token]:
+    """``said in a statement on Twitter that …`` when the parse lost the clause: the rest of
+    the sentence from a ``that`` reached over prepositional phrases only."""
+    sent = verb.sent
+    for t in verb.doc[verb.i + 1 : sent.end]:
+        if t.lower_ == "that" and t.dep_ == "mark":
+            return {u for u in verb.doc[t.i : sent.end] if not u.is_space}
+        if not (t.dep_ in {"prep", "pobj", "det", "compound", "amod", "advmod", "npadvmod", "poss"}
+                or t.ent_type_ == "DATE" or t.is_punct and t.text == ","):
+            return set()
+    return set()
 
 
 def _phrase(tok: Token) -> str:

@@ -1,14 +1,224 @@
-"""Resolve attribution sources to canonical speakers within one article."""
+"""Resolve attribution sources to canonical speakers within one article.
+
+No neural coreference model installs offline on Python 3.11, so this is rules over the parse
+and the named entities:
+  * a source naming a person is mapped to the fullest form of that name in the article
+    (``Sanders`` -> ``Sarah Huckabee Sanders``), titles stripped (``President``, ``Mr.``);
+  * a role phrase (``the press secretary``, ``the spokeswoman``) goes to the person the article
+    introduced with that role (``White House press secretary Sarah Huckabee Sanders``);
+  * a pronoun goes to the most recent speaker of a fitting kind, else the most recent person
+    named before it (he/she), organisation (it) or group (they);
+  * organisations standing for their people (``the Kremlin``, ``the White House``) are kept as
+    organisations, places (``Russia``) as places, and descriptions (``Russian officials``,
+    ``sources``) as groups.
+Speaker ids come from the canonical name, so the same name gets the same id in every article.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from ..models import Article, Attribution, Speaker
+from ..models import Article, Attribution, Speaker, SpeakerKind, speaker_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span as SpacySpan
+
+#: Titles and honorifics dropped from the front of a person's name.
+TITLES = frozenset(
+    """
+    mr mrs ms miss dr prof president vice secretary sen senator rep representative gov governor
+    mayor judge justice gen general col colonel lt capt captain sgt adm admiral minister
+    prime foreign chancellor premier king queen prince princess pope sir lady lord rev
+    reverend sheriff chief deputy ambassador attorney speaker leader former acting candidate
+    nominee state press spokesman spokeswoman spokesperson
+    """.split()
+)
+#: Determiners and possessives stripped from the front of a description ("the officials").
+_DETERMINERS = re.compile(r"^(the|a|an|this|that|these|those|its|his|her|their|our)\s+", re.I)
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
+_GROUP_PRONOUNS = {"they", "them", "we", "us"}
+_ORG_PRONOUNS = {"it"}
+
+
+@dataclass
+class _Entity:
+    name: str
+    kind: SpeakerKind
+    aliases: set[str] = field(default_factory=set)
+
+
+def _strip_title(words: list[str]) -> list[str]:
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
+        words = words[1:]
+    return words
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.replace("\u2019s", "").replace("'s", "").split())
+    return text.strip(" ,;:\"'\u201c\u201d")
+
+
+class _ArticleSpeakers:
+    """What the article says about who is who: full names, surnames, roles."""
+
+    def __init__(self, doc: Doc, skip_before: int = 0) -> None:
+        self.doc = doc
+        self.full_names: dict[str, str] = {}  # lower surname / first name -> full name
+        self.roles: list[tuple[int, str, str]] = []  # (char offset, role lemma, full name)
+        self.persons: list[tuple[int, str]] = []  # (char offset, full name) of PERSON mentions
+        self.others: list[tuple[int, str, SpeakerKind]] = []  # ORG/GPE/NORP mentions
+        self.skip_before = skip_before
+        for ent in doc.ents:
+            if ent.start_char < skip_before:
+                continue  # title-case headlines fool the NER ("Brandt Asked")
+            if ent.label_ == "PERSON":
+                words = _strip_title(_clean(ent.text).split())
+                if not words:
+                    continue
+                name = " ".join(words)
+                if len(words) >= 2:
+                    for key in (words[-1].lower(), words[0].lower()):
+                        prev = self.full_names.get(key)
+                        if prev is None or len(name) > len(prev):
+                            self.full_names[key] = name
+                self.persons.append((ent.start_char, name))
+                self._roles_of(ent, name)
+            elif ent.label_ in {"ORG", "GPE", "NORP", "LOC", "FAC"}:
+                kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(ent.label_, "place")  # type: ignore[assignment]
+                self.others.append((ent.start_char, _DETERMINERS.sub("", _clean(ent.text)), kind))
+
+    def _roles_of(self, ent: SpacySpan, name: str) -> None:
+        """Record role nouns introducing a name: compounds before it, or an appositive."""
+        head = ent.root
+        for child in head.children:
+            if child.i < ent.start and child.dep_ in {"compound", "amod", "nmod"}:
+                if child.pos_ == "NOUN" or child.lower_ in TITLES:
+                    self.roles.append((ent.start_char, child.lemma_.lower(), name))
+            if child.dep_ == "appos":
+                self.roles.append((ent.start_char, child.lemma_.lower(), name))
+        if head.dep_ == "appos" and head.head.pos_ == "NOUN":
+            self.roles.append((ent.start_char, head.head.lemma_.lower(), name))
+
+    def canonical_person(self, text: str) -> str:
+        words = _strip_title(_clean(text).split())
+        if not words:
+            return text
+        if len(words) == 1:
+            return self.full_names.get(words[0].lower(), words[0])
+        return " ".join(words)
 
 
 def resolve_speakers(
-    doc: Any, article: Article, attributions: list[Attribution]
+    doc: Doc, article: Article, attributions: list[Attribution]
 ) -> tuple[list[Speaker], list[Attribution]]:
     """Speakers of the article and the attributions with their ``speaker`` ids filled in."""
-    return [], list(attributions)
+    headline = len(article.title) if article.title and article.text.startswith(article.title) else 0
+    info = _ArticleSpeakers(doc, skip_before=headline)
+    entities: dict[str, _Entity] = {}
+    resolved: list[Attribution] = []
+    history: list[tuple[int, _Entity]] = []  # (char offset, speaker) in text order of sources
+
+    def remember(name: str, kind: SpeakerKind, alias: str) -> _Entity:
+        key = speaker_id(name)
+        ent = entities.get(key)
+        if ent is None:
+            ent = entities[key] = _Entity(name, kind)
+        if alias and alias != name:
+            ent.aliases.add(alias)
+        return ent
+
+    by_id = {a.id: a for a in attributions}
+    for att in sorted(attributions, key=lambda a: (a.source.start if a.source else a.cue.start)):
+        if att.source is None:
+            resolved.append(att)
+            continue
+        ent = _resolve_one(att.source.text, att.source.start, att.source.end, info, history, remember)
+        if ent is not None:
+            history.append((att.source.start, ent))
+            resolved.append(replace(att, speaker=speaker_id(ent.name)))
+        else:
+            resolved.append(att)
+    order = {a.id: k for k, a in enumerate(attributions)}
+    resolved.sort(key=lambda a: order[a.id])
+    del by_id
+    speakers = [
+        Speaker(id=speaker_id(e.name), name=e.name, kind=e.kind, aliases=tuple(sorted(e.aliases)))
+        for e in entities.values()
+    ]
+    speakers.sort(key=lambda s: s.name.lower())
+    return speakers, resolved
+
+
+def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-untyped-def]
+    doc = info.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    raw = _clean(text)
+    low = raw.lower()
+    if span is None or not raw:
+        return None
+    # 1. A named person inside the source ("government spokeswoman Lea Moser").
+    # 2. A surname or name the NER mislabels ("Brandt told reporters", "Sanders added").
+    propn = [t for t in span if t.pos_ == "PROPN"]
+    caps = [t.text for t in span if t.text[:1].isupper() and t.is_alpha]
+    if caps and len(caps) == len([t for t in span if not t.is_punct]):
+        words = _strip_title(caps)
+        if words and (words[-1].lower() in info.full_names or words[0].lower() in info.full_names):
+            return remember(info.canonical_person(" ".join(words)), "person", raw)
+    for ent in span.ents:
+        if ent.label_ == "PERSON" and ent.start_char >= info.skip_before:
+            return remember(info.canonical_person(ent.text), "person", _clean(ent.text))
+    # 3. Pronouns: the latest fitting speaker, else the latest fitting mention.
+    if low in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _ORG_PRONOUNS:
+        return _antecedent(low, start, info, history, remember)
+    # 4. A role phrase ("the press secretary") introduced earlier with a name.
+    head = span.root
+    desc = _DETERMINERS.sub("", raw)
+    if head.pos_ == "NOUN" and raw.lower().startswith(("the ", "a ")) or head.pos_ == "NOUN" and len(span) <= 3:
+        for off, role, name in reversed(info.roles):
+            if off < start and role == head.lemma_.lower():
+                return remember(name, "person", desc)
+    # 5. An organisation, place or group named by an entity.
+    for ent in span.ents:
+        if ent.label_ in {"ORG", "GPE", "LOC", "FAC", "NORP"}:
+            if ent.label_ == "NORP" and head.pos_ == "NOUN":
+                break  # "Russian officials": a group described, not the nation
+            kind = {"ORG": "organization", "NORP": "group"}.get(ent.label_, "place")
+            name = _DETERMINERS.sub("", _clean(ent.text))
+            return remember(name, kind, raw)  # type: ignore[arg-type]
+    # 6. A proper name with no entity label: an organisation ("the Kremlin", "CNN").
+    if propn and head.pos_ == "PROPN":
+        words = _strip_title(desc.split())
+        return remember(" ".join(words), "organization", raw)
+    # 7. A description: plural -> group ("Russian officials"), else unknown ("a source").
+    kind: SpeakerKind = "group" if head.tag_ in {"NNS", "NNPS"} else "unknown"
+    return remember(desc, kind, raw)
+
+
+def _antecedent(pronoun, start, info, history, remember):  # type: ignore[no-untyped-def]
+    if pronoun in _PERSON_PRONOUNS:
+        want = {"person"}
+    elif pronoun in _ORG_PRONOUNS:
+        want = {"organization", "place"}
+    else:
+        want = {"group", "organization", "place"}
+    speakers = [(off, e) for off, e in history if off < start and e.kind in want]
+    mentions: list[tuple[int, str, SpeakerKind]] = []
+    if "person" in want:
+        mentions = [(off, name, "person") for off, name in info.persons if off < start]
+    else:
+        mentions = [(off, name, kind) for off, name, kind in info.others if off < start and kind in want]
+    best_speaker = speakers[-1] if speakers else None
+    best_mention = mentions[-1] if mentions else None
+    # A speaker counts more than a passing mention: prefer it unless the mention is in the
+    # same sentence as the pronoun and later than the speaker.
+    if best_speaker and (best_mention is None or best_mention[0] <= best_speaker[0] or
+                         info.doc.char_span(best_mention[0], best_mention[0] + 1, alignment_mode="expand").sent.start_char
+                         != info.doc.char_span(start, start + 1, alignment_mode="expand").sent.start_char):
+        ent = best_speaker[1]
+        return remember(ent.name, ent.kind, pronoun)
+    if best_mention:
+        off, name, kind = best_mention
+        return remember(name, kind, pronoun)
+    return None

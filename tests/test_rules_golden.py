@@ -1,0 +1,197 @@
+"""Golden rows for the rule extractor: one row per construction, one per fixed bug.
+
+Each row is (text, expected) where expected lists attributions as
+(speaker name or None, cue text, content text joined by " … ", kind); every expected
+attribution must be found (extra attributions are allowed unless the row says otherwise).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sayso.models import Article, Extraction
+from sayso.pipeline import extract_article
+
+RULES = "sayso.rules.v1"
+
+
+def run(text: str, title: str | None = None, published: str | None = None) -> Extraction:
+    return extract_article(Article(text=text, title=title, published=published), pipeline=RULES)
+
+
+def rows(ex: Extraction) -> list[tuple[str | None, str, str, str]]:
+    out = []
+    for a in ex.attributions:
+        sp = ex.speaker(a.speaker)
+        out.append((sp.name if sp else None, a.cue.text, a.content_text, a.kind))
+    return out
+
+
+GOLDEN = [
+    # direct quote, straight marks, postposed cue
+    ('"We will win this election," Smith said.', [("Smith", "said", '"We will win this election,"', "direct")]),
+    # direct quote, curly marks, inverted postposed cue
+    ("\u201cThe budget is balanced,\u201d said Maria Lopez.", [("Maria Lopez", "said", "\u201cThe budget is balanced,\u201d", "direct")]),
+    # preposed that-clause
+    ("John Kerry said that the talks would resume.", [("John Kerry", "said", "that the talks would resume", "indirect")]),
+    # preposed with addressee
+    ("Anna Berg told reporters the plan was dead.", [("Anna Berg", "told", "the plan was dead", "indirect")]),
+    # preposed with channel
+    ("Mayor Tom Hale stated on Facebook that the bridge would reopen.", [("Tom Hale", "stated", "that the bridge would reopen", "indirect")]),
+    # postposed indirect
+    ("The economy is recovering, Janet Yellen said.", [("Janet Yellen", "said", "The economy is recovering", "indirect")]),
+    # according to, preposed and postposed
+    ("According to the ministry, 40 people died.", [("ministry", "According to", "40 people died", "according_to")]),
+    ("Prices rose sharply in May, according to Eurostat.", [("Eurostat", "according to", "Prices rose sharply in May", "according_to")]),
+    # colon attribution
+    ('Senator Ruth Ames: "This bill is a disaster."', [("Ruth Ames", ":", '"This bill is a disaster."', "direct")]),
+    # mixed quote
+    ('Lopez said the deal was "a historic step" for the region.', [("Lopez", "said", 'the deal was "a historic step" for the region', "mixed")]),
+    # other cues: claim, insist, deny, warn, reiterate, call for
+    ("Russia claims the convoy carried aid.", [("Russia", "claims", "the convoy carried aid", "indirect")]),
+    ("The minister insisted that no laws were broken.", [(None, "insisted", "that no laws were broken", "indirect")]),
+    ("Peter Novak denied that he had met the lobbyist.", [("Peter Novak", "denied", "that he had met the lobbyist", "indirect")]),
+    ("The World Health Organization warned that cases could double.", [("World Health Organization", "warned", "that cases could double", "indirect")]),
+    ("Chancellor Olaf Brandt reiterated that Germany would stay neutral.", [("Olaf Brandt", "reiterated", "that Germany would stay neutral", "indirect")]),
+    ("Activists called for an immediate ceasefire.", [("Activists", "called for", "an immediate ceasefire", "indirect")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", GOLDEN, ids=[g[0][:40] for g in GOLDEN])
+def test_golden(text: str, expected: list[tuple[str | None, str, str, str]]) -> None:
+    got = rows(run(text))
+    for exp in expected:
+        name, cue, content, kind = exp
+        match = [g for g in got if g[1] == cue and g[2] == content and g[3] == kind]
+        assert match, f"missing {exp}; got {got}"
+        if name is not None:
+            assert match[0][0] == name, f"speaker {match[0][0]!r} != {name!r}; got {got}"
+
+
+def test_internal_state_cue_is_kept_apart() -> None:
+    ex = run("Officials believe the virus came from a market. Officials said the market was closed.")
+    classes = {a.cue.text: a.cue_class for a in ex.attributions}
+    assert classes == {"believe": "thought", "said": "speech"}
+
+
+def test_headline_cue() -> None:
+    title = "Russia Claims Trump Reached Out to Putin"
+    ex = run(title + "\n\nThe Kremlin made the claim on Monday.", title=title)
+    assert ("Russia", "Claims", "Trump Reached Out to Putin", "indirect") in rows(ex)
+    assert ex.attributions[0].hedged
+
+
+def test_floating_quote_continues_previous_speaker() -> None:
+    text = 'Carla Diaz said the vote was rigged. "We will appeal," she added. "We have the evidence."'
+    ex = run(text)
+    floating = [a for a in ex.attributions if a.content_text == '"We have the evidence."']
+    assert floating and ex.speaker(floating[0].speaker).name == "Carla Diaz"
+    assert floating[0].kind == "direct"
+
+
+def test_quote_spanning_paragraphs() -> None:
+    text = (
+        'Mark Ruiz said: "The first part of my answer runs here.\n\n'
+        '"And the second part is here," he continued.'
+    )
+    ex = run(text)
+    pieces = [a.content for a in ex.attributions if a.cue.text == "said"]
+    assert pieces and len(pieces[0]) == 2
+    assert pieces[0][0].text.startswith('"The first part') and pieces[0][1].text.endswith('here,"')
+
+
+def test_unpaired_marks_do_not_crash() -> None:
+    for text in ['He said "unclosed and never ends.', 'Odd " marks " here " and', '\u201c\u201c\u201d', '"']:
+        run(text)  # no exception
+
+
+def test_nested_chain() -> None:
+    ex = run("CNN reports that the Kremlin said Putin called for Trump to reduce sanctions.")
+    by_cue = {a.cue.text: a for a in ex.attributions}
+    cnn, kremlin, putin = by_cue["reports"], by_cue["said"], by_cue["called for"]
+    assert kremlin.parent == cnn.id and putin.parent == kremlin.id and cnn.parent is None
+    assert ex.speaker(cnn.speaker).name == "CNN"
+    assert ex.speaker(kremlin.speaker).name == "Kremlin"
+    assert putin.content_text == "Trump to reduce sanctions"
+
+
+def test_addressee_channel_hedge_time() -> None:
+    ex = run(
+        "Pompeo reportedly told Putin on Friday that sanctions would stay. "
+        "The ministry said in a statement on Twitter that it was alleged fraud.",
+        published="2024-03-11",  # a Monday
+    )
+    told = next(a for a in ex.attributions if a.cue.text == "told")
+    assert told.addressee == "Putin" and told.hedged and told.time == "2024-03-08"
+    said = next(a for a in ex.attributions if a.cue.text == "said")
+    assert said.channel == "Twitter" and not said.hedged
+
+
+def test_surname_title_and_role_resolution() -> None:
+    ex = run(
+        "White House press secretary Sarah Huckabee Sanders said the talks went well. "
+        '"It was fine," the press secretary told reporters. Sanders added that Trump agreed. '
+        "She insisted the meeting was a success."
+    )
+    names = {a.cue.text: ex.speaker(a.speaker).name for a in ex.attributions if a.speaker}
+    assert names == {
+        "said": "Sarah Huckabee Sanders",
+        "told": "Sarah Huckabee Sanders",
+        "added": "Sarah Huckabee Sanders",
+        "insisted": "Sarah Huckabee Sanders",
+    }
+
+
+WORKED = """world
+
+Kremlin Says Brandt Asked for Call on Grain Deal
+
+Photo: J. Doe/Reuters
+
+President Tomas Brandt called Russian President Vladimir Putin on Tuesday, the Kremlin said in a statement on Telegram. "We discussed the grain corridor at length," Brandt told reporters in Bern. He said the call was "frank but useful."
+According to government spokeswoman Lea Moser, the two leaders also spoke about Moldova. Le Temps reports that Russian officials said Putin demanded guarantees for shipping insurers. Foreign Minister Sergei Lavrov reportedly claimed on Wednesday that Bern had "no plan B."
+"""
+
+
+def worked_example_article() -> Article:
+    """The issue's worked example, read the way a plain-text file is read."""
+    from sayso.ingest.text import parse_text
+
+    art = parse_text(WORKED, "worked.txt")
+    return Article(
+        text=art.text, title=art.title, topics=art.topics, source=art.source, published="2024-03-07"
+    )
+
+
+def test_worked_example() -> None:
+    art = worked_example_article()
+    assert "Photo" not in art.text and art.topics == ("world",)
+    ex = extract_article(art, pipeline=RULES)
+    by = {(a.cue.text, a.content_text): a for a in ex.attributions}
+
+    def name(a):  # type: ignore[no-untyped-def]
+        return ex.speaker(a.speaker).name if a.speaker else None
+
+    kremlin = by[("said", "President Tomas Brandt called Russian President Vladimir Putin on Tuesday")]
+    assert name(kremlin) == "Kremlin" and kremlin.channel == "Telegram" and kremlin.time == "2024-03-05"
+    told = by[("told", '"We discussed the grain corridor at length,"')]
+    assert name(told) == "Tomas Brandt" and told.addressee == "reporters" and told.kind == "direct"
+    he = by[("said", 'the call was "frank but useful."')]
+    assert name(he) == "Tomas Brandt" and he.kind == "mixed"
+    moser = by[("According to", "the two leaders also spoke about Moldova")]
+    assert name(moser) == "Lea Moser" and moser.kind == "according_to"
+    le_temps = by[("reports", "that Russian officials said Putin demanded guarantees for shipping insurers")]
+    officials = by[("said", "Putin demanded guarantees for shipping insurers")]
+    putin = by[("demanded", "guarantees for shipping insurers")]
+    assert name(le_temps) == "Le Temps" and name(officials) == "Russian officials"
+    assert name(putin) == "Vladimir Putin"
+    assert officials.parent == le_temps.id and putin.parent == officials.id
+    lavrov = by[("claimed", 'that Bern had "no plan B."')]
+    assert name(lavrov) == "Sergei Lavrov" and lavrov.hedged and lavrov.time == "2024-03-06"
+    speaker_names = {s.name for s in ex.speakers}
+    assert not any("Doe" in n or "Reuters" in n for n in speaker_names)
+    # Offsets index the article text, which starts with the headline.
+    assert art.text.startswith("Kremlin Says Brandt")
+    for a in ex.attributions:
+        for sp in (a.cue, *a.content, *([a.source] if a.source else [])):
+            assert art.text[sp.start : sp.end] == sp.text

@@ -21,14 +21,15 @@ _OPERATORS = {"AND", "OR", "NOT"}
 #: One-line help appended to query errors.
 QUERY_HELP = (
     'use words, "quoted phrases", OR, NOT, prefix* or speaker:name; '
-    'put a word in double quotes to search for it literally'
+    "put a word in double quotes to search for it literally"
 )
 
 
 def _bareword_ok(word: str) -> bool:
     # FTS5's bareword alphabet: ASCII letters and digits, "_", and every non-ASCII character.
-    return bool(word) and all(c.isascii() and (c.isalnum() or c == "_") or not c.isascii()
-                              for c in word)
+    return bool(word) and all(
+        c.isascii() and (c.isalnum() or c == "_") or not c.isascii() for c in word
+    )
 
 
 def _quote(word: str) -> str:
@@ -38,7 +39,7 @@ def _quote(word: str) -> str:
 def _term(word: str) -> str:
     """One bareword term, quoted when FTS5 would not accept it bare; keeps ^ and a trailing *."""
     caret = "^" if word.startswith("^") and len(word) > 1 else ""
-    core = word[len(caret):]
+    core = word[len(caret) :]
     star = "*" if core.endswith("*") and len(core) > 1 else ""
     core = core[: len(core) - len(star)]
     return caret + (core if _bareword_ok(core) else _quote(core)) + star
@@ -91,8 +92,11 @@ def safe_match(query: str) -> str:
             i += 1
         else:
             j = i
-            while j < n and not query[j].isspace() and query[j] not in '"()' and not (
-                near_depth and query[j] == ","
+            while (
+                j < n
+                and not query[j].isspace()
+                and query[j] not in '"()'
+                and not (near_depth and query[j] == ",")
             ):
                 j += 1
             word = query[i:j]

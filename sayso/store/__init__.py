@@ -1,0 +1,42 @@
+"""The embedded SQLite store: the only part of sayso that speaks SQL.
+
+``Store(path)`` opens or creates a database (schema in ``docs/schema.md``); ``ingest`` fills
+it from articles; the records it returns live in :mod:`sayso.store.records`.
+"""
+
+from .db import Store
+from .ingest import ingest
+from .records import (
+    MAX_LIMIT,
+    Alias,
+    ArticleRow,
+    Count,
+    IngestOutcome,
+    IngestReport,
+    SpeakerDetail,
+    SpeakerRow,
+    StatementPage,
+    StatementQuery,
+    StatementRow,
+    StoreStats,
+)
+from .schema import SCHEMA_VERSION
+
+# Kept sorted (a test pins it); a literal list so that linters see the re-exports.
+__all__ = [
+    "Alias",
+    "ArticleRow",
+    "Count",
+    "IngestOutcome",
+    "IngestReport",
+    "MAX_LIMIT",
+    "SCHEMA_VERSION",
+    "SpeakerDetail",
+    "SpeakerRow",
+    "StatementPage",
+    "StatementQuery",
+    "StatementRow",
+    "Store",
+    "StoreStats",
+    "ingest",
+]

@@ -1,0 +1,776 @@
+"""The Store: one SQLite database of articles, speakers and attributed statements.
+
+Every write of an article happens in one ``BEGIN IMMEDIATE`` transaction, so a killed ingest
+never leaves half an article behind.  Read-only stores open the file with ``mode=ro`` and
+refuse writes before they reach SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from ..errors import QueryError, StoreError
+from ..models import (
+    ATTRIBUTION_KINDS,
+    Article,
+    Attribution,
+    Extraction,
+    Span,
+    Speaker,
+    speaker_id,
+)
+from .fts import QUERY_HELP, safe_match
+from .records import (
+    Alias,
+    ArticleRow,
+    Count,
+    SpeakerDetail,
+    SpeakerRow,
+    StatementPage,
+    StatementQuery,
+    StatementRow,
+    StoreStats,
+)
+from .schema import ensure_schema
+
+#: Seconds a writer waits for another process's write lock before giving up.
+BUSY_TIMEOUT_S = 30.0
+#: Rows fetched per round trip when streaming all statements (export).
+FETCH_BATCH = 1000
+#: The key used for statements/articles whose outlet or month is unknown in breakdowns.
+UNKNOWN_KEY = "unknown"
+
+# The columns of a StatementRow, in order, as selected from attributions t, articles a and
+# speakers s.
+_ROW_SQL = """
+SELECT t.article_id, t.id, t.speaker_id, s.name, s.kind, t.source_text, t.cue_text,
+       t.content_text, t.kind, t.hedged, t.time, t.channel, t.addressee, t.parent_id,
+       t.cue_class, t.extractor, t.confidence, a.outlet, a.published, a.title, a.url
+  FROM attributions t
+  JOIN articles a ON a.id = t.article_id
+  LEFT JOIN speakers s ON s.id = t.speaker_id
+"""
+
+
+def _fold(s: str) -> str:
+    """The case- and space-insensitive key of a name (for matching aliases)."""
+    return " ".join(s.casefold().split())
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _row(r: Sequence[Any]) -> StatementRow:
+    return StatementRow(
+        article_id=r[0], attribution_id=r[1], speaker_id=r[2], speaker_name=r[3],
+        speaker_kind=r[4], source_text=r[5], cue_text=r[6], content_text=r[7], kind=r[8],
+        hedged=bool(r[9]), time=r[10], channel=r[11], addressee=r[12], parent_id=r[13],
+        cue_class=r[14], extractor=r[15], confidence=r[16], outlet=r[17], published=r[18],
+        title=r[19], url=r[20],
+    )  # fmt: skip
+
+
+class Store:
+    """A sayso database: ``Store(path)`` creates or opens it; use it as a context manager."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        # One connection shared by threads (the web server's workers), serialized by a lock.
+        self._lock = threading.RLock()
+        name = str(self.path)
+        try:
+            if read_only:
+                if not self.path.is_file():
+                    raise StoreError(f"{name}: no such database file; check the path")
+                uri = self.path.resolve().as_uri() + "?mode=ro"
+                conn = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False,
+                    timeout=BUSY_TIMEOUT_S,
+                )  # fmt: skip
+            else:
+                if not self.path.parent.is_dir():
+                    raise StoreError(f"{name}: folder {self.path.parent} does not exist; create it")
+                conn = sqlite3.connect(
+                    name, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
+                )
+        except sqlite3.Error as e:
+            raise StoreError(f"{name}: cannot open the database ({e})") from e
+        self._conn = conn
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            if read_only:
+                conn.execute("PRAGMA query_only = ON")
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
+                # In WAL mode NORMAL never corrupts the database, even on power loss; it may
+                # only lose the last commits on power loss, which a resumable ingest redoes.
+                conn.execute("PRAGMA synchronous = NORMAL")
+            ensure_schema(conn, read_only, name)
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise StoreError(f"{name}: not a usable sayso database ({e}); check the path") from e
+        except BaseException:
+            conn.close()
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database connection."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"Store({str(self.path)!r}, {mode})"
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _writable(self, what: str) -> None:
+        if self.read_only:
+            raise StoreError(
+                f"{self.path}: cannot {what}: the store is open read-only; "
+                "open it with read_only=False"
+            )
+
+    def _q(self, sql: str, params: Sequence[Any] = (), fts: str | None = None) -> list[Any]:
+        """Run a read query; SQLite errors become QueryError (bad FTS) or StoreError."""
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as e:
+            if fts is not None and _is_fts_error(e):
+                raise QueryError(f"bad search query {fts!r}: {e}; {QUERY_HELP}") from e
+            raise StoreError(f"{self.path}: query failed ({e})") from e
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.path}: query failed ({e})") from e
+
+    def _transaction(self, what: str) -> _Tx:
+        self._writable(what)
+        return _Tx(self, what)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def write(
+        self, extraction: Extraction, replace: bool = False, *, extractor: str | None = None
+    ) -> bool:
+        """Store an extraction (article, speakers, attributions, spans) in one transaction.
+
+        The article counts as extracted by every extractor named in its attributions, plus
+        ``extractor`` when given (pass it so that an article with no statements is recorded
+        as done).  Returns False, writing nothing, when all those extractors already have
+        rows for the article; ``replace=True`` deletes those extractors' rows and rewrites them.
+        """
+        ex = extraction
+        art = ex.article
+        _validate(ex)
+        names = {a.extractor for a in ex.attributions}
+        if extractor is not None:
+            names.add(extractor)
+        if not names:
+            names.add("")
+        with self._transaction(f"write article {art.id}") as conn:
+            done = {r[0] for r in conn.execute(
+                "SELECT extractor FROM extractions WHERE article_id = ?", (art.id,))}  # fmt: skip
+            todo = sorted(names if replace else names - done)
+            if not todo:
+                return False
+            now = _now()
+            self._put_article(conn, art, now, update=replace)
+            stale: set[str] = set()
+            for name in todo:
+                if name in done:
+                    stale |= self._delete_extraction(conn, art.id, name)
+            amap = self._alias_map(conn)
+            canon: dict[str, str] = {}
+            for seq, sp in enumerate(ex.speakers):
+                cid = self._upsert_speaker(conn, sp, amap)
+                canon[sp.id] = cid
+                conn.executemany(
+                    "INSERT INTO article_speakers"
+                    " (article_id, extractor, ref, seq, name, kind, aliases, speaker_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(art.id, name, sp.id, seq, sp.name, sp.kind,
+                      json.dumps(list(sp.aliases), ensure_ascii=False), cid) for name in todo],
+                )  # fmt: skip
+            counts = dict.fromkeys(todo, 0)
+            for seq, a in enumerate(ex.attributions):
+                if a.extractor in counts:
+                    self._put_attribution(conn, art.id, seq, a, canon.get(a.speaker or ""))
+                    counts[a.extractor] += 1
+            conn.executemany(
+                "INSERT INTO extractions (article_id, extractor, extracted_at, statements)"
+                " VALUES (?, ?, ?, ?)",
+                [(art.id, name, now, n) for name, n in counts.items()],
+            )
+            self._refresh_speakers(conn, stale - set(canon.values()))
+        return True
+
+    def _put_article(self, conn: sqlite3.Connection, art: Article, now: str, update: bool) -> None:
+        pd = art.published_date
+        values = (
+            art.id, art.external_id, art.url, art.source, art.published,
+            pd.isoformat() if pd else None, art.title,
+            json.dumps(list(art.topics), ensure_ascii=False), art.text, now,
+        )  # fmt: skip
+        conflict = (
+            "DO UPDATE SET external_id = excluded.external_id, url = excluded.url,"
+            " outlet = excluded.outlet, published = excluded.published,"
+            " published_date = excluded.published_date, title = excluded.title,"
+            " topics = excluded.topics, text = excluded.text"
+            if update
+            else "DO NOTHING"
+        )
+        conn.execute(
+            "INSERT INTO articles (id, external_id, url, outlet, published, published_date,"
+            " title, topics, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            f" ON CONFLICT (id) {conflict}",
+            values,
+        )
+
+    def _delete_extraction(self, conn: sqlite3.Connection, article_id: str, name: str) -> set[str]:
+        """Delete one extractor's rows of an article; returns the speaker ids they used."""
+        used = {r[0] for r in conn.execute(
+            "SELECT speaker_id FROM article_speakers WHERE article_id = ? AND extractor = ?",
+            (article_id, name))}  # fmt: skip
+        key = (article_id, name)
+        conn.execute("DELETE FROM attributions WHERE article_id = ? AND extractor = ?", key)
+        conn.execute("DELETE FROM article_speakers WHERE article_id = ? AND extractor = ?", key)
+        conn.execute("DELETE FROM extractions WHERE article_id = ? AND extractor = ?", key)
+        return used
+
+    @staticmethod
+    def _alias_map(conn: sqlite3.Connection) -> dict[str, str]:
+        return {_fold(a): c for a, c in conn.execute("SELECT alias, canonical FROM aliases")}
+
+    @staticmethod
+    def _canonical(name: str, aliases: Sequence[str], ref: str, amap: dict[str, str]) -> str:
+        """The canonical speaker id of a speaker as written, after the user's alias table."""
+        for form in (name, *aliases):
+            canonical = amap.get(_fold(form))
+            if canonical is not None:
+                return speaker_id(canonical)
+        return ref
+
+    def _upsert_speaker(self, conn: sqlite3.Connection, sp: Speaker, amap: dict[str, str]) -> str:
+        cid = self._canonical(sp.name, sp.aliases, sp.id, amap)
+        mapped = next((c for c in amap.values() if speaker_id(c) == cid), None)
+        row = conn.execute("SELECT name, kind FROM speakers WHERE id = ?", (cid,)).fetchone()
+        if row is None:
+            name = mapped or sp.name
+            conn.execute("INSERT INTO speakers (id, name, kind) VALUES (?, ?, ?)",
+                         (cid, name, sp.kind))  # fmt: skip
+        else:
+            name = row[0]
+            if row[1] == "unknown" and sp.kind != "unknown":
+                conn.execute("UPDATE speakers SET kind = ? WHERE id = ?", (sp.kind, cid))
+        key = _fold(name)
+        conn.executemany(
+            "INSERT OR IGNORE INTO speaker_aliases (speaker_id, alias) VALUES (?, ?)",
+            [(cid, f) for f in dict.fromkeys((sp.name, *sp.aliases)) if _fold(f) != key and f],
+        )
+        return cid
+
+    def _put_attribution(
+        self, conn: sqlite3.Connection, article_id: str, seq: int, a: Attribution,
+        canonical_speaker: str | None,
+    ) -> None:  # fmt: skip
+        src = a.source
+        conn.execute(
+            "INSERT INTO attributions (article_id, extractor, id, seq, speaker_ref, speaker_id,"
+            " kind, parent_id, addressee, channel, time, hedged, cue_class, confidence,"
+            " source_start, source_end, source_text, cue_start, cue_end, cue_text, content_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id, a.extractor, a.id, seq, a.speaker,
+                canonical_speaker if a.speaker is not None else None,
+                a.kind, a.parent, a.addressee, a.channel, a.time, int(a.hedged), a.cue_class,
+                float(a.confidence),
+                src.start if src else None, src.end if src else None, src.text if src else None,
+                a.cue.start, a.cue.end, a.cue.text, a.content_text,
+            ),
+        )  # fmt: skip
+        spans = [("cue", 0, a.cue)] + ([("source", 0, src)] if src else [])
+        spans += [("content", i, s) for i, s in enumerate(a.content)]
+        conn.executemany(
+            "INSERT INTO spans (article_id, extractor, attribution_id, role, seq, start, end,"
+            " text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(article_id, a.extractor, a.id, role, i, s.start, s.end, s.text)
+             for role, i, s in spans],
+        )  # fmt: skip
+
+    def _refresh_speakers(self, conn: sqlite3.Connection, ids: set[str]) -> None:
+        """Recompute the derived speaker rows (name, kind, aliases) of these ids from the
+        speakers as written; delete those no article uses any more."""
+        if not ids:
+            return
+        by_id = {speaker_id(c): c for c in self._alias_map(conn).values()}
+        for sid in sorted(ids):
+            raws = conn.execute(
+                "SELECT name, kind, aliases FROM article_speakers WHERE speaker_id = ?"
+                " ORDER BY rowid", (sid,),
+            ).fetchall()  # fmt: skip
+            if not raws:
+                conn.execute("DELETE FROM speakers WHERE id = ?", (sid,))
+                continue
+            name = by_id.get(sid) or raws[0][0]
+            kind = next((k for _, k, _ in raws if k != "unknown"), "unknown")
+            conn.execute("UPDATE speakers SET name = ?, kind = ? WHERE id = ?", (name, kind, sid))
+            forms: dict[str, str] = {}
+            for raw_name, _, raw_aliases in raws:
+                for f in (raw_name, *json.loads(raw_aliases)):
+                    if f and _fold(f) != _fold(name):
+                        forms.setdefault(_fold(f), f)
+            conn.execute("DELETE FROM speaker_aliases WHERE speaker_id = ?", (sid,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO speaker_aliases (speaker_id, alias) VALUES (?, ?)",
+                [(sid, f) for f in forms.values()],
+            )
+
+    # -- aliases -----------------------------------------------------------------------------
+
+    def add_alias(self, alias: str, canonical: str) -> None:
+        """Map a surface form to a canonical speaker name, re-mapping stored speakers too."""
+        alias, canonical = alias.strip(), " ".join(canonical.split())
+        if not alias or not canonical:
+            raise QueryError(
+                f"alias {alias!r} -> {canonical!r}: both the alias and the canonical name "
+                "must be non-empty"
+            )
+        with self._transaction(f"add alias {alias!r}") as conn:
+            conn.execute(
+                "INSERT INTO aliases (alias, canonical) VALUES (?, ?)"
+                " ON CONFLICT (alias) DO UPDATE SET alias = excluded.alias,"
+                " canonical = excluded.canonical",
+                (alias, canonical),
+            )
+            self._remap(conn, alias)
+
+    def remove_alias(self, alias: str) -> bool:
+        """Remove an alias (case-insensitive); returns False when there was none."""
+        with self._transaction(f"remove alias {alias!r}") as conn:
+            cur = conn.execute("DELETE FROM aliases WHERE alias = ?", (alias.strip(),))
+            if cur.rowcount == 0:
+                return False
+            self._remap(conn, alias.strip())
+        return True
+
+    def aliases(self) -> tuple[Alias, ...]:
+        """The user's alias table, sorted by alias."""
+        with self._lock:
+            rows = self._q("SELECT alias, canonical FROM aliases ORDER BY alias COLLATE NOCASE")
+        return tuple(Alias(a, c) for a, c in rows)
+
+    def _remap(self, conn: sqlite3.Connection, form: str) -> None:
+        """Recompute the canonical id of every stored speaker with this surface form."""
+        conn.create_function("sayso_fold", 1, _fold, deterministic=True)
+        key = _fold(form)
+        rows = conn.execute(
+            "SELECT rowid, article_id, extractor, ref, name, kind, aliases, speaker_id"
+            "  FROM article_speakers s"
+            " WHERE sayso_fold(name) = ?"
+            "    OR EXISTS (SELECT 1 FROM json_each(s.aliases) WHERE sayso_fold(value) = ?)",
+            (key, key),
+        ).fetchall()
+        amap = self._alias_map(conn)
+        by_id = {speaker_id(c): c for c in amap.values()}
+        touched: set[str] = set()
+        for rowid, art_id, ext, ref, name, kind, aliases, old in rows:
+            new = self._canonical(name, json.loads(aliases), ref, amap)
+            if new == old:
+                continue
+            conn.execute(
+                "INSERT OR IGNORE INTO speakers (id, name, kind) VALUES (?, ?, ?)",
+                (new, by_id.get(new) or name, kind),
+            )
+            conn.execute("UPDATE article_speakers SET speaker_id = ? WHERE rowid = ?", (new, rowid))
+            conn.execute(
+                "UPDATE attributions SET speaker_id = ?"
+                " WHERE article_id = ? AND extractor = ? AND speaker_ref = ?",
+                (new, art_id, ext, ref),
+            )
+            touched |= {old, new}
+        self._refresh_speakers(conn, touched)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def has_article(self, article_id: str, extractor: str | None = None) -> bool:
+        """Whether the article is stored (by ``extractor``, when given)."""
+        with self._lock:
+            if extractor is None:
+                rows = self._q("SELECT 1 FROM articles WHERE id = ?", (article_id,))
+            else:
+                rows = self._q(
+                    "SELECT 1 FROM extractions WHERE article_id = ? AND extractor = ?",
+                    (article_id, extractor),
+                )
+        return bool(rows)
+
+    def stats(self) -> StoreStats:
+        """How many articles, statements, speakers and outlets the store holds."""
+        with self._lock:
+            (r,) = self._q(
+                "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM attributions),"
+                " (SELECT count(*) FROM speakers),"
+                " (SELECT count(DISTINCT outlet) FROM articles)"
+            )
+        return StoreStats(*r)
+
+    def article(self, article_id: str) -> Extraction | None:
+        """The full Extraction of a stored article, exactly as written (all extractors)."""
+        with self._lock:
+            rows = self._q(
+                "SELECT id, external_id, url, outlet, published, title, topics, text"
+                " FROM articles WHERE id = ?", (article_id,),
+            )  # fmt: skip
+            if not rows:
+                return None
+            aid, ext_id, url, outlet, published, title, topics, text = rows[0]
+            art = Article(
+                text=text, title=title, source=outlet, published=published, url=url,
+                topics=tuple(json.loads(topics)), external_id=ext_id, id=aid,
+            )  # fmt: skip
+            speakers = tuple(
+                Speaker(id=ref, name=name, kind=kind, aliases=tuple(json.loads(al)))
+                for ref, name, kind, al, _ in self._q(
+                    "SELECT ref, name, kind, aliases, min(seq) AS first FROM article_speakers"
+                    " WHERE article_id = ? GROUP BY ref ORDER BY first, ref", (aid,),
+                )
+            )  # fmt: skip
+            content: dict[tuple[str, str], list[Span]] = {}
+            for ext, att, start, end, stext in self._q(
+                "SELECT extractor, attribution_id, start, end, text FROM spans"
+                " WHERE article_id = ? AND role = 'content'"
+                " ORDER BY extractor, attribution_id, seq",
+                (aid,),
+            ):
+                content.setdefault((ext, att), []).append(Span(start, end, stext))
+            atts = tuple(
+                Attribution(
+                    id=r[1], extractor=r[0], speaker=r[2], kind=r[3], parent=r[4],
+                    addressee=r[5], channel=r[6], time=r[7], hedged=bool(r[8]),
+                    cue_class=r[9], confidence=r[10],
+                    source=Span(r[11], r[12], r[13]) if r[11] is not None else None,
+                    cue=Span(r[14], r[15], r[16]),
+                    content=tuple(content.get((r[0], r[1]), ())),
+                )
+                for r in self._q(
+                    "SELECT extractor, id, speaker_ref, kind, parent_id, addressee, channel,"
+                    " time, hedged, cue_class, confidence, source_start, source_end,"
+                    " source_text, cue_start, cue_end, cue_text FROM attributions"
+                    " WHERE article_id = ? ORDER BY seq, extractor", (aid,),
+                )
+            )  # fmt: skip
+        return Extraction(article=art, speakers=speakers, attributions=atts)
+
+    def statements(self, q: StatementQuery) -> StatementPage:
+        """One page of the statements matching the query, and how many match in all."""
+        where, params = self._filters(q)
+        cond = " WHERE " + " AND ".join(where) if where else ""
+        if q.text:
+            match = safe_match(q.text)
+            # rank is FTS5's bm25: best matches first.
+            sql = (
+                _ROW_SQL
+                + " JOIN (SELECT rowid AS sid, rank FROM statements_fts"
+                + " WHERE statements_fts MATCH ?) f ON f.sid = t.sid"
+                + cond
+                + " ORDER BY f.rank, t.article_id, t.seq LIMIT ? OFFSET ?"
+            )
+            count_sql = (
+                "SELECT count(*) FROM attributions t JOIN articles a ON a.id = t.article_id"
+                " JOIN statements_fts f ON f.rowid = t.sid AND statements_fts MATCH ?" + cond
+            )
+            lead: list[Any] = [match]
+        else:
+            sql = (
+                _ROW_SQL + cond + " ORDER BY a.published_date DESC NULLS LAST,"
+                " a.ingested_at DESC, t.article_id, t.seq LIMIT ? OFFSET ?"
+            )
+            count_sql = (
+                "SELECT count(*) FROM attributions t JOIN articles a ON a.id = t.article_id" + cond
+            )
+            lead = []
+        with self._lock:
+            rows = self._q(sql, [*lead, *params, q.limit, q.offset], fts=q.text)
+            ((total,),) = self._q(count_sql, [*lead, *params], fts=q.text)
+        return StatementPage(tuple(_row(r) for r in rows), total, q.limit, q.offset)
+
+    def _filters(self, q: StatementQuery) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if q.speaker:
+            ids = self._speaker_ids(q.speaker)
+            where.append(f"t.speaker_id IN ({', '.join('?' * len(ids))})" if ids else "0")
+            params += ids
+        if q.outlet:
+            where.append("a.outlet = ? COLLATE NOCASE")
+            params.append(q.outlet)
+        if q.since:
+            where.append("a.published_date >= ?")
+            params.append(q.since.isoformat())
+        if q.until:
+            where.append("a.published_date <= ?")
+            params.append(q.until.isoformat())
+        if q.kind:
+            if q.kind not in ATTRIBUTION_KINDS:
+                raise QueryError(
+                    f"unknown statement kind {q.kind!r}; choose one of: "
+                    + ", ".join(ATTRIBUTION_KINDS)
+                )
+            where.append("t.kind = ?")
+            params.append(q.kind)
+        if q.hedged_only:
+            where.append("t.hedged = 1")
+        if q.article_id:
+            where.append("t.article_id = ?")
+            params.append(q.article_id)
+        return where, params
+
+    def _speaker_ids(self, key: str) -> list[str]:
+        """Speaker ids for a user's speaker key, first rule that matches: a speaker id, a
+        canonical name, an entry of the alias table, an alias seen in articles."""
+        key = " ".join(key.split())
+        with self._lock:
+            for sql in (
+                "SELECT id FROM speakers WHERE id = ?",
+                "SELECT id FROM speakers WHERE name = ? COLLATE NOCASE ORDER BY id",
+                "SELECT canonical FROM aliases WHERE alias = ?",
+                "SELECT DISTINCT speaker_id FROM speaker_aliases WHERE alias = ? COLLATE NOCASE"
+                " ORDER BY speaker_id",
+            ):
+                ids = [r[0] for r in self._q(sql, (key,))]
+                if sql.startswith("SELECT canonical"):
+                    ids = [speaker_id(c) for c in ids]
+                    ids = [i for i in ids if self._q("SELECT 1 FROM speakers WHERE id = ?", (i,))]
+                if ids:
+                    return ids
+        return []
+
+    def chain(self, article_id: str, attribution_id: str) -> tuple[StatementRow, ...]:
+        """The statement with its ancestors (outermost first) and then its descendants."""
+        with self._lock:
+            ext = self._q(
+                "SELECT extractor FROM attributions WHERE article_id = ? AND id = ?"
+                " ORDER BY extractor LIMIT 1", (article_id, attribution_id),
+            )  # fmt: skip
+            if not ext:
+                return ()
+            rows = [
+                _row(r)
+                for r in self._q(
+                    _ROW_SQL + " WHERE t.article_id = ? AND t.extractor = ? ORDER BY t.seq",
+                    (article_id, ext[0][0]),
+                )
+            ]
+        by_id = {r.attribution_id: r for r in rows}
+        ancestors: list[StatementRow] = []
+        seen = {attribution_id}
+        cur = by_id[attribution_id]
+        while cur.parent_id in by_id and cur.parent_id not in seen:
+            seen.add(cur.parent_id)
+            cur = by_id[cur.parent_id]
+            ancestors.append(cur)
+        children: dict[str, list[StatementRow]] = {}
+        for r in rows:
+            if r.parent_id is not None:
+                children.setdefault(r.parent_id, []).append(r)
+        descendants: list[StatementRow] = []
+
+        def walk(node: str) -> None:  # depth-first, in text order
+            for child in children.get(node, ()):
+                if child.attribution_id not in seen:
+                    seen.add(child.attribution_id)
+                    descendants.append(child)
+                    walk(child.attribution_id)
+
+        walk(attribution_id)
+        return (*reversed(ancestors), by_id[attribution_id], *descendants)
+
+    def speakers(
+        self, text: str | None = None, limit: int = 100, offset: int = 0
+    ) -> tuple[SpeakerRow, ...]:
+        """Speakers, most statements first; ``text`` keeps those whose name or an alias
+        contains it (case-insensitive)."""
+        where, params = "", []
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where = (
+                " WHERE s.name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM speaker_aliases x"
+                " WHERE x.speaker_id = s.id AND x.alias LIKE ? ESCAPE '\\')"
+            )
+            params = [pattern, pattern]
+        return self._speaker_rows(where, params, limit, offset)
+
+    def _speaker_rows(
+        self, where: str, params: list[Any], limit: int, offset: int
+    ) -> tuple[SpeakerRow, ...]:
+        limit = max(1, min(int(limit), 10_000))
+        with self._lock:
+            rows = self._q(
+                "SELECT s.id, s.name, s.kind, count(t.sid) AS n, count(DISTINCT t.article_id)"
+                " FROM speakers s LEFT JOIN attributions t ON t.speaker_id = s.id" + where +
+                " GROUP BY s.id ORDER BY n DESC, s.name COLLATE NOCASE, s.id LIMIT ? OFFSET ?",
+                [*params, limit, max(0, int(offset))],
+            )  # fmt: skip
+            aliases: dict[str, list[str]] = {}
+            if rows:
+                ids = [r[0] for r in rows]
+                for sid, alias in self._q(
+                    "SELECT speaker_id, alias FROM speaker_aliases WHERE speaker_id IN"
+                    f" ({', '.join('?' * len(ids))}) ORDER BY alias COLLATE NOCASE, alias", ids,
+                ):  # fmt: skip
+                    aliases.setdefault(sid, []).append(alias)
+        return tuple(
+            SpeakerRow(sid, name, kind, tuple(aliases.get(sid, ())), n, arts)
+            for sid, name, kind, n, arts in rows
+        )
+
+    def speaker(self, speaker_id_or_name: str) -> SpeakerDetail | None:
+        """One speaker (by id, name or alias) with statements per outlet and per month."""
+        ids = self._speaker_ids(speaker_id_or_name)
+        if not ids:
+            return None
+        (row,) = self._speaker_rows(" WHERE s.id = ?", [ids[0]], 1, 0)
+        with self._lock:
+            by_outlet = self._q(
+                "SELECT coalesce(a.outlet, ?), count(*) AS n FROM attributions t"
+                " JOIN articles a ON a.id = t.article_id WHERE t.speaker_id = ?"
+                " GROUP BY 1 ORDER BY n DESC, 1", (UNKNOWN_KEY, row.id),
+            )  # fmt: skip
+            by_month = self._q(
+                "SELECT coalesce(substr(a.published_date, 1, 7), ?), count(*) FROM attributions t"
+                " JOIN articles a ON a.id = t.article_id WHERE t.speaker_id = ?"
+                " GROUP BY 1 ORDER BY 1", (UNKNOWN_KEY, row.id),
+            )  # fmt: skip
+        return SpeakerDetail(
+            speaker=row,
+            by_outlet=tuple(Count(k, n) for k, n in by_outlet),
+            by_month=tuple(Count(k, n) for k, n in by_month),
+        )
+
+    def outlets(self) -> tuple[Count, ...]:
+        """Outlets with how many articles each has, most first (articles without an outlet
+        are left out)."""
+        with self._lock:
+            rows = self._q(
+                "SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL"
+                " GROUP BY outlet ORDER BY n DESC, outlet"
+            )
+        return tuple(Count(k, n) for k, n in rows)
+
+    def articles(
+        self, limit: int = 50, offset: int = 0, outlet: str | None = None
+    ) -> tuple[ArticleRow, ...]:
+        """Stored articles, newest publication first."""
+        where, params = "", []
+        if outlet:
+            where, params = " WHERE a.outlet = ? COLLATE NOCASE", [outlet]
+        with self._lock:
+            rows = self._q(
+                "SELECT a.id, a.title, a.outlet, a.published, a.url,"
+                " (SELECT count(*) FROM attributions t WHERE t.article_id = a.id)"
+                " FROM articles a" + where + " ORDER BY a.published_date DESC NULLS LAST,"
+                " a.ingested_at DESC, a.id LIMIT ? OFFSET ?",
+                [*params, max(1, int(limit)), max(0, int(offset))],
+            )  # fmt: skip
+        return tuple(ArticleRow(*r) for r in rows)
+
+    def latest_articles(self, limit: int = 20) -> tuple[ArticleRow, ...]:
+        """The most recently published articles."""
+        return self.articles(limit=limit)
+
+    def article_ids(self) -> list[str]:
+        """Every article id, in the order they were first stored."""
+        with self._lock:
+            return [r[0] for r in self._q("SELECT id FROM articles ORDER BY rowid")]
+
+    def iter_statements(self) -> Iterator[StatementRow]:
+        """Every stored statement, article by article, streamed (for export)."""
+        with self._lock:
+            cur = self._conn.execute(_ROW_SQL + " ORDER BY a.rowid, t.seq, t.extractor")
+            while batch := cur.fetchmany(FETCH_BATCH):
+                yield from (_row(r) for r in batch)
+
+    def export(self, fmt: Literal["jsonl", "csv", "parquet"], out: Path | BinaryIO) -> int:
+        """Write the store to ``out``: jsonl (one Extraction JSON per article), csv or parquet
+        (one row per statement).  Returns the number of records written."""
+        from .export import export
+
+        return export(self, fmt, out)
+
+
+class _Tx:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error; SQLite errors become
+    StoreError."""
+
+    def __init__(self, store: Store, what: str) -> None:
+        self.store = store
+        self.what = what
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.store._lock.acquire()
+        try:
+            self.store._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            self.store._lock.release()
+            raise StoreError(f"{self.store.path}: cannot {self.what} ({e})") from e
+        return self.store._conn
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        conn = self.store._conn
+        try:
+            if exc_type is None:
+                conn.execute("COMMIT")
+                return
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"{self.store.path}: cannot {self.what} ({exc})") from exc
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{self.store.path}: cannot {self.what} ({e})") from e
+        finally:
+            self.store._lock.release()
+
+
+def _is_fts_error(e: sqlite3.OperationalError) -> bool:
+    msg = str(e)
+    return any(
+        s in msg
+        for s in ("fts5", "unterminated string", "special query", "no such column", "syntax")
+    )
+
+
+def _validate(ex: Extraction) -> None:
+    """Refuse extractions that cannot be stored unambiguously, before touching the database."""
+    aid = ex.article.id
+    seen: set[str] = set()
+    for sp in ex.speakers:
+        if sp.id in seen:
+            raise StoreError(
+                f"article {aid}: speaker id {sp.id!r} is listed twice; fix the resolver"
+            )
+        seen.add(sp.id)
+    keys: set[tuple[str, str]] = set()
+    for a in ex.attributions:
+        if (a.extractor, a.id) in keys:
+            raise StoreError(
+                f"article {aid}: attribution id {a.id!r} of {a.extractor!r} occurs twice; "
+                "attribution ids must be unique per extractor"
+            )
+        keys.add((a.extractor, a.id))

@@ -37,40 +37,220 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article.")
 def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
     """Extract attributions from INPUTS (files, directories, globs, '-' for stdin); no database."""
+    from .errors import PipelineError
     from .ingest import read_inputs
+    from .models import InputError
     from .pipeline import extract_many
 
-    errors = []
+    errors: list[InputError] = []
 
     def articles():  # type: ignore[no-untyped-def]
         for item in read_inputs(list(inputs)):
-            if isinstance(item, Exception) or not hasattr(item, "text"):
+            if isinstance(item, InputError):
                 errors.append(item)
-                console.print(f"[red]error[/red] {item}")
+                console.print(f"[red]error[/red] {item}", highlight=False)
                 continue
             yield item
 
-    for ex in extract_many(articles(), pipeline=pipeline):
-        if as_json:
-            _print_json(ex.to_json())
-        else:
+    n = 0
+    try:
+        for ex in extract_many(articles(), pipeline=pipeline):
+            n += 1
+            if as_json:
+                _print_json(ex.to_json())
+                continue
             click.echo(f"# {ex.article.title or ex.article.id}")
             for a in ex.attributions:
                 who = ex.speaker(a.speaker)
                 name = who.name if who else (a.source.text if a.source else "?")
                 click.echo(f"  {name} [{a.cue.text}] {a.content_text}")
+    except PipelineError as exc:
+        console.print(f"[red]error[/red] {exc}", highlight=False)
+        sys.exit(2)
+    console.print(f"{n} article(s) extracted, {len(errors)} input(s) skipped with errors")
     if errors:
-        console.print(f"{len(errors)} input(s) skipped with errors")
         sys.exit(1)
 
 
 # --- store commands (ingest, statements, search, speakers, export) ----------------------------
 
 
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("inputs", nargs=-1)
+@click.option("--sample", is_flag=True, help="Also ingest the bundled sample of real news.")
+@click.option("--pipeline", default="fast", show_default=True, help="Pipeline or extractor name.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def ingest(db: str, inputs: tuple[str, ...], sample: bool, pipeline: str, as_json: bool) -> None:
+    """Extract INPUTS into the SQLite database DB (resumable; already stored articles are skipped)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from .errors import PipelineError, StoreError
+    from .ingest import read_inputs, sample_paths
+    from .models import InputError
+    from .store import Store
+    from .store import ingest as store_ingest
+
+    specs = list(inputs) + ([str(p) for p in sample_paths()] if sample else [])
+    if not specs:
+        raise click.UsageError("give INPUTS to ingest, or --sample for the bundled sample")
+    items = list(read_inputs(specs))
+    for item in items:
+        if isinstance(item, InputError):
+            console.print(f"[red]error[/red] {item}", highlight=False)
+    try:
+        with Store(db) as store, Progress(
+            TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True, disable=as_json,
+        ) as bar:
+            task = bar.add_task("ingest", total=len(items))
+            report = store_ingest(store, items, pipeline=pipeline, progress=lambda _: bar.advance(task))
+            stats = store.stats()
+    except (PipelineError, StoreError) as exc:
+        console.print(f"[red]error[/red] {exc}", highlight=False)
+        sys.exit(2)
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        table = Table(title=f"sayso ingest -> {db} ({report.extractor})")
+        for col in ("article", "status", "statements"):
+            table.add_column(col, justify="right" if col == "statements" else "left")
+        for o in report.outcomes:
+            label = (o.title or o.id or o.input or "")[:70]
+            status = o.status if o.status != "error" else f"error: {o.message}"[:60]
+            table.add_row(label, status, str(o.statements))
+        Console().print(table)
+        Console().print(
+            f"{report.added} added, {report.skipped} already stored, {report.errors} error(s); "
+            f"{report.statements} statements written in {report.seconds:.1f}s. "
+            f"Database now holds {stats.articles} articles, {stats.statements} statements, "
+            f"{stats.speakers} speakers."
+        )
+    if report.errors:
+        sys.exit(1)
+
+
 # --- evaluation (evaluate polnear, evaluate cofenet) -----------------------------------------
 
 
+@cli.group()
+def evaluate() -> None:
+    """Score a pipeline on gold data (PolNeAR brat folders, CofeNet BIO files)."""
+
+
+def _run_evaluation(run: Any, label: str, as_json: bool) -> None:
+    """Run ``run(progress)`` under a progress bar on stderr, then print table or JSON."""
+    from rich.progress import Progress
+
+    from .errors import SaysoError
+
+    try:
+        with Progress(console=console, transient=True, disable=as_json) as bar:
+            task = bar.add_task(label, total=None)
+            report = run(lambda done, total: bar.update(task, completed=done, total=total))
+    except SaysoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    data = report.to_json()
+    if as_json:
+        _print_json(data)
+        return
+    from rich.table import Table
+
+    out = Console()
+    table = Table(title=f"{label}: {data['extractor']} (pipeline {data['pipeline']})")
+    for col in ("measure", "P", "R", "F1", "matched / pred / gold"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+
+    def row(name: str, prf: dict[str, Any] | None) -> None:
+        if prf is None:
+            return
+        counts = f"{prf['tp']} / {prf['n_pred']} / {prf['n_gold']}"
+        table.add_row(name, f"{prf['p']:.1f}", f"{prf['r']:.1f}", f"{prf['f1']:.1f}", counts)
+
+    for role in ("source", "cue", "content"):
+        row(f"{role}, exact span", data[role])
+    for role in ("source", "cue", "content"):
+        row(f"{role}, token overlap", data[role].get("token_overlap"))
+    row("attribution, exact", data["attribution_exact"])
+    row("attribution, partial", data["attribution_partial"])
+    for threshold, prf in data.get("content_coverage", {}).items():
+        row(f"content covered >= {threshold} %", prf)
+    out.print(table)
+    acc = data.get("source_accuracy")
+    if acc:
+        out.print(
+            f"source accuracy on {acc['matched_contents']} contents covered >= 30 %: "
+            f"{acc['exact']:.1f} % exact, {acc['overlap']:.1f} % overlapping"
+        )
+    out.print(
+        f"{data['words']:,} words in {data['seconds']:.1f} s: "
+        f"{data['words_per_second']:,.0f} words/s"
+    )
+    multi = data.get("annotators", {}).get("multi_annotated", [])
+    if multi:
+        out.print(
+            f"{len(multi)} article(s) have several annotators; scored against the first .ann "
+            "file in sorted order: " + ", ".join(m["scored"] for m in multi)
+        )
+    if "paragraphs" in data:
+        out.print(
+            f"{data['paragraphs']} paragraphs from {data['annotation_files']} annotation files "
+            f"({data['unique_paragraphs']} distinct texts, each extracted once); spans scored "
+            "as CofeNet's exe/eval code does"
+        )
+
+
+@evaluate.command("polnear")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--pipeline", default="fast", show_default=True, help="Pipeline or extractor name.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def evaluate_polnear_cmd(directory: str, pipeline: str, as_json: bool) -> None:
+    """Score a pipeline on a PolNeAR split folder (text/, attributions/), e.g. polnear/dev."""
+    from .evaluate.runner import evaluate_polnear
+
+    _run_evaluation(
+        lambda progress: evaluate_polnear(directory, pipeline, progress=progress),
+        "PolNeAR",
+        as_json,
+    )
+
+
+@evaluate.command("cofenet")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pipeline", default="fast", show_default=True, help="Pipeline or extractor name.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def evaluate_cofenet_cmd(file: str, pipeline: str, as_json: bool) -> None:
+    """Score a pipeline on CofeNet's paragraph BIO lines (valid.txt) with CofeNet's metric."""
+    from .evaluate.runner import evaluate_cofenet
+
+    _run_evaluation(
+        lambda progress: evaluate_cofenet(file, pipeline, progress=progress),
+        "CofeNet BIO",
+        as_json,
+    )
+
+
 # --- web (serve) -----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; use 0.0.0.0 only on a trusted network.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(db: str, host: str, port: int) -> None:
+    """Browse the database DB in a web browser (read-only); Ctrl-C stops it."""
+    from .errors import StoreError
+    from .web import serve as serve_web
+    from .web import url_for_server
+
+    click.echo(f"sayso explorer for {db} at {url_for_server(host, port)}  (Ctrl-C to stop)")
+    try:
+        serve_web(db, host=host, port=port)
+    except StoreError as e:
+        console.print(f"[red]error[/red] {e}")
+        sys.exit(1)
 
 
 def main() -> None:

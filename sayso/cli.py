@@ -243,11 +243,12 @@ def serve(db: str, host: str, port: int) -> None:
     """Browse the database DB in a web browser (read-only); Ctrl-C stops it."""
     from .errors import StoreError
     from .web import serve as serve_web
-    from .web import url_for_server
 
-    click.echo(f"sayso explorer for {db} at {url_for_server(host, port)}  (Ctrl-C to stop)")
+    def announce(url: str) -> None:
+        click.echo(f"sayso explorer for {db} at {url}  (Ctrl-C to stop)")
+
     try:
-        serve_web(db, host=host, port=port)
+        serve_web(db, host=host, port=port, announce=announce)
     except StoreError as e:
         console.print(f"[red]error[/red] {e}")
         sys.exit(1)

@@ -7,6 +7,7 @@ Pages (each with a ``.json`` twin): ``/``, ``/statements`` (+ ``/statements.csv`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .app import MAX_PER_PAGE, create_app
@@ -26,14 +27,22 @@ def url_for_server(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    db_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    announce: Callable[[str], None] | None = None,
+) -> None:
     """Serve the explorer for ``db_path`` until interrupted (Ctrl-C).
 
     Binds to 127.0.0.1 unless told otherwise; on a loopback address only loopback host
-    names are answered.  Raises :class:`~sayso.errors.StoreError` for a missing database.
+    names are answered.  ``announce`` is called with the URL once the database has opened.
+    Raises :class:`~sayso.errors.StoreError` for a missing or unreadable database.
     """
     import uvicorn
 
     allowed = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else None
     app = create_app(db_path, allowed_hosts=allowed)
+    if announce is not None:
+        announce(url_for_server(host, port))
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -320,6 +320,11 @@ class RuleExtractor:
         content_toks: set[Token] = set()
         for h in content_heads:
             content_toks.update(h.subtree)
+        for d in list(content_toks):
+            # "X said A while Y wrote B": a coordinated report by someone else is not X's content.
+            if d.dep_ in {"conj", "advcl"} and _speech_cue(d) and any(c.dep_ in _SUBJECTS for c in d.children):
+                content_toks -= set(d.subtree)
+                content_toks -= {c for c in d.head.children if c.dep_ == "cc" and c.i < d.i}
         if not content_toks:
             content_toks = _that_clause_after(verb)
         subj = _subject(verb)

@@ -1,0 +1,129 @@
+"""The quality gate: pinned dev-split floors per extractor, measured and compared.
+
+``benchmarks/quality_floor.json`` pins, for each extractor behind a pipeline, the numbers that
+:func:`measure` produces on the PolNeAR dev split (brat protocol) and on CofeNet's ``valid.txt``
+(BIO protocol).  ``tests/test_quality_gate.py`` fails when a number falls more than the file's
+``tolerance`` (F1 points) below its floor; ``benchmarks/update_floor.py`` rewrites the file from a
+fresh run and refuses to lower a floor without ``--allow-regression``.
+
+Where the data is: :func:`find_data` looks at ``$SAYSO_DATA``, then ``../shared/data`` next to
+the repository, then ``/work/shared/data``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import extract
+from ..errors import GoldDataError
+
+#: The repository root (this file is sayso/evaluate/gate.py).
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The floors file.
+FLOOR_FILE = REPO_ROOT / "benchmarks" / "quality_floor.json"
+#: Where the data folder may be, after $SAYSO_DATA, in order.
+DATA_CANDIDATES = (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data"))
+#: The gold data the gate scores, relative to the data folder.
+POLNEAR_DEV = "polnear/dev"
+COFENET_VALID = "cofenet-polnear/valid.txt"
+#: How far (F1 points, percent scale) a number may fall below its floor before the gate fails:
+#: enough for float noise and rounding, far less than any change worth noticing.
+DEFAULT_TOLERANCE = 0.5
+
+
+def find_data() -> tuple[Path | None, str]:
+    """The data folder holding the gate's gold files, or None and why none was found."""
+    env = os.environ.get("SAYSO_DATA")
+    if env:
+        # An explicit path wins; falling back silently would score the wrong data.
+        root = Path(env)
+        missing = [p for p in (POLNEAR_DEV, COFENET_VALID) if not (root / p).exists()]
+        if missing:
+            return None, f"SAYSO_DATA={env} lacks {', '.join(missing)}"
+        return root, f"SAYSO_DATA={env}"
+    for root in DATA_CANDIDATES:
+        if (root / POLNEAR_DEV).is_dir() and (root / COFENET_VALID).is_file():
+            return root, str(root)
+    tried = ", ".join(str(p) for p in DATA_CANDIDATES)
+    return None, (
+        f"no PolNeAR dev split / CofeNet valid.txt found (SAYSO_DATA unset; tried {tried}); "
+        "set SAYSO_DATA to the folder holding polnear/ and cofenet-polnear/"
+    )
+
+
+def gated_extractors() -> dict[str, list[str]]:
+    """Each versioned extractor that a user-facing pipeline points at -> those pipeline names."""
+    out: dict[str, list[str]] = {}
+    for alias, name in sorted(extract.PIPELINES.items()):
+        out.setdefault(name, []).append(alias)
+    return out
+
+
+def measure(extractor: str, data: Path) -> dict[str, float]:
+    """The gate's numbers for one extractor: PolNeAR dev (brat) and CofeNet valid (BIO)."""
+    from .runner import evaluate_cofenet, evaluate_polnear
+
+    p = evaluate_polnear(data / POLNEAR_DEV, extractor).score
+    c = evaluate_cofenet(data / COFENET_VALID, extractor).scores
+    out = {}
+    for role in ("source", "cue", "content"):
+        out[f"polnear.{role}.f1"] = p.exact[role].f1
+        out[f"polnear.{role}.token_f1"] = p.token[role].f1
+    out["polnear.attribution_exact.f1"] = p.attribution_exact.f1
+    out["polnear.attribution_partial.f1"] = p.attribution_partial.f1
+    for t, prf in p.coverage.items():
+        out[f"polnear.content_coverage_{round(t * 100)}.f1"] = prf.f1
+    out["polnear.source_accuracy"] = p.source_accuracy
+    for role in ("source", "cue", "content"):
+        out[f"cofenet.{role}.f1"] = c[role].f1
+    return {k: round(v, 2) for k, v in out.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Regression:
+    """One number below its floor."""
+
+    extractor: str  #: the versioned extractor name
+    metric: str  #: the metric key ("polnear.content.f1")
+    floor: float  #: the pinned floor
+    measured: float  #: what this run measured
+
+    def __str__(self) -> str:
+        return (
+            f"{self.extractor} {self.metric}: {self.measured:.2f} < floor {self.floor:.2f} "
+            f"({self.measured - self.floor:+.2f})"
+        )
+
+
+def load_floors(path: Path = FLOOR_FILE) -> dict[str, Any]:
+    """The floors file as written by ``benchmarks/update_floor.py``."""
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise GoldDataError(
+            f"cannot read quality floors {path}: {exc}; run python benchmarks/update_floor.py"
+        ) from exc
+    if "extractors" not in data:
+        raise GoldDataError(f"{path}: no 'extractors' key; rewrite it with update_floor.py")
+    return data
+
+
+def compare(
+    extractor: str, measured: dict[str, float], floors: dict[str, float], tolerance: float
+) -> list[Regression]:
+    """The numbers that fell more than ``tolerance`` below their floor (or went missing)."""
+    out = []
+    for metric, floor in sorted(floors.items()):
+        got = measured.get(metric)
+        if got is None or got < floor - tolerance:
+            out.append(Regression(extractor, metric, floor, got if got is not None else -1.0))
+    return out
+
+
+def lowered(old: dict[str, float], new: dict[str, float]) -> list[str]:
+    """Metrics whose new floor would be below the old one (needs --allow-regression)."""
+    return [m for m in sorted(old) if m not in new or new[m] < old[m]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
@@ -129,6 +129,190 @@ def ingest(db: str, inputs: tuple[str, ...], sample: bool, pipeline: str, as_jso
         )
     if report.errors:
         sys.exit(1)
+
+
+def _fail(message: object) -> NoReturn:
+    """One red error line on stderr, exit status 2 (a bad argument or an unusable database)."""
+    # soft_wrap: one line however narrow the terminal, so that scripts can grep it
+    console.print(f"[red]error[/red] {message}", highlight=False, soft_wrap=True)
+    sys.exit(2)
+
+
+def _open_store(db: str, read_only: bool = True) -> Any:
+    from .errors import StoreError
+    from .store import Store
+
+    try:
+        return Store(db, read_only=read_only)
+    except StoreError as exc:
+        _fail(exc)
+
+
+def _statement_table(rows: Any, title: str) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for col in ("speaker", "cue", "statement", "outlet", "published"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        who = r.speaker_name or (f"({r.source_text})" if r.source_text else "?")
+        cue = r.cue_text + (" [hedged]" if r.hedged else "")
+        table.add_row(who, cue, r.content_text, r.outlet or "", (r.published or "")[:10])
+    Console().print(table)
+
+
+def _query_page(db: str, query: Any, as_json: bool, title: str) -> None:
+    from .errors import QueryError, StoreError
+
+    with _open_store(db) as store:
+        try:
+            page = store.statements(query)
+        except (QueryError, StoreError) as exc:
+            _fail(exc)
+    if as_json:
+        _print_json([r.to_json() for r in page.rows])
+    else:
+        _statement_table(page.rows, title)
+        console.print(f"{len(page.rows)} of {page.total} statement(s)")
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--speaker", help="Speaker name, alias or id.")
+@click.option("--outlet", help="Only this outlet (case-insensitive).")
+@click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date.")
+@click.option("--kind", type=click.Choice(["direct", "indirect", "mixed", "according_to"]))
+@click.option("--hedged", is_flag=True, help="Only statements the reporter distances itself from.")
+@click.option("--limit", default=50, show_default=True, help="At most this many (max 500).")
+@click.option("--offset", default=0, help="Skip this many (paging).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def statements(
+    db: str, speaker: str | None, outlet: str | None, since: str | None, until: str | None,
+    kind: str | None, hedged: bool, limit: int, offset: int, as_json: bool,
+) -> None:  # fmt: skip
+    """List stored statements, newest first, filtered by speaker, outlet, date, kind."""
+    from .errors import QueryError
+    from .store import StatementQuery, parse_date
+
+    try:
+        query = StatementQuery(
+            speaker=speaker, outlet=outlet, kind=kind, hedged_only=hedged,
+            since=parse_date(since, "--since") if since else None,
+            until=parse_date(until, "--until") if until else None,
+            limit=limit, offset=offset,
+        )  # fmt: skip
+    except QueryError as exc:
+        _fail(exc)
+    _query_page(db, query, as_json, f"statements in {db}")
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("query")
+@click.option("--limit", default=50, show_default=True, help="At most this many (max 500).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def search(db: str, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search of statements and speaker names (FTS5: words, "phrases", OR, prefix*)."""
+    from .store import StatementQuery
+
+    _query_page(db, StatementQuery(text=query, limit=limit), as_json, f"{query!r} in {db}")
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--name", "text", help="Only speakers whose name or an alias contains this.")
+@click.option("--limit", default=50, show_default=True, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+def speakers(db: str, text: str | None, limit: int, as_json: bool) -> None:
+    """List speakers, most quoted first."""
+    from rich.table import Table
+
+    with _open_store(db) as store:
+        rows = store.speakers(text, limit=limit)
+    if as_json:
+        _print_json([r.to_json() for r in rows])
+        return
+    table = Table(title=f"speakers in {db}")
+    for col in ("speaker", "kind", "statements", "articles", "also called"):
+        table.add_column(col, justify="right" if col in ("statements", "articles") else "left")
+    for r in rows:
+        table.add_row(r.name, r.kind, str(r.statements), str(r.articles), ", ".join(r.aliases))
+    Console().print(table)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
+def export(db: str, fmt: str, out: str | None) -> None:
+    """Export DB: jsonl (one extraction per article), csv or parquet (one row per statement)."""
+    from pathlib import Path
+
+    from .errors import StoreError
+
+    if fmt == "parquet" and out is None:
+        _fail("parquet is a binary format: give --out FILE")
+    target = Path(out) if out else sys.stdout.buffer
+    with _open_store(db) as store:
+        try:
+            n = store.export(fmt, target)
+        except StoreError as exc:
+            _fail(exc)
+    console.print(f"exported {n} {'article(s)' if fmt == 'jsonl' else 'statement(s)'}"
+                  + (f" to {out}" if out else ""), highlight=False)  # fmt: skip
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("alias", required=False)
+@click.argument("canonical", required=False)
+@click.option("--list", "list_", is_flag=True, help="Show the alias table.")
+@click.option("--remove", metavar="ALIAS", help="Remove ALIAS from the alias table.")
+@click.option("--json", "as_json", is_flag=True, help="With --list: print a JSON array.")
+def alias(
+    db: str, alias: str | None, canonical: str | None, list_: bool, remove: str | None,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Say that ALIAS names the speaker CANONICAL ("Trump" -> "Donald Trump"), across articles.
+
+    Stored speakers are re-mapped at once, and later ingests follow the table.
+    """
+    from pathlib import Path
+
+    from .errors import QueryError, StoreError
+
+    modes = sum([bool(alias or canonical), list_, remove is not None])
+    if modes != 1 or (alias or canonical) and not (alias and canonical):
+        _fail("give ALIAS CANONICAL, or --list, or --remove ALIAS")
+    if not Path(db).is_file():
+        _fail(f"{db}: no such database; create it with `sayso ingest {db} ...`")
+    with _open_store(db, read_only=list_) as store:
+        try:
+            if list_:
+                rows = store.aliases()
+            elif remove is not None:
+                if not store.remove_alias(remove):
+                    _fail(f"{remove!r} is not in the alias table of {db}")
+                console.print(f"removed alias {remove!r}", highlight=False)
+                return
+            else:
+                store.add_alias(alias, canonical)
+                console.print(f"{alias!r} now means {canonical!r}", highlight=False)
+                return
+        except (QueryError, StoreError) as exc:
+            _fail(exc)
+    if as_json:
+        _print_json([a.to_json() for a in rows])
+    else:
+        from rich.table import Table
+
+        table = Table(title=f"aliases in {db}")
+        table.add_column("alias")
+        table.add_column("canonical")
+        for a in rows:
+            table.add_row(a.alias, a.canonical)
+        Console().print(table)
 
 
 # --- evaluation (evaluate polnear, evaluate cofenet) -----------------------------------------

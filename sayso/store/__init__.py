@@ -19,6 +19,7 @@ from .records import (
     StatementQuery,
     StatementRow,
     StoreStats,
+    parse_date,
 )
 from .schema import SCHEMA_VERSION
 
@@ -39,4 +40,5 @@ __all__ = [
     "Store",
     "StoreStats",
     "ingest",
+    "parse_date",
 ]

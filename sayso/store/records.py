@@ -13,6 +13,20 @@ from typing import Any, Literal
 MAX_LIMIT = 500
 
 
+def parse_date(value: str, what: str = "date") -> _dt.date:
+    """A user's ``YYYY-MM-DD`` date filter; raises QueryError saying what is wrong with it."""
+    from ..errors import QueryError
+
+    try:
+        if len(value.strip()) != 10:
+            raise ValueError
+        return _dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise QueryError(
+            f"bad {what} {value!r}: give a calendar date as YYYY-MM-DD, e.g. 2024-03-01"
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class StatementQuery:
     """Filters for :meth:`sayso.store.Store.statements`; every filter is optional."""

@@ -62,8 +62,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
     arts = build_sample_db(path)
     port = _free_port()
     config = uvicorn.Config(
-        create_app(path, allowed_hosts=["127.0.0.1"]), host="127.0.0.1", port=port,
-        log_level="warning", lifespan="off",
+        create_app(path, allowed_hosts=["127.0.0.1"]),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -94,10 +97,22 @@ def page(browser: Browser) -> Iterator[Page]:
     pg.on("pageerror", lambda e: errors.append(str(e)))
     # console errors include CSP violations; failed loads are checked by response below,
     # because the 400 and 404 pages the tests visit on purpose also log one
-    pg.on("console", lambda m: errors.append(m.text)
-          if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-    pg.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-          if r.status >= 400 and r.request.resource_type != "document" else None)
+    pg.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    pg.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document"
+            else None
+        ),
+    )
     yield pg
     context.close()
     assert not errors, f"JavaScript errors, CSP violations or failed loads in the page: {errors}"
@@ -195,7 +210,7 @@ def test_every_page_renders(site: tuple[str, dict[str, Extraction]], page: Page)
         "speaker-peskov": "/speakers/Dmitry%20Peskov",
         "speaker-putin": "/speakers/Vladimir%20Putin",
         "articles": "/articles",
-        "error-400": '/statements?q=%22unbalanced',
+        "error-400": "/statements?q=%22unbalanced",
         "error-404": "/articles/nope",
     }
     for name, url in pages.items():

@@ -54,7 +54,7 @@ def _att(
 ) -> Attribution:
     body = text.index("\n") + 1  # spans are searched after the headline line
     src = _span(text, source, body) if source else None
-    cue_span = _span(text, cue, src.end if src and cue in text[src.end:] else body)
+    cue_span = _span(text, cue, src.end if src and cue in text[src.end :] else body)
     parts = []
     after = body
     for piece in content:
@@ -74,7 +74,10 @@ def _att(
 
 def sample_extractions() -> list[Extraction]:
     """Five hand-annotated articles: a nested chain, discontinuous and hedged content, XSS."""
-    cnn, kremlin = _speaker("CNN", "organization"), _speaker("Kremlin", "organization", ("the Kremlin",))
+    cnn, kremlin = (
+        _speaker("CNN", "organization"),
+        _speaker("Kremlin", "organization", ("the Kremlin",)),
+    )
     putin = _speaker("Vladimir Putin", aliases=("Putin",))
     peskov = _speaker("Dmitry Peskov", aliases=("Peskov",))
     officials = _speaker("Western officials", "group")
@@ -87,20 +90,60 @@ def sample_extractions() -> list[Extraction]:
         "Western officials claim the offer is a stalling tactic."
     )
     ex1 = Extraction(
-        Article(t1, title="Putin calls for ceasefire", source="CNN", published="2024-03-02",
-                url="https://edition.cnn.com/2024/03/02/ceasefire"),
+        Article(
+            t1,
+            title="Putin calls for ceasefire",
+            source="CNN",
+            published="2024-03-02",
+            url="https://edition.cnn.com/2024/03/02/ceasefire",
+        ),
         (cnn, kremlin, putin, peskov, officials),
         (
-            _att(t1, "a1", "CNN", "reports",
-                 ["the Kremlin said Putin called for a ceasefire along the front"], speaker=cnn),
-            _att(t1, "a2", "the Kremlin", "said", ["Putin called for a ceasefire along the front"],
-                 speaker=kremlin, parent="a1"),
-            _att(t1, "a3", "Putin", "called for", ["a ceasefire along the front"], speaker=putin,
-                 parent="a2"),
-            _att(t1, "a4", "Dmitry Peskov", "told", ['"We are ready,"', '"to talk at any time."'],
-                 kind="direct", speaker=peskov, addressee="reporters"),
-            _att(t1, "a5", "Western officials", "claim", ["the offer is a stalling tactic"],
-                 speaker=officials, hedged=True),
+            _att(
+                t1,
+                "a1",
+                "CNN",
+                "reports",
+                ["the Kremlin said Putin called for a ceasefire along the front"],
+                speaker=cnn,
+            ),
+            _att(
+                t1,
+                "a2",
+                "the Kremlin",
+                "said",
+                ["Putin called for a ceasefire along the front"],
+                speaker=kremlin,
+                parent="a1",
+            ),
+            _att(
+                t1,
+                "a3",
+                "Putin",
+                "called for",
+                ["a ceasefire along the front"],
+                speaker=putin,
+                parent="a2",
+            ),
+            _att(
+                t1,
+                "a4",
+                "Dmitry Peskov",
+                "told",
+                ['"We are ready,"', '"to talk at any time."'],
+                kind="direct",
+                speaker=peskov,
+                addressee="reporters",
+            ),
+            _att(
+                t1,
+                "a5",
+                "Western officials",
+                "claim",
+                ["the offer is a stalling tactic"],
+                speaker=officials,
+                hedged=True,
+            ),
         ),
     )
     t2 = (
@@ -113,8 +156,15 @@ def sample_extractions() -> list[Extraction]:
         (peskov, reuters),
         (
             _att(t2, "a1", "Dmitry Peskov", "said", ["talks were possible"], speaker=peskov),
-            _att(t2, "a2", "Reuters", "According to", ["the meeting may happen in June"],
-                 kind="according_to", speaker=reuters),
+            _att(
+                t2,
+                "a2",
+                "Reuters",
+                "According to",
+                ["the meeting may happen in June"],
+                kind="according_to",
+                speaker=reuters,
+            ),
         ),
     )
     t3 = (
@@ -122,11 +172,25 @@ def sample_extractions() -> list[Extraction]:
         '"The economy is strong and growing," Putin said at his annual press conference.'
     )
     ex3 = Extraction(
-        Article(t3, title="Putin says economy strong", source="BBC", published="2023-12-20",
-                url="https://www.bbc.co.uk/news/economy"),
+        Article(
+            t3,
+            title="Putin says economy strong",
+            source="BBC",
+            published="2023-12-20",
+            url="https://www.bbc.co.uk/news/economy",
+        ),
         (putin,),
-        (_att(t3, "a1", "Putin", "said", ['"The economy is strong and growing,"'], kind="direct",
-              speaker=putin),),
+        (
+            _att(
+                t3,
+                "a1",
+                "Putin",
+                "said",
+                ['"The economy is strong and growing,"'],
+                kind="direct",
+                speaker=putin,
+            ),
+        ),
     )
     t4 = (
         f"{XSS_TITLE}\n"
@@ -135,16 +199,27 @@ def sample_extractions() -> list[Extraction]:
     )
     mayor = _speaker(XSS_SPEAKER)
     ex4 = Extraction(
-        Article(t4, title=XSS_TITLE, source="Example Times", published="2024-01-05",
-                url="javascript:alert(3)"),
+        Article(
+            t4,
+            title=XSS_TITLE,
+            source="Example Times",
+            published="2024-01-05",
+            url="javascript:alert(3)",
+        ),
         (mayor,),
-        (_att(t4, "a1", "The mayor", "said",
-              ["<script>alert(1)</script> was typed into the form"], speaker=mayor),),
+        (
+            _att(
+                t4,
+                "a1",
+                "The mayor",
+                "said",
+                ["<script>alert(1)</script> was typed into the form"],
+                speaker=mayor,
+            ),
+        ),
     )
     # several more statements of one speaker for pagination and the by-month chart
-    t5 = "Peskov briefing\n" + " ".join(
-        f"Peskov said point {i} was settled." for i in range(1, 8)
-    )
+    t5 = "Peskov briefing\n" + " ".join(f"Peskov said point {i} was settled." for i in range(1, 8))
     atts = []
     after = 0
     for i in range(1, 8):
@@ -152,8 +227,11 @@ def sample_extractions() -> list[Extraction]:
         cue = _span(t5, "said", src.end)
         content = _span(t5, f"point {i} was settled", cue.end)
         after = content.end
-        atts.append(Attribution(f"a{i}", cue, (content,), "indirect", src, peskov.id,
-                                extractor="test.hand.v1"))
+        atts.append(
+            Attribution(
+                f"a{i}", cue, (content,), "indirect", src, peskov.id, extractor="test.hand.v1"
+            )
+        )
     ex5 = Extraction(
         Article(t5, title="Peskov briefing", source="TASS", published="2024-07-15"),
         (peskov,),
@@ -214,7 +292,13 @@ def test_home(client: TestClient) -> None:
         # Peskov: 1 + 1 + 7 statements, the most quoted
         assert data["speakers"][0]["name"] == "Dmitry Peskov"
         assert data["speakers"][0]["statements"] == 9
-        assert {o["key"] for o in data["outlets"]} == {"CNN", "Reuters", "BBC", "Example Times", "TASS"}
+        assert {o["key"] for o in data["outlets"]} == {
+            "CNN",
+            "Reuters",
+            "BBC",
+            "Example Times",
+            "TASS",
+        }
         assert data["latest_articles"][0]["title"] == "Peskov briefing"
 
 
@@ -314,7 +398,7 @@ def test_article_page_highlights(client: TestClient, arts: dict[str, Extraction]
     for role in ("src", "cue", "content"):
         assert f'<mark class="{role}" data-att="a4"' in html
     # the marks carry exactly the annotated text
-    text_block = html[html.index('<article class="article-text"'): html.index("</article>")]
+    text_block = html[html.index('<article class="article-text"') : html.index("</article>")]
     plain = re.sub(r"<[^>]+>", "", text_block.split(">", 1)[1])
     assert html_lib.unescape(plain) == ex.article.text
     # nested chain shown as a chain: CNN -> Kremlin -> Putin
@@ -346,7 +430,11 @@ def test_chain_view(client: TestClient, arts: dict[str, Extraction]) -> None:
     assert [r["attribution_id"] for r in data["rows"]] == ["a1", "a2", "a3"]
     assert [r["speaker_name"] for r in data["rows"]] == ["CNN", "Kremlin", "Vladimir Putin"]
     html = _ok_html(client, f"/articles/{aid}/chain/a3")
-    assert html.index("CNN") < html.index("Kremlin") < html.index("Vladimir Putin", html.index("Kremlin"))
+    assert (
+        html.index("CNN")
+        < html.index("Kremlin")
+        < html.index("Vladimir Putin", html.index("Kremlin"))
+    )
     assert "this statement" in html
     # from the top, the chain lists the descendants
     top = _ok_json(client, f"/articles/{aid}/chain/a1?format=json")
@@ -371,8 +459,14 @@ def test_xss_article_renders_as_text(client: TestClient, arts: dict[str, Extract
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html  # the speaker name
     assert 'href="javascript' not in html
-    for url in ("/", "/statements?q=alert", "/speakers", "/articles",
-                f"/articles/{ex.article.id}/chain/a1", f"/speakers/{speaker_id(XSS_SPEAKER)}"):
+    for url in (
+        "/",
+        "/statements?q=alert",
+        "/speakers",
+        "/articles",
+        f"/articles/{ex.article.id}/chain/a1",
+        f"/speakers/{speaker_id(XSS_SPEAKER)}",
+    ):
         page = _ok_html(client, url)
         assert "<script>alert" not in page and "<img src=x" not in page, url
     # a query string is escaped where it is echoed back
@@ -394,8 +488,15 @@ def test_malformed_search_is_400(client: TestClient, q: str) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["since=yesterday", "until=2024-13-01", "kind=shouted", "page=0", "page=x", "per_page=many",
-     "since=2024-05-01&until=2024-01-01"],
+    [
+        "since=yesterday",
+        "until=2024-13-01",
+        "kind=shouted",
+        "page=0",
+        "page=x",
+        "per_page=many",
+        "since=2024-05-01&until=2024-01-01",
+    ],
 )
 def test_bad_filters_are_400(client: TestClient, query: str) -> None:
     r = client.get(f"/statements?{query}")
@@ -406,8 +507,14 @@ def test_bad_filters_are_400(client: TestClient, query: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/articles/0000000000000000", "/articles/0000000000000000.json", "/speakers/sp-nobody",
-     "/speakers/sp-nobody.json", "/no/such/page", "/articles/0000000000000000/chain/a1"],
+    [
+        "/articles/0000000000000000",
+        "/articles/0000000000000000.json",
+        "/speakers/sp-nobody",
+        "/speakers/sp-nobody.json",
+        "/no/such/page",
+        "/articles/0000000000000000/chain/a1",
+    ],
 )
 def test_unknown_is_404(client: TestClient, arts: dict[str, Extraction], url: str) -> None:
     r = client.get(url)
@@ -442,7 +549,9 @@ def test_allowed_hosts(sample: tuple[Path, dict[str, Extraction]]) -> None:
 
 def test_highlight_nests_crossing_marks() -> None:
     text = "abcdef<g>"
-    html = highlight(text, [Mark(0, 4, "content", "a1"), Mark(2, 6, "src", "a2"), Mark(7, 8, "cue", "a3")])
+    html = highlight(
+        text, [Mark(0, 4, "content", "a1"), Mark(2, 6, "src", "a2"), Mark(7, 8, "cue", "a3")]
+    )
     # well-formed: the crossing mark is closed and reopened
     assert str(html).count("<mark") == str(html).count("</mark>") == 4
     assert re.sub(r"<[^>]+>", "", str(html)) == "abcdef&lt;g&gt;"
@@ -453,5 +562,33 @@ def test_safe_url_and_month_bars() -> None:
     assert safe_url("https://example.org/a") == "https://example.org/a"
     assert safe_url("javascript:alert(1)") is None and safe_url(" data:text/html,x") is None
     bars = month_bars([("2023-11", 2), ("2024-02", 4)])
-    assert [(b.key, b.n) for b in bars] == [("2023-11", 2), ("2023-12", 0), ("2024-01", 0), ("2024-02", 4)]
+    assert [(b.key, b.n) for b in bars] == [
+        ("2023-11", 2),
+        ("2023-12", 0),
+        ("2024-01", 0),
+        ("2024-02", 4),
+    ]
     assert bars[-1].height == 1.0 and bars[0].height == 0.5
+
+
+def test_serve_command(sample: tuple[Path, dict[str, Extraction]], monkeypatch) -> None:
+    """`sayso serve DB` opens the database, prints the URL and runs uvicorn on 127.0.0.1."""
+    import uvicorn
+    from click.testing import CliRunner
+
+    from sayso.cli import cli
+
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    result = CliRunner().invoke(cli, ["serve", str(sample[0]), "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/" in result.output
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8123
+    # the served app refuses foreign Host headers (DNS rebinding) but answers localhost
+    app = calls[0]["app"]
+    assert TestClient(app, base_url="http://localhost:8123").get("/").status_code == 200
+    assert TestClient(app, base_url="http://attacker.example").get("/").status_code == 400
+
+    missing = CliRunner().invoke(cli, ["serve", str(sample[0].parent / "nope.db")])
+    assert missing.exit_code == 1 and "no such database" in missing.output
+    assert "http://" not in missing.output

@@ -57,6 +57,10 @@ CSV_MAX_ROWS = 50_000
 CSV_CHUNK = 500
 #: how many speakers and articles the home page lists
 HOME_LIST = 10
+#: the month chart's drawing width in pixels; bars share it, within the bounds below
+CHART_WIDTH = 420
+#: narrowest and widest bar of the month chart, in pixels
+CHART_BAR_MIN, CHART_BAR_MAX = 12, 44
 
 #: sent with every response: no inline script may run even if escaping ever failed, no
 #: framing, no referrer leaking the local URL to the article sites we link to
@@ -114,7 +118,9 @@ def _date_param(request: Request, name: str) -> _dt.date | None:
     try:
         return _dt.date.fromisoformat(raw)
     except ValueError:
-        raise QueryError(f"?{name}={raw!r} is not a date; use YYYY-MM-DD, e.g. 2024-03-01") from None
+        raise QueryError(
+            f"?{name}={raw!r} is not a date; use YYYY-MM-DD, e.g. 2024-03-01"
+        ) from None
 
 
 def _str_param(request: Request, name: str) -> str | None:
@@ -126,7 +132,9 @@ def statement_query(request: Request, page: Paging) -> StatementQuery:
     """The store query for ``/statements?q=&speaker=&outlet=&since=&until=&kind=&hedged=``."""
     kind = _str_param(request, "kind")
     if kind is not None and kind not in ATTRIBUTION_KINDS:
-        raise QueryError(f"?kind={kind!r} is not a statement kind; use one of {', '.join(ATTRIBUTION_KINDS)}")
+        raise QueryError(
+            f"?kind={kind!r} is not a statement kind; use one of {', '.join(ATTRIBUTION_KINDS)}"
+        )
     since, until = _date_param(request, "since"), _date_param(request, "until")
     if since and until and since > until:
         raise QueryError(f"?since={since} is after ?until={until}; swap them")
@@ -244,37 +252,50 @@ class _Pages:
     def home(self, request: Request) -> Response:
         """Counts, most-quoted speakers, outlets, latest articles and a search box."""
         with self.store() as st:
-            data = {
-                "stats": st.stats(),
-                "speakers": st.speakers(limit=HOME_LIST),
-                "outlets": st.outlets(),
-                "latest_articles": st.latest_articles(limit=HOME_LIST),
-            }
+            stats, speakers = st.stats(), st.speakers(limit=HOME_LIST)
+            outlets, latest = st.outlets(), st.latest_articles(limit=HOME_LIST)
         if wants_json(request):
-            return json_response(data)
-        return self.html(request, "home.html", outlet_bars=bars([(c.key, c.n) for c in data["outlets"]]), **data)
+            return json_response(
+                {
+                    "stats": stats,
+                    "speakers": speakers,
+                    "outlets": outlets,
+                    "latest_articles": latest,
+                }
+            )
+        return self.html(
+            request,
+            "home.html",
+            stats=stats,
+            speakers=speakers,
+            latest_articles=latest,
+            outlet_bars=bars([(c.key, c.n) for c in outlets]),
+        )
 
     def statements(self, request: Request) -> Response:
         """Full-text search and filters over every statement."""
         error: str | None = None
         page = Paging(1, DEFAULT_PER_PAGE)
         result = None
-        try:
-            page = paging(request)
-            query = statement_query(request, page)
-            with self.store() as st:
-                result = st.statements(query)
-        except QueryError as e:
-            error = str(e)
+        with self.store() as st:
+            # the outlet menu of the filter form; the JSON twin does not need it
+            outlets = () if wants_json(request) else st.outlets()
+            try:
+                page = paging(request)
+                result = st.statements(statement_query(request, page))
+            except QueryError as e:
+                error = str(e)
         if wants_json(request):
             if error is not None:
                 return json_response({"error": error, "status": 400}, 400)
             assert result is not None
             return json_response(
-                {"filters": self._filters(request), **_page_json(request, page, result.total), "rows": result.rows}
+                {
+                    "filters": self._filters(request),
+                    **_page_json(request, page, result.total),
+                    "rows": result.rows,
+                }
             )
-        with self.store() as st:
-            outlets = st.outlets()
         return self.html(
             request,
             "statements.html",
@@ -351,8 +372,13 @@ class _Pages:
             )
         if wants_json(request):
             return json_response(
-                {**_jsonable(detail), **_page_json(request, page, result.total), "rows": result.rows}
+                {
+                    **_jsonable(detail),
+                    **_page_json(request, page, result.total),
+                    "rows": result.rows,
+                }
             )
+        months = month_bars([(c.key, c.n) for c in detail.by_month])
         return self.html(
             request,
             "speaker.html",
@@ -360,7 +386,8 @@ class _Pages:
             result=result,
             nav=_nav(request, page, result.total),
             outlet_bars=bars([(c.key, c.n) for c in detail.by_outlet]),
-            month_bars=month_bars([(c.key, c.n) for c in detail.by_month]),
+            month_bars=months,
+            bar_width=max(CHART_BAR_MIN, min(CHART_BAR_MAX, CHART_WIDTH // max(1, len(months)))),
         )
 
     def articles(self, request: Request) -> Response:
@@ -394,7 +421,10 @@ class _Pages:
         chains = {a.id: chain_of(ex, a.id) for a in ex.attributions}
         if wants_json(request):
             return json_response(
-                {**ex.to_json(), "chains": {k: [link.name for link in v] for k, v in chains.items()}}
+                {
+                    **ex.to_json(),
+                    "chains": {k: [link.name for link in v] for k, v in chains.items()},
+                }
             )
         return self.html(
             request,
@@ -428,8 +458,10 @@ class _Pages:
     async def on_http_error(self, request: Request, exc: Exception) -> Response:
         """404, 405 and friends as pages."""
         assert isinstance(exc, HTTPException)
-        message = exc.detail if exc.status_code != 404 or exc.detail != "Not Found" else (
-            f"Nothing lives at {request.url.path}."
+        message = (
+            exc.detail
+            if exc.status_code != 404 or exc.detail != "Not Found"
+            else (f"Nothing lives at {request.url.path}.")
         )
         return self.error(request, exc.status_code, message)
 

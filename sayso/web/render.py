@@ -34,6 +34,11 @@ SAFE_URL_SCHEMES = frozenset({"http", "https"})
 #: a stray date decades off does not squeeze every bar to a hairline
 MAX_CHART_MONTHS = 120
 
+#: a month chart labels every bar with its month up to this many bars; beyond, only years
+MONTH_LABELS_UP_TO = 18
+
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 @dataclass(frozen=True, slots=True)
 class Mark:
@@ -58,9 +63,11 @@ class ChainLink:
 class Bar:
     """One bar of a server-rendered bar chart."""
 
-    key: str  #: the label under the bar ("2024-03")
+    key: str  #: what the bar counts ("2024-03", "CNN")
     n: int  #: its count
     height: float  #: its height as a fraction of the tallest bar, in [0, 1]
+    label: str = ""  #: short text under the bar ("Mar"), empty when there is no room
+    group: str = ""  #: a second line marking where a group starts ("2024" under January)
 
 
 def marks_for(extraction: Extraction) -> tuple[Mark, ...]:
@@ -170,8 +177,22 @@ def month_bars(counts: Sequence[tuple[str, int]]) -> tuple[Bar, ...]:
         while (y, m) <= last:
             filled.append((f"{y:04d}-{m:02d}", months.get((y, m), 0)))
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    filled = filled[-MAX_CHART_MONTHS:] + other
-    return bars(filled)
+    filled = filled[-MAX_CHART_MONTHS:]
+    top = max((n for _, n in filled + other), default=0)
+    out: list[Bar] = []
+    for i, (key, n) in enumerate(filled):
+        month = int(key[5:7])
+        out.append(
+            Bar(
+                key,
+                n,
+                n / top if top else 0.0,
+                label=MONTH_ABBR[month - 1] if len(filled) <= MONTH_LABELS_UP_TO else "",
+                group=key[:4] if i == 0 or month == 1 else "",
+            )
+        )
+    out.extend(Bar(k, n, n / top if top else 0.0, label=k) for k, n in other)
+    return tuple(out)
 
 
 def bars(counts: Sequence[tuple[str, int]]) -> tuple[Bar, ...]:

@@ -150,6 +150,7 @@ def _open_store(db: str, read_only: bool = True) -> Any:
 
 def _statement_table(rows: Any, title: str) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, show_lines=False)
     for col in ("speaker", "cue", "statement", "outlet", "published"):
@@ -157,7 +158,8 @@ def _statement_table(rows: Any, title: str) -> None:
     for r in rows:
         who = r.speaker_name or (f"({r.source_text})" if r.source_text else "?")
         cue = r.cue_text + (" [hedged]" if r.hedged else "")
-        table.add_row(who, cue, r.content_text, r.outlet or "", (r.published or "")[:10])
+        cells = (who, cue, r.content_text, r.outlet or "", (r.published or "")[:10])
+        table.add_row(*(Text(c) for c in cells))  # Text: brackets in news are not markup
     Console().print(table)
 
 
@@ -227,6 +229,7 @@ def search(db: str, query: str, limit: int, as_json: bool) -> None:
 def speakers(db: str, text: str | None, limit: int, as_json: bool) -> None:
     """List speakers, most quoted first."""
     from rich.table import Table
+    from rich.text import Text
 
     with _open_store(db) as store:
         rows = store.speakers(text, limit=limit)
@@ -237,7 +240,8 @@ def speakers(db: str, text: str | None, limit: int, as_json: bool) -> None:
     for col in ("speaker", "kind", "statements", "articles", "also called"):
         table.add_column(col, justify="right" if col in ("statements", "articles") else "left")
     for r in rows:
-        table.add_row(r.name, r.kind, str(r.statements), str(r.articles), ", ".join(r.aliases))
+        cells = (r.name, r.kind, str(r.statements), str(r.articles), ", ".join(r.aliases))
+        table.add_row(*(Text(c) for c in cells))
     Console().print(table)
 
 
@@ -306,12 +310,13 @@ def alias(
         _print_json([a.to_json() for a in rows])
     else:
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=f"aliases in {db}")
         table.add_column("alias")
         table.add_column("canonical")
         for a in rows:
-            table.add_row(a.alias, a.canonical)
+            table.add_row(Text(a.alias), Text(a.canonical))
         Console().print(table)
 
 

@@ -325,7 +325,8 @@ def test_search_words_phrases_operators_and_columns(filled: Store) -> None:
 
     assert hits("ceasefire") == {"the ceasefire is holding"}
     assert hits('"flu season"') == {"a bad flu season"}
-    assert hits("ceasefire OR tariffs") == {"the ceasefire is holding", "tariffs on steel will rise"}
+    either = {"the ceasefire is holding", "tariffs on steel will rise"}
+    assert hits("ceasefire OR tariffs") == either
     assert hits("vacc*") == {"the vaccine is safe for children"}
     assert hits("zurich") == {"Zürich was chosen as the venue"}  # diacritics folded
     assert hits("ceasefire NOT holding") == set()

@@ -57,6 +57,8 @@ def test_statements_table_for_humans(db: str) -> None:
     assert code == 0
     assert "Olaf Scholz" in out and "speaker" in out
     assert "3 of" in err
+    code, out, err = run("statements", db, "--hedged", "--limit", "1")
+    assert "[hedged]" in out  # shown literally, not swallowed as rich markup
 
 
 @pytest.mark.parametrize("bad", ["2024-13-01", "yesterday", "2024-3-1"])
@@ -118,9 +120,7 @@ def test_alias_add_list_remove(db: str) -> None:
     code, out, _ = run("alias", db, "--list", "--json")
     assert json.loads(out) == [{"alias": "Putin", "canonical": "Vladimir V. Putin"}]
     code, out, _ = run("statements", db, "--speaker", "Vladimir V. Putin", "--json")
-    assert json.loads(out) and {r["speaker_name"] for r in json.loads(out)} == {
-        "Vladimir V. Putin"
-    }
+    assert json.loads(out) and {r["speaker_name"] for r in json.loads(out)} == {"Vladimir V. Putin"}
     code, out, _ = run("alias", db, "--list")
     assert code == 0 and "Vladimir V. Putin" in out
     code, _, err = run("alias", db, "--remove", "putin")

@@ -42,13 +42,13 @@ class Stalling(tuple):
             yield a
 
 for k in range(n):
-    ex = make_extraction(k, statements=%d)
+    ex = make_extraction(k, statements=STATEMENTS)
     if k == stall:
         ARTICLE_ID = ex.article.id
         ex = replace(ex, attributions=Stalling(ex.attributions))
     print("WROTE", k, store.write(ex), flush=True)
 print("DONE", flush=True)
-""" % STATEMENTS
+""".replace("STATEMENTS", str(STATEMENTS))
 
 
 def _writer(db: Path, n: int, stall: int = -1) -> subprocess.Popen[str]:

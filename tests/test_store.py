@@ -499,3 +499,24 @@ def test_export_of_an_empty_store(store: Store, tmp_path: Path) -> None:
     assert pq.read_table(tmp_path / "e.parquet").num_rows == 0
     buf = io.BytesIO()
     assert store.export("jsonl", buf) == 0 and buf.getvalue() == b""
+
+
+# -- package surface and concurrent use -------------------------------------------------------
+
+
+def test_public_names_are_sorted_and_importable() -> None:
+    import sayso.store as store_pkg
+
+    assert store_pkg.__all__ == sorted(store_pkg.__all__)
+    assert all(hasattr(store_pkg, name) for name in store_pkg.__all__)
+
+
+def test_a_reader_sees_what_a_writer_commits(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    with Store(path) as writer:
+        writer.write(make_extraction(0))
+        with Store(path, read_only=True) as reader:
+            assert reader.stats().articles == 1
+            writer.write(make_extraction(1))
+            assert reader.stats().articles == 2
+            assert reader.article(make_extraction(1).article.id) == make_extraction(1)

@@ -169,7 +169,17 @@ def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-
     for ent in span.ents:
         if ent.label_ == "PERSON" and ent.start_char >= info.skip_before:
             return remember(info.canonical_person(ent.text), "person", _clean(ent.text))
-    # 3. Pronouns: the latest fitting speaker, else the latest fitting mention.
+    # 3. Pronouns: the latest fitting speaker, else the latest fitting mention.  "You" and
+    # "one" name nobody the article can point at.
+    if low in {"you", "one", "someone", "everyone", "anyone"}:
+        return None
+    # A bare title ("the President", "the Secretary") is the person introduced with it.
+    if _DETERMINERS.sub("", low) in TITLES:
+        title = _DETERMINERS.sub("", low)
+        for off, role, name in reversed(info.roles):
+            if off < start and role == title:
+                return remember(name, "person", raw)
+        return None
     if low in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _ORG_PRONOUNS:
         return _antecedent(low, start, info, history, remember)
     # 4. A role phrase ("the press secretary") introduced earlier with a name.

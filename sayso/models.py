@@ -94,7 +94,9 @@ class Speaker:
     id: str  #: stable id derived from the canonical name (same name -> same id, across articles)
     name: str  #: canonical name ("Sarah Huckabee Sanders")
     kind: SpeakerKind  #: person, organization, place, group or unknown
-    aliases: tuple[str, ...] = ()  #: other surface forms seen for it ("Sanders", "the press secretary")
+    aliases: tuple[
+        str, ...
+    ] = ()  #: other surface forms seen for it ("Sanders", "the press secretary")
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract's speaker object."""
@@ -114,7 +116,7 @@ class Attribution:
     id: str  #: unique within the article ("a1", "a2", ...); stable for a given text and extractor
     cue: Span  #: the words that mark the attribution ("said", "according to", "claims")
     content: tuple[Span, ...]  #: what was said; several spans when the content is discontinuous
-    kind: AttributionKind  #: direct, indirect, mixed (quoted fragment in reported speech), according_to
+    kind: AttributionKind  #: direct, indirect, mixed (quoted bits in reported speech), according_to
     source: Span | None = None  #: the words naming the source in the text, if any
     speaker: str | None = None  #: id of the resolved Speaker, if the source could be resolved
     parent: str | None = None  #: id of the attribution this one is reported inside (nested chains)

@@ -6,16 +6,26 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from test_rules_golden import WORKED
 
 from sayso.cli import cli
 from sayso.store import Store
 
-from test_rules_golden import WORKED
-
 CONTRACT_ARTICLE = {"id", "title", "source", "published", "url", "topics", "text"}
 CONTRACT_ATTRIBUTION = {
-    "id", "source", "speaker", "cue", "content", "kind", "parent", "addressee", "channel",
-    "time", "hedged", "extractor", "confidence",
+    "id",
+    "source",
+    "speaker",
+    "cue",
+    "content",
+    "kind",
+    "parent",
+    "addressee",
+    "channel",
+    "time",
+    "hedged",
+    "extractor",
+    "confidence",
 }
 
 
@@ -23,8 +33,14 @@ def _worked_jsonl(tmp_path: Path) -> Path:
     lines = [line for line in WORKED.splitlines()]
     title = lines[2]
     body = "\n".join(lines[6:])
-    rec = {"id": "worked-1", "url": "https://example.org/brandt", "source": "Example News",
-           "published": "2024-03-07", "title": title, "text": body}
+    rec = {
+        "id": "worked-1",
+        "url": "https://example.org/brandt",
+        "source": "Example News",
+        "published": "2024-03-07",
+        "title": title,
+        "text": body,
+    }
     path = tmp_path / "worked.jsonl"
     path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
     return path
@@ -53,7 +69,8 @@ def test_extract_json_contract_and_worked_example_dates(tmp_path: Path) -> None:
 
     def find(cue: str, content_start: str) -> dict:
         return next(
-            a for a in obj["attributions"]
+            a
+            for a in obj["attributions"]
             if a["cue"]["text"] == cue and a["content"][0]["text"].startswith(content_start)
         )
 

@@ -29,31 +29,79 @@ def rows(ex: Extraction) -> list[tuple[str | None, str, str, str]]:
 
 GOLDEN = [
     # direct quote, straight marks, postposed cue
-    ('"We will win this election," Smith said.', [("Smith", "said", '"We will win this election,"', "direct")]),
+    (
+        '"We will win this election," Smith said.',
+        [("Smith", "said", '"We will win this election,"', "direct")],
+    ),
     # direct quote, curly marks, inverted postposed cue
-    ("\u201cThe budget is balanced,\u201d said Maria Lopez.", [("Maria Lopez", "said", "\u201cThe budget is balanced,\u201d", "direct")]),
+    (
+        "\u201cThe budget is balanced,\u201d said Maria Lopez.",
+        [("Maria Lopez", "said", "\u201cThe budget is balanced,\u201d", "direct")],
+    ),
     # preposed that-clause
-    ("John Kerry said that the talks would resume.", [("John Kerry", "said", "that the talks would resume", "indirect")]),
+    (
+        "John Kerry said that the talks would resume.",
+        [("John Kerry", "said", "that the talks would resume", "indirect")],
+    ),
     # preposed with addressee
-    ("Anna Berg told reporters the plan was dead.", [("Anna Berg", "told", "the plan was dead", "indirect")]),
+    (
+        "Anna Berg told reporters the plan was dead.",
+        [("Anna Berg", "told", "the plan was dead", "indirect")],
+    ),
     # preposed with channel
-    ("Mayor Tom Hale stated on Facebook that the bridge would reopen.", [("Tom Hale", "stated", "that the bridge would reopen", "indirect")]),
+    (
+        "Mayor Tom Hale stated on Facebook that the bridge would reopen.",
+        [("Tom Hale", "stated", "that the bridge would reopen", "indirect")],
+    ),
     # postposed indirect
-    ("The economy is recovering, Janet Yellen said.", [("Janet Yellen", "said", "The economy is recovering", "indirect")]),
+    (
+        "The economy is recovering, Janet Yellen said.",
+        [("Janet Yellen", "said", "The economy is recovering", "indirect")],
+    ),
     # according to, preposed and postposed
-    ("According to the ministry, 40 people died.", [("ministry", "According to", "40 people died", "according_to")]),
-    ("Prices rose sharply in May, according to Eurostat.", [("Eurostat", "according to", "Prices rose sharply in May", "according_to")]),
+    (
+        "According to the ministry, 40 people died.",
+        [("ministry", "According to", "40 people died", "according_to")],
+    ),
+    (
+        "Prices rose sharply in May, according to Eurostat.",
+        [("Eurostat", "according to", "Prices rose sharply in May", "according_to")],
+    ),
     # colon attribution
-    ('Senator Ruth Ames: "This bill is a disaster."', [("Ruth Ames", ":", '"This bill is a disaster."', "direct")]),
+    (
+        'Senator Ruth Ames: "This bill is a disaster."',
+        [("Ruth Ames", ":", '"This bill is a disaster."', "direct")],
+    ),
     # mixed quote
-    ('Lopez said the deal was "a historic step" for the region.', [("Lopez", "said", 'the deal was "a historic step" for the region', "mixed")]),
+    (
+        'Lopez said the deal was "a historic step" for the region.',
+        [("Lopez", "said", 'the deal was "a historic step" for the region', "mixed")],
+    ),
     # other cues: claim, insist, deny, warn, reiterate, call for
-    ("Russia claims the convoy carried aid.", [("Russia", "claims", "the convoy carried aid", "indirect")]),
-    ("The minister insisted that no laws were broken.", [(None, "insisted", "that no laws were broken", "indirect")]),
-    ("Peter Novak denied that he had met the lobbyist.", [("Peter Novak", "denied", "that he had met the lobbyist", "indirect")]),
-    ("The World Health Organization warned that cases could double.", [("World Health Organization", "warned", "that cases could double", "indirect")]),
-    ("Chancellor Olaf Brandt reiterated that Germany would stay neutral.", [("Olaf Brandt", "reiterated", "that Germany would stay neutral", "indirect")]),
-    ("Activists called for an immediate ceasefire.", [("Activists", "called for", "an immediate ceasefire", "indirect")]),
+    (
+        "Russia claims the convoy carried aid.",
+        [("Russia", "claims", "the convoy carried aid", "indirect")],
+    ),
+    (
+        "The minister insisted that no laws were broken.",
+        [(None, "insisted", "that no laws were broken", "indirect")],
+    ),
+    (
+        "Peter Novak denied that he had met the lobbyist.",
+        [("Peter Novak", "denied", "that he had met the lobbyist", "indirect")],
+    ),
+    (
+        "The World Health Organization warned that cases could double.",
+        [("World Health Organization", "warned", "that cases could double", "indirect")],
+    ),
+    (
+        "Chancellor Olaf Brandt reiterated that Germany would stay neutral.",
+        [("Olaf Brandt", "reiterated", "that Germany would stay neutral", "indirect")],
+    ),
+    (
+        "Activists called for an immediate ceasefire.",
+        [("Activists", "called for", "an immediate ceasefire", "indirect")],
+    ),
 ]
 
 
@@ -69,7 +117,9 @@ def test_golden(text: str, expected: list[tuple[str | None, str, str, str]]) -> 
 
 
 def test_internal_state_cue_is_kept_apart() -> None:
-    ex = run("Officials believe the virus came from a market. Officials said the market was closed.")
+    ex = run(
+        "Officials believe the virus came from a market. Officials said the market was closed."
+    )
     classes = {a.cue.text: a.cue_class for a in ex.attributions}
     assert classes == {"believe": "thought", "said": "speech"}
 
@@ -82,7 +132,9 @@ def test_headline_cue() -> None:
 
 
 def test_floating_quote_continues_previous_speaker() -> None:
-    text = 'Carla Diaz said the vote was rigged. "We will appeal," she added. "We have the evidence."'
+    text = (
+        'Carla Diaz said the vote was rigged. "We will appeal," she added. "We have the evidence."'
+    )
     ex = run(text)
     floating = [a for a in ex.attributions if a.content_text == '"We have the evidence."']
     assert floating and ex.speaker(floating[0].speaker).name == "Carla Diaz"
@@ -101,7 +153,12 @@ def test_quote_spanning_paragraphs() -> None:
 
 
 def test_unpaired_marks_do_not_crash() -> None:
-    for text in ['He said "unclosed and never ends.', 'Odd " marks " here " and', '\u201c\u201c\u201d', '"']:
+    for text in [
+        'He said "unclosed and never ends.',
+        'Odd " marks " here " and',
+        "\u201c\u201c\u201d",
+        '"',
+    ]:
         run(text)  # no exception
 
 
@@ -172,15 +229,23 @@ def test_worked_example() -> None:
     def name(a):  # type: ignore[no-untyped-def]
         return ex.speaker(a.speaker).name if a.speaker else None
 
-    kremlin = by[("said", "President Tomas Brandt called Russian President Vladimir Putin on Tuesday")]
-    assert name(kremlin) == "Kremlin" and kremlin.channel == "Telegram" and kremlin.time == "2024-03-05"
+    kremlin = by[
+        ("said", "President Tomas Brandt called Russian President Vladimir Putin on Tuesday")
+    ]
+    assert (
+        name(kremlin) == "Kremlin"
+        and kremlin.channel == "Telegram"
+        and kremlin.time == "2024-03-05"
+    )
     told = by[("told", '"We discussed the grain corridor at length,"')]
     assert name(told) == "Tomas Brandt" and told.addressee == "reporters" and told.kind == "direct"
     he = by[("said", 'the call was "frank but useful."')]
     assert name(he) == "Tomas Brandt" and he.kind == "mixed"
     moser = by[("According to", "the two leaders also spoke about Moldova")]
     assert name(moser) == "Lea Moser" and moser.kind == "according_to"
-    le_temps = by[("reports", "that Russian officials said Putin demanded guarantees for shipping insurers")]
+    le_temps = by[
+        ("reports", "that Russian officials said Putin demanded guarantees for shipping insurers")
+    ]
     officials = by[("said", "Putin demanded guarantees for shipping insurers")]
     putin = by[("demanded", "guarantees for shipping insurers")]
     assert name(le_temps) == "Le Temps" and name(officials) == "Russian officials"

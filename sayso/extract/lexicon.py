@@ -66,7 +66,15 @@ HEDGE_VERBS = frozenset({"claim", "allege", "assert", "purport", "contend"})
 
 #: Adverbs that hedge the attribution they modify.
 HEDGE_ADVERBS = frozenset(
-    {"reportedly", "apparently", "allegedly", "purportedly", "supposedly", "ostensibly", "seemingly"}
+    {
+        "reportedly",
+        "apparently",
+        "allegedly",
+        "purportedly",
+        "supposedly",
+        "ostensibly",
+        "seemingly",
+    }
 )
 
 #: Nouns that name the medium of a statement ("in a statement", "at a news conference").

@@ -135,7 +135,11 @@ def _subject(verb: Token) -> Token | None:
                 if g.dep_ == "pobj":
                     return g
     head = verb.head
-    if head is not verb and verb.dep_ in {"conj", "advcl", "xcomp"} and head.pos_ in {"VERB", "AUX"}:
+    if (
+        head is not verb
+        and verb.dep_ in {"conj", "advcl", "xcomp"}
+        and head.pos_ in {"VERB", "AUX"}
+    ):
         # "…, asserting that …" / "X met Y and said …": the participle shares the head's subject.
         for child in head.children:
             if child.dep_ in {"nsubj", "nsubjpass"}:
@@ -258,7 +262,11 @@ class RuleExtractor:
         phrase = {tok.i, to.i} | {t.i for t in src_toks}
         # A comma right after the phrase belongs to it, as does one right before it.
         content_toks = [
-            t for t in sent if t.i not in phrase and not t.is_space and not (t.is_punct and t.i == src_toks[-1].i + 1)
+            t
+            for t in sent
+            if t.i not in phrase
+            and not t.is_space
+            and not (t.is_punct and t.i == src_toks[-1].i + 1)
         ]
         content = _pieces(content_toks, text)
         if not content:
@@ -273,7 +281,9 @@ class RuleExtractor:
             confidence=0.85,
         )
 
-    def _verb(self, doc: Doc, verb: Token, text: str, quotes: list[Quote], cls: str) -> _Draft | None:
+    def _verb(
+        self, doc: Doc, verb: Token, text: str, quotes: list[Quote], cls: str
+    ) -> _Draft | None:
         """A cue verb with a subject and a complement clause, object, or adjacent quote."""
         lemma = verb.lemma_.lower()
         if _quote_at(quotes, verb.idx) and not _quote_at(quotes, verb.sent.start_char):
@@ -285,7 +295,9 @@ class RuleExtractor:
         addressee_tok: Token | None = None
         prep_content: Token | None = None
         for child in verb.children:
-            if child.dep_ in {"ccomp", "parataxis"} or (child.dep_ == "xcomp" and lemma in THOUGHT_VERBS):
+            if child.dep_ in {"ccomp", "parataxis"} or (
+                child.dep_ == "xcomp" and lemma in THOUGHT_VERBS
+            ):
                 content_heads.append(child)
             elif child.dep_ in {"dobj", "dative"} and lemma in ADDRESSEE_OBJECT_VERBS:
                 if child.dep_ == "dative" or addressee_tok is None:
@@ -299,8 +311,10 @@ class RuleExtractor:
         if lemma in NEEDS_PREPOSITION and prep_content is None:
             # "called for Trump to reduce sanctions" parses "for" as the mark of an advcl.
             marked = [
-                c for c in verb.children
-                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
+                c
+                for c in verb.children
+                if c.dep_ == "advcl"
+                and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
             ]
             if not marked:
                 return None
@@ -309,7 +323,9 @@ class RuleExtractor:
         if not content_heads and prep_content is not None and prep_content.dep_ == "prep":
             content_heads = [g for g in prep_content.children if g.dep_ in {"pobj", "pcomp"}]
             # "called for Trump to reduce sanctions": the clause hangs off the verb as advcl.
-            content_heads += [c for c in verb.children if c.dep_ == "advcl" and c.i > prep_content.i]
+            content_heads += [
+                c for c in verb.children if c.dep_ == "advcl" and c.i > prep_content.i
+            ]
         if not content_heads and lemma in OBJECT_CONTENT_VERBS:
             objs = [c for c in verb.children if c.dep_ == "dobj" and c is not addressee_tok]
             content_heads = objs
@@ -322,7 +338,11 @@ class RuleExtractor:
             content_toks.update(h.subtree)
         for d in list(content_toks):
             # "X said A while Y wrote B": a coordinated report by someone else is not X's content.
-            if d.dep_ in {"conj", "advcl"} and _speech_cue(d) and any(c.dep_ in _SUBJECTS for c in d.children):
+            if (
+                d.dep_ in {"conj", "advcl"}
+                and _speech_cue(d)
+                and any(c.dep_ in _SUBJECTS for c in d.children)
+            ):
                 content_toks -= set(d.subtree)
                 content_toks -= {c for c in d.head.children if c.dep_ == "cc" and c.i < d.i}
         if not content_toks:
@@ -354,7 +374,9 @@ class RuleExtractor:
             cue_toks.append(prep_content)
         cue = _char_range(cue_toks)
         assert cue is not None
-        if prep_content is not None and not _overlaps(cue, (prep_content.idx, prep_content.idx + 1)):
+        if prep_content is not None and not _overlaps(
+            cue, (prep_content.idx, prep_content.idx + 1)
+        ):
             pass
         hedged = lemma in HEDGE_VERBS or _hedge_adverb(verb)
         kind = _kind(content, quotes, text)
@@ -383,7 +405,9 @@ class RuleExtractor:
             return list(after[0].pieces)
         return []
 
-    def _colon(self, doc: Doc, text: str, quotes: list[Quote], drafts: list[_Draft]) -> list[_Draft]:
+    def _colon(
+        self, doc: Doc, text: str, quotes: list[Quote], drafts: list[_Draft]
+    ) -> list[_Draft]:
         """``X: "…"`` and ``X — "…"``: a short name phrase, a colon or dash, then a quote."""
         out = []
         for q in quotes:
@@ -396,10 +420,21 @@ class RuleExtractor:
                 continue
             mark = j
             toks = [t for t in doc if t.idx + len(t.text) <= mark and t.sent.start_char <= mark]
-            sent_toks = [t for t in toks if t.sent == doc.char_span(mark, mark + 1, alignment_mode="expand").sent] if doc.char_span(mark, mark + 1, alignment_mode="expand") is not None else []
+            sent_toks = (
+                [
+                    t
+                    for t in toks
+                    if t.sent == doc.char_span(mark, mark + 1, alignment_mode="expand").sent
+                ]
+                if doc.char_span(mark, mark + 1, alignment_mode="expand") is not None
+                else []
+            )
             if not sent_toks or len(sent_toks) > MAX_COLON_SOURCE_TOKENS:
                 continue
-            if not any(t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} for t in sent_toks):
+            if not any(
+                t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}
+                for t in sent_toks
+            ):
                 continue
             if any(_speech_cue(t) for t in sent_toks):
                 continue  # "X said: …" is handled by the verb rule
@@ -454,7 +489,9 @@ class RuleExtractor:
                 break
         return out
 
-    def _floating(self, doc: Doc, text: str, quotes: list[Quote], drafts: list[_Draft]) -> list[_Draft]:
+    def _floating(
+        self, doc: Doc, text: str, quotes: list[Quote], drafts: list[_Draft]
+    ) -> list[_Draft]:
         """A quoted sentence with no cue of its own continues the previous speaker."""
         out: list[_Draft] = []
         sents = list(doc.sents)
@@ -466,7 +503,9 @@ class RuleExtractor:
                 continue
             sent = span[0].sent
             # Only a quotation that is (most of) its sentence: not a scare-quoted phrase.
-            if q.start - sent.start_char > 2 or (q.pieces[0][1] - q.pieces[0][0]) < 0.6 * len(sent.text.strip()):
+            if q.start - sent.start_char > 2 or (q.pieces[0][1] - q.pieces[0][0]) < 0.6 * len(
+                sent.text.strip()
+            ):
                 continue
             si = next(k for k, s in enumerate(sents) if s.start == sent.start)
             lo = sents[max(0, si - FLOATING_QUOTE_LOOKBACK_SENTENCES)].start_char
@@ -494,7 +533,9 @@ class RuleExtractor:
 
     def _finish(self, drafts: list[_Draft], text: str, article: Article) -> list[Attribution]:
         drafts = _dedupe(drafts)
-        order = sorted(range(len(drafts)), key=lambda k: (drafts[k].cue[0], drafts[k].content[0][0]))
+        order = sorted(
+            range(len(drafts)), key=lambda k: (drafts[k].cue[0], drafts[k].content[0][0])
+        )
         ids = {k: f"a{n + 1}" for n, k in enumerate(order)}
         published = article.published_date
         out: list[Attribution] = []
@@ -531,8 +572,12 @@ def _that_clause_after(verb: Token) -> set[Token]:
     for t in verb.doc[verb.i + 1 : sent.end]:
         if t.lower_ == "that" and t.dep_ == "mark":
             return {u for u in verb.doc[t.i : sent.end] if not u.is_space}
-        if not (t.dep_ in {"prep", "pobj", "det", "compound", "amod", "advmod", "npadvmod", "poss"}
-                or t.ent_type_ == "DATE" or t.is_punct and t.text == ","):
+        if not (
+            t.dep_ in {"prep", "pobj", "det", "compound", "amod", "advmod", "npadvmod", "poss"}
+            or t.ent_type_ == "DATE"
+            or t.is_punct
+            and t.text == ","
+        ):
             return set()
     return set()
 
@@ -546,14 +591,26 @@ def _hedge_adverb(verb: Token) -> bool:
     if any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS for c in verb.children):
         return True
     head = verb.head
-    return any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS for c in head.children) if verb.dep_ in {"xcomp"} else False
+    return (
+        any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS for c in head.children)
+        if verb.dep_ in {"xcomp"}
+        else False
+    )
 
 
 def _channel(verb: Token) -> str | None:
-    """``in a statement on Telegram`` -> "Telegram"; ``at a news conference`` -> "a news conference"."""
+    """The medium: ``in a statement on Telegram`` -> "Telegram", ``at a news conference``."""
     best: str | None = None
     for prep in verb.children:
-        if prep.dep_ != "prep" or prep.lower_ not in {"in", "on", "at", "via", "during", "through", "over"}:
+        if prep.dep_ != "prep" or prep.lower_ not in {
+            "in",
+            "on",
+            "at",
+            "via",
+            "during",
+            "through",
+            "over",
+        }:
             continue
         sub = list(prep.subtree)
         for t in sub:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from ..models import Article, Attribution, Speaker, SpeakerKind, speaker_id
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span as SpacySpan
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
 #: Titles and honorifics dropped from the front of a person's name.
 TITLES = frozenset(
@@ -40,6 +41,7 @@ _DETERMINERS = re.compile(r"^(the|a|an|this|that|these|those|its|his|her|their|o
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
 _GROUP_PRONOUNS = {"they", "them", "we", "us"}
 _ORG_PRONOUNS = {"it"}
+_ALL_PRONOUNS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _ORG_PRONOUNS | {"you", "one"}
 
 
 @dataclass
@@ -86,7 +88,9 @@ class _ArticleSpeakers:
                 self.persons.append((ent.start_char, name))
                 self._roles_of(ent, name)
             elif ent.label_ in {"ORG", "GPE", "NORP", "LOC", "FAC"}:
-                kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(ent.label_, "place")  # type: ignore[assignment]
+                kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(
+                    ent.label_, "place"
+                )  # type: ignore[assignment]
                 self.others.append((ent.start_char, _DETERMINERS.sub("", _clean(ent.text)), kind))
 
     def _roles_of(self, ent: SpacySpan, name: str) -> None:
@@ -125,16 +129,19 @@ def resolve_speakers(
         ent = entities.get(key)
         if ent is None:
             ent = entities[key] = _Entity(name, kind)
-        if alias and alias != name:
+        # Pronouns resolve to a speaker but are not names of it: keep them out of the aliases.
+        if alias and alias != name and alias.lower() not in _ALL_PRONOUNS:
             ent.aliases.add(alias)
         return ent
 
     by_id = {a.id: a for a in attributions}
-    for att in sorted(attributions, key=lambda a: (a.source.start if a.source else a.cue.start)):
+    for att in sorted(attributions, key=lambda a: a.source.start if a.source else a.cue.start):
         if att.source is None:
             resolved.append(att)
             continue
-        ent = _resolve_one(att.source.text, att.source.start, att.source.end, info, history, remember)
+        ent = _resolve_one(
+            att.source.text, att.source.start, att.source.end, info, history, remember
+        )
         if ent is not None:
             history.append((att.source.start, ent))
             resolved.append(replace(att, speaker=speaker_id(ent.name)))
@@ -185,7 +192,12 @@ def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-
     # 4. A role phrase ("the press secretary") introduced earlier with a name.
     head = span.root
     desc = _DETERMINERS.sub("", raw)
-    if head.pos_ == "NOUN" and raw.lower().startswith(("the ", "a ")) or head.pos_ == "NOUN" and len(span) <= 3:
+    if (
+        head.pos_ == "NOUN"
+        and raw.lower().startswith(("the ", "a "))
+        or head.pos_ == "NOUN"
+        and len(span) <= 3
+    ):
         for off, role, name in reversed(info.roles):
             if off < start and role == head.lemma_.lower():
                 return remember(name, "person", desc)
@@ -218,14 +230,21 @@ def _antecedent(pronoun, start, info, history, remember):  # type: ignore[no-unt
     if "person" in want:
         mentions = [(off, name, "person") for off, name in info.persons if off < start]
     else:
-        mentions = [(off, name, kind) for off, name, kind in info.others if off < start and kind in want]
+        mentions = [
+            (off, name, kind) for off, name, kind in info.others if off < start and kind in want
+        ]
     best_speaker = speakers[-1] if speakers else None
     best_mention = mentions[-1] if mentions else None
     # A speaker counts more than a passing mention: prefer it unless the mention is in the
     # same sentence as the pronoun and later than the speaker.
-    if best_speaker and (best_mention is None or best_mention[0] <= best_speaker[0] or
-                         info.doc.char_span(best_mention[0], best_mention[0] + 1, alignment_mode="expand").sent.start_char
-                         != info.doc.char_span(start, start + 1, alignment_mode="expand").sent.start_char):
+    if best_speaker and (
+        best_mention is None
+        or best_mention[0] <= best_speaker[0]
+        or info.doc.char_span(
+            best_mention[0], best_mention[0] + 1, alignment_mode="expand"
+        ).sent.start_char
+        != info.doc.char_span(start, start + 1, alignment_mode="expand").sent.start_char
+    ):
         ent = best_speaker[1]
         return remember(ent.name, ent.kind, pronoun)
     if best_mention:

@@ -31,9 +31,12 @@ def resolve_time(expr: str | None, published: dt.date | None) -> str | None:
 
 
 def _dateparser(words: str, published: dt.date) -> str | None:
-    if not re.search(r"\d|january|february|march|april|may|june|july|august|september|october|"
-                     r"november|december|jan\b|feb\b|mar\b|apr\b|jun\b|jul\b|aug\b|sept?\b|oct\b|"
-                     r"nov\b|dec\b", words):
+    if not re.search(
+        r"\d|january|february|march|april|may|june|july|august|september|october|"
+        r"november|december|jan\b|feb\b|mar\b|apr\b|jun\b|jul\b|aug\b|sept?\b|oct\b|"
+        r"nov\b|dec\b",
+        words,
+    ):
         return None  # "recently", "this week": too vague for a date
     import dateparser
 

@@ -178,7 +178,7 @@ def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-
             return remember(info.canonical_person(ent.text), "person", _clean(ent.text))
     # 3. Pronouns: the latest fitting speaker, else the latest fitting mention.  "You" and
     # "one" name nobody the article can point at.
-    if low in {"you", "one", "someone", "everyone", "anyone"}:
+    if low in {"you", "one", "someone", "everyone", "anyone", "who", "which", "that"}:
         return None
     # A bare title ("the President", "the Secretary") is the person introduced with it.
     if _DETERMINERS.sub("", low) in TITLES:
@@ -192,11 +192,11 @@ def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-
     # 4. A role phrase ("the press secretary") introduced earlier with a name.
     head = span.root
     desc = _DETERMINERS.sub("", raw)
+    # Only a singular role names one person: "the two presidents" is a group.
     if (
         head.pos_ == "NOUN"
-        and raw.lower().startswith(("the ", "a "))
-        or head.pos_ == "NOUN"
-        and len(span) <= 3
+        and head.tag_ == "NN"
+        and (low.startswith(("the ", "a ")) or len(span) <= 3)
     ):
         for off, role, name in reversed(info.roles):
             if off < start and role == head.lemma_.lower():

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     for gone in sorted(set(old["extractors"]) - set(gated)):
         print(f"dropping {gone}: no pipeline points at it any more", file=sys.stderr)
 
-    refused = []
+    refused: list[str] = []
     commit = _commit()
     for name in wanted:
         print(f"measuring {name} on {where} ...", file=sys.stderr)

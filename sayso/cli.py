@@ -80,8 +80,14 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
 @click.argument("inputs", nargs=-1)
 @click.option("--sample", is_flag=True, help="Also ingest the bundled sample of real news.")
 @click.option("--pipeline", default="fast", show_default=True, help="Pipeline or extractor name.")
+@click.option(
+    "--auto-alias/--no-auto-alias", default=True, show_default=True,
+    help="Afterwards, merge one-word person names into the one full name they match.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def ingest(db: str, inputs: tuple[str, ...], sample: bool, pipeline: str, as_json: bool) -> None:
+def ingest(
+    db: str, inputs: tuple[str, ...], sample: bool, pipeline: str, auto_alias: bool, as_json: bool
+) -> None:
     """Extract INPUTS into the SQLite database DB (resumable; already stored articles are skipped)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -105,7 +111,10 @@ def ingest(db: str, inputs: tuple[str, ...], sample: bool, pipeline: str, as_jso
             console=console, transient=True, disable=as_json,
         ) as bar:
             task = bar.add_task("ingest", total=len(items))
-            report = store_ingest(store, items, pipeline=pipeline, progress=lambda _: bar.advance(task))
+            report = store_ingest(
+                store, items, pipeline=pipeline, progress=lambda _: bar.advance(task)
+            )
+            merged = store.apply_suggested_aliases() if auto_alias else ()
             stats = store.stats()
     except (PipelineError, StoreError) as exc:
         console.print(f"[red]error[/red] {exc}", highlight=False)
@@ -121,6 +130,8 @@ def ingest(db: str, inputs: tuple[str, ...], sample: bool, pipeline: str, as_jso
             status = o.status if o.status != "error" else f"error: {o.message}"[:60]
             table.add_row(label, status, str(o.statements))
         Console().print(table)
+        for m in merged:
+            Console().print(f"alias added: {m.alias} -> {m.canonical} (sayso alias --remove to undo)")
         Console().print(
             f"{report.added} added, {report.skipped} already stored, {report.errors} error(s); "
             f"{report.statements} statements written in {report.seconds:.1f}s. "
@@ -273,10 +284,11 @@ def export(db: str, fmt: str, out: str | None) -> None:
 @click.argument("canonical", required=False)
 @click.option("--list", "list_", is_flag=True, help="Show the alias table.")
 @click.option("--remove", metavar="ALIAS", help="Remove ALIAS from the alias table.")
-@click.option("--json", "as_json", is_flag=True, help="With --list: print a JSON array.")
+@click.option("--auto", is_flag=True, help="Add the suggested surname aliases (Putin -> Vladimir Putin).")
+@click.option("--json", "as_json", is_flag=True, help="With --list or --auto: print a JSON array.")
 def alias(
     db: str, alias: str | None, canonical: str | None, list_: bool, remove: str | None,
-    as_json: bool,
+    auto: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Say that ALIAS names the speaker CANONICAL ("Trump" -> "Donald Trump"), across articles.
 
@@ -286,15 +298,17 @@ def alias(
 
     from .errors import QueryError, StoreError
 
-    modes = sum([bool(alias or canonical), list_, remove is not None])
+    modes = sum([bool(alias or canonical), list_, remove is not None, auto])
     if modes != 1 or (alias or canonical) and not (alias and canonical):
-        _fail("give ALIAS CANONICAL, or --list, or --remove ALIAS")
+        _fail("give ALIAS CANONICAL, or --list, or --remove ALIAS, or --auto")
     if not Path(db).is_file():
         _fail(f"{db}: no such database; create it with `sayso ingest {db} ...`")
     with _open_store(db, read_only=list_) as store:
         try:
             if list_:
                 rows = store.aliases()
+            elif auto:
+                rows = store.apply_suggested_aliases()
             elif remove is not None:
                 if not store.remove_alias(remove):
                     _fail(f"{remove!r} is not in the alias table of {db}")

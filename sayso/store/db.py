@@ -368,6 +368,24 @@ class Store:
             self._remap(conn, alias.strip())
         return True
 
+    def suggest_aliases(self) -> tuple[Alias, ...]:
+        """One-word person names that stand for exactly one fully named stored person."""
+        from ..models import Speaker
+        from ..resolve.identity import suggest_aliases
+
+        with self._lock:
+            rows = self._q("SELECT id, name, kind FROM speakers")
+        taken = [a.alias for a in self.aliases()]
+        pairs = suggest_aliases((Speaker(i, n, k) for i, n, k in rows), taken)
+        return tuple(Alias(a, c) for a, c in pairs)
+
+    def apply_suggested_aliases(self) -> tuple[Alias, ...]:
+        """Add every suggested alias to the alias table (re-mapping stored speakers)."""
+        added = self.suggest_aliases()
+        for a in added:
+            self.add_alias(a.alias, a.canonical)
+        return added
+
     def aliases(self) -> tuple[Alias, ...]:
         """The user's alias table, sorted by alias."""
         with self._lock:

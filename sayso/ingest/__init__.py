@@ -45,6 +45,8 @@ __all__ = [
 #: The name stdin goes by in errors.
 STDIN_NAME = "<stdin>"
 _GLOB_CHARS = frozenset("*?[")
+#: The bundled sample files, news first (see sayso/data/samples/NOTICE for their licences).
+SAMPLE_FILES = ("wikinews.jsonl", "gov-readouts.jsonl")
 
 
 def read_inputs(
@@ -196,4 +198,4 @@ def _guard(name: str, items: Iterator[Article | InputError]) -> Iterator[Article
 def sample_paths() -> list[Path]:
     """The bundled sample inputs (Wikinews articles, government readouts), as JSONL files."""
     folder = resources.files("sayso") / "data" / "samples"
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".jsonl"))
+    return [Path(str(folder / name)) for name in SAMPLE_FILES]

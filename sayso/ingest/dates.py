@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .settings import DATE_LANGUAGES
+
 # A time of day in a free-form date ("June 4, 2019 10:30"), to tell a date-time from a date.
 _HAS_TIME = re.compile(r"\d:\d\d")
 
@@ -32,7 +34,9 @@ def normalise_published(value: object) -> str | None:
         pass
     import dateparser  # slow to import; most inputs never need it
 
-    parsed = dateparser.parse(text, settings={"STRICT_PARSING": True})
+    parsed = dateparser.parse(
+        text, languages=list(DATE_LANGUAGES), settings={"STRICT_PARSING": True}
+    )
     if parsed is None:
         return text
     return parsed.isoformat() if _HAS_TIME.search(text) else parsed.date().isoformat()

@@ -101,14 +101,14 @@ def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Article | InputError]:
             continue
         try:
             line = decode_text(raw, where)
-            record = json.loads(line)
+            record = json.loads(line.rstrip("\r\n"))
         except InputRejected as e:
             yield _error(e)
             continue
         except json.JSONDecodeError as e:
             yield InputError(
                 where,
-                f"malformed JSON ({e.msg} at column {e.colno}); fix or remove this line "
+                f"malformed JSON: {e.msg} (column {e.colno}); fix or remove this line "
                 "(the other lines are read)",
             )
             continue

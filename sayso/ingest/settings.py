@@ -57,6 +57,13 @@ JSONL_FIELDS: dict[str, tuple[str, ...]] = {
     "external_id": ("id",),
 }
 
+# --- dates ------------------------------------------------------------------------------------
+
+#: Languages dateparser tries on a date that is not ISO 8601 ("Tuesday, June 4, 2019").  Trying
+#: all of its ~200 languages takes seconds per unreadable date; HTML dates arrive already in ISO
+#: form from trafilatura, so only hand-made JSONL needs this.
+DATE_LANGUAGES: tuple[str, ...] = ("en",)
+
 # --- files and directories -------------------------------------------------------------------
 
 #: File name endings read when walking a directory, and the format each means.  Other files

@@ -127,13 +127,15 @@ def decode_text(data: bytes, name: str, encoding: str = "utf-8") -> str:
         ) from None
 
 
-def human_size(n: int) -> str:
-    """A byte count for people: '5.0 MiB (5,242,880 bytes)'."""
+def human_size(n: int, exact: bool = True) -> str:
+    """A byte count for people: '5.0 MiB (5,242,880 bytes)', or just '5.0 MiB'."""
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MiB ({n:,} bytes)"
-    if n >= 1024:
-        return f"{n / 1024:.1f} KiB ({n:,} bytes)"
-    return f"{n:,} bytes"
+        short = f"{n / (1024 * 1024):.1f} MiB"
+    elif n >= 1024:
+        short = f"{n / 1024:.1f} KiB"
+    else:
+        return f"{n:,} bytes"
+    return f"{short} ({n:,} bytes)" if exact else short
 
 
 def too_large(name: str, size: int, limit: int, what: str = "article text") -> InputRejected:
@@ -141,7 +143,7 @@ def too_large(name: str, size: int, limit: int, what: str = "article text") -> I
     setting = "MAX_TEXT_BYTES" if limit == MAX_TEXT_BYTES else "MAX_HTML_BYTES"
     return InputRejected(
         name,
-        f"{what} is {human_size(size)}, over the {human_size(limit)} limit "
+        f"{what} is {human_size(size)}, over the {human_size(limit, exact=False)} limit "
         f"({setting} in sayso/ingest/settings.py); split it into separate articles",
     )
 

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.statusandheaders import StatusAndHeadersParserException
 
 from ..errors import InputRejected
 from ..models import Article, InputError
@@ -16,28 +14,42 @@ from .html import parse_html
 
 # Content types of the pages read; other responses (images, scripts, PDFs) are skipped.
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-# What warcio and the decompressor raise on damaged archives.
-_DAMAGE = (
-    ArchiveLoadFailed,
-    StatusAndHeadersParserException,
-    EOFError,
-    OSError,
-    ValueError,
-    zlib.error,
-)
+# Records are drained in blocks of this size, to check that each one is complete.
+_BLOCK = 64 * 1024
 
 
 class _Damaged(Exception):
-    """A record ends before its declared length, or has no WARC header."""
+    """A record ends before its declared length, has no WARC header, or cannot be parsed."""
 
 
 def _is_html(content_type: str | None) -> bool:
     return (content_type or "").split(";")[0].strip().lower() in _HTML_TYPES
 
 
-def _unread(record: Any) -> int:
-    """Bytes of the record's declared length that were never there (truncation)."""
-    return int(getattr(record.raw_stream, "limit", 0) or 0)
+def _complete(record: Any) -> None:
+    """Read the rest of a record; raise _Damaged when the file ends before its declared length."""
+    while record.raw_stream.read(_BLOCK):
+        pass
+    if getattr(record.raw_stream, "limit", 0):
+        raise _Damaged("the file ends inside a record")
+
+
+def _records(iterator: ArchiveIterator) -> Iterator[Any]:
+    """warcio's records, any failure inside warcio raised as _Damaged."""
+    records = iter(iterator)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except Exception as e:  # warcio raises many kinds (even AttributeError) on cut headers
+            raise _Damaged(f"{type(e).__name__}: {e}") from e
+        # warcio also reads the older ARC format, and takes any text line for an ARC header;
+        # sayso reads WARC only.  Every WARC record declares its length.
+        length = (record.rec_headers.get_header("Content-Length") or "").strip()
+        if record.format != "warc" or record.rec_type is None or not length.isdigit():
+            raise _Damaged("a record header is cut off or malformed")
+        yield record
 
 
 def read_warc(stream: BinaryIO, name: str) -> Iterator[Article | InputError]:
@@ -49,36 +61,25 @@ def read_warc(stream: BinaryIO, name: str) -> Iterator[Article | InputError]:
     then one InputError.
     """
     iterator = ArchiveIterator(stream)
-    records = complete = pages = articles = 0
-    previous = None
+    complete = pages = articles = 0
+    last_start: int | None = None
     try:
-        for record in iterator:
-            # warcio reads a record's rest when it moves on; a short read there is truncation.
-            if previous is not None:
-                if _unread(previous):
-                    raise _Damaged
-                complete += 1
-            previous = record
-            if record.rec_type is None or record.rec_headers is None:
-                raise _Damaged
-            records += 1
-            uri = record.rec_headers.get_header("WARC-Target-URI") or f"record {records}"
+        for record in _records(iterator):
+            last_start = iterator.offset
+            uri = record.rec_headers.get_header("WARC-Target-URI") or f"record {complete + 1}"
+            content_type = None
             if record.rec_type == "response":
                 http = record.http_headers
-                if http is None or not _is_html(http.get_header("Content-Type")):
-                    continue
-                if not (http.get_statuscode() or "").startswith("2"):
-                    continue
-                content_type = http.get_header("Content-Type")
+                # Redirects and error pages are not articles.
+                if http is not None and (http.get_statuscode() or "").startswith("2"):
+                    content_type = http.get_header("Content-Type")
             elif record.rec_type == "resource":
                 content_type = record.rec_headers.get_header("Content-Type")
-                if not _is_html(content_type):
-                    continue
-            else:
+            payload = record.content_stream().read() if _is_html(content_type) else None
+            _complete(record)
+            complete += 1
+            if payload is None:
                 continue
-            payload = record.content_stream().read()
-            if _unread(record):
-                raise _Damaged
             pages += 1
             try:
                 article = parse_html(payload, f"{name}::{uri}", url=uri, content_type=content_type)
@@ -87,44 +88,55 @@ def read_warc(stream: BinaryIO, name: str) -> Iterator[Article | InputError]:
                 continue
             articles += 1
             yield article
-        if previous is not None:
-            if _unread(previous):
-                raise _Damaged
-            complete += 1
-        if _trailing_bytes(stream, iterator.offset):
-            raise _Damaged
-    except (_Damaged, *_DAMAGE) as e:
-        detail = f" ({type(e).__name__}: {e})" if str(e) else ""
+        if last_start is None:
+            raise _Damaged("no complete record in it")
+        if not _ends_cleanly(stream, last_start, iterator.offset):
+            raise _Damaged("the file ends inside the last record")
+    except _Damaged as e:
         if complete == 0:
             yield InputError(
                 name,
-                f"not a readable WARC: damaged or not a WARC from the start{detail}; "
+                f"not a readable WARC: damaged or not a WARC from the start ({e}); "
                 "check the file with `warcio check`",
             )
         else:
             yield InputError(
                 name,
                 f"truncated or corrupt WARC: it breaks off after {complete} complete records "
-                f"({articles} articles read){detail}; the rest of the file is skipped. "
+                f"({articles} articles read; {e}); the rest of the file is skipped. "
                 "Re-download or re-create the WARC",
             )
         return
     if pages == 0:
         yield InputError(
-            name, f"no HTML pages in this WARC ({records} records); nothing to read as articles"
+            name, f"no HTML pages in this WARC ({complete} records); nothing to read as articles"
         )
 
 
-def _trailing_bytes(stream: BinaryIO, end: int) -> bool:
-    """True when something other than blank lines follows the last complete record.
+def _ends_cleanly(stream: BinaryIO, last_start: int, end: int) -> bool:
+    """True when the archive's last record is whole and nothing but blank lines follows it.
 
-    A gzipped WARC cut inside a record ends the iteration quietly, one record early.
+    warcio ends quietly when a file breaks off inside a record's final bytes: the record
+    separator of an uncompressed WARC, or the end of a gzip member.
     """
     try:
         if not stream.seekable():
-            return False
+            return True
+        stream.seek(last_start)
+        if stream.read(2) == b"\x1f\x8b":
+            stream.seek(last_start)
+            member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            while not member.eof and (block := stream.read(_BLOCK)):
+                member.decompress(block)
+            if not member.eof:
+                return False
+        else:
+            # A WARC record ends with two CRLFs; a file cut short lacks them.
+            stream.seek(max(end - 4, 0))
+            if not stream.read(4).endswith((b"\r\n\r\n", b"\n\n")):
+                return False
         stream.seek(end)
         # A few kilobytes are enough to tell blank padding from the start of a record.
-        return bool(stream.read(4096).strip())
-    except OSError:
+        return not stream.read(4096).strip()
+    except (OSError, zlib.error):
         return False

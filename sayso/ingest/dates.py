@@ -32,9 +32,9 @@ def normalise_published(value: object) -> str | None:
         return dt.datetime.fromisoformat(text).isoformat()
     except ValueError:
         pass
-    import dateparser  # slow to import; most inputs never need it
+    import dateparser  # type: ignore[import-untyped]  # slow to import; rarely needed
 
-    parsed = dateparser.parse(
+    parsed: dt.datetime | None = dateparser.parse(
         text, languages=list(DATE_LANGUAGES), settings={"STRICT_PARSING": True}
     )
     if parsed is None:

@@ -6,6 +6,7 @@ import codecs
 import re
 
 import trafilatura
+from trafilatura.settings import Document
 
 from ..errors import InputRejected
 from ..models import Article
@@ -87,7 +88,7 @@ def parse_html(
         )
     except Exception as e:  # lxml and trafilatura raise many kinds on broken markup
         raise InputRejected(name, f"could not parse the HTML ({type(e).__name__}: {e})") from e
-    if doc is None:
+    if not isinstance(doc, Document):  # None when trafilatura finds no text at all
         raise _no_article(name, 0)
     title = " ".join((doc.title or "").split()) or None
     lines = [" ".join(line.split()) for line in (doc.text or "").split("\n")]

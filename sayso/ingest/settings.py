@@ -18,8 +18,9 @@ SNIFF_BYTES = 8192
 
 # --- plain text -------------------------------------------------------------------------------
 
-#: A headline is at most this many characters; a longer first line is body text.
-HEADLINE_MAX_CHARS = 200
+#: A headline is at most this many characters; a longer first line is body text.  The
+#: longest of 1,393 White House readout titles is 262 characters.
+HEADLINE_MAX_CHARS = 300
 
 #: A rubric (topic line above the headline, "world") has at most this many words...
 RUBRIC_MAX_WORDS = 3

@@ -59,6 +59,8 @@ _CREDIT_PATTERNS = (
 )
 # Separators between several labels on one rubric line ("world / europe").
 _RUBRIC_SPLIT = re.compile(r"\s*(?:/|\||›|»|>|·|•|,)\s*")
+# Abbreviations that end a headline without ending a sentence ("Marcos Jr.", "the U.S.").
+_ABBREVIATION_END = re.compile(r"(?:\b(?:Jr|Sr|Inc|Co|Corp|Ltd|St|Dr|No)|\b[A-Z](?:\.[A-Z])+)\.$")
 # A line that ends mid-sentence: a wrapped line of a paragraph.
 _SENTENCE_END = re.compile(r"""[.!?:;"'”’)\]…]$""")
 
@@ -84,8 +86,12 @@ def _is_rubric(line: str) -> bool:
 
 
 def _is_headline(line: str) -> bool:
-    # Headlines do not end with a period or a clause mark; prose sentences do.
-    return len(line) <= HEADLINE_MAX_CHARS and line.rstrip()[-1] not in ".,;:"
+    # Headlines do not end with a period or a clause mark, prose sentences do, also inside
+    # closing quotes ('He said it was "useful."'); an abbreviation ("Marcos Jr.") is no end.
+    if len(line) > HEADLINE_MAX_CHARS:
+        return False
+    end = line.rstrip().rstrip("\"'”’)]")
+    return bool(end) and (end[-1] not in ".,;:" or bool(_ABBREVIATION_END.search(end)))
 
 
 def _blocks(text: str) -> list[list[str]]:

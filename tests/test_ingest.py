@@ -133,6 +133,22 @@ def test_single_sentence_has_no_headline() -> None:
     assert article.text == "Biden said he would run again."
 
 
+@pytest.mark.parametrize(
+    ("first_line", "is_title"),
+    [
+        ("Readout of President Biden’s Call with President-Elect Ferdinand Marcos Jr.", True),
+        ("U.S. Talks With Iran Stall in Vienna", True),
+        ('Putin: "We Will Respond"', True),
+        ('He said the call was "frank but useful."', False),
+        ("The minister resigned on Monday.", False),
+        ("x" * 301, False),
+    ],
+)
+def test_headline_detection(first_line: str, is_title: bool) -> None:
+    article = parse_text(f"{first_line}\n\nThe spokesman told reporters so.\n")
+    assert (article.title == first_line) is is_title
+
+
 def test_rubric_with_several_labels() -> None:
     article = parse_text("world / europe\n\nSwiss President Calls Putin\n\nBrandt said so.\n")
     assert article.topics == ("world", "europe")

@@ -85,32 +85,25 @@ def _read_path(path: Path, name: str) -> Iterator[Article | InputError]:
 
 
 def _read_directory(root: Path, name: str) -> Iterator[Article | InputError]:
-    found = 0
+    files: list[Path] = []
     try:
-        walk = list(os.walk(root, onerror=_raise))
+        for dirpath, dirnames, filenames in os.walk(root, onerror=_raise):
+            # Hidden files and folders (.git, .DS_Store) are never articles; pruning the
+            # folders here keeps the walk out of them.
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            files.extend(
+                Path(dirpath, f)
+                for f in filenames
+                if not f.startswith(".") and format_for_name(f) is not None
+            )
     except OSError as e:
         yield InputError(name, f"cannot read the directory: {e.strerror}; check its permissions")
         return
-    files: list[Path] = []
-    for dirpath, dirnames, filenames in walk:
-        # Hidden files and folders (.git, .DS_Store) are never articles.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        files.extend(
-            Path(dirpath, f)
-            for f in filenames
-            if not f.startswith(".") and format_for_name(f) is not None
-        )
-    # os.walk visits folders before it has been told to skip hidden ones below the top, so
-    # filter again on the whole relative path.
-    files = sorted(
-        f for f in files if not any(p.startswith(".") for p in f.relative_to(root).parts)
-    )
-    for path in files:
-        found += 1
-        yield from _guard(str(path), read_file(path, str(path)))
-    if not found:
+    if not files:
         endings = ", ".join(EXTENSIONS)
         yield InputError(name, f"no readable files in this directory (looked for {endings})")
+    for path in sorted(files):
+        yield from _guard(str(path), read_file(path, str(path)))
 
 
 def _raise(error: OSError) -> None:

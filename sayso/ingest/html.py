@@ -11,16 +11,13 @@ from trafilatura.settings import Document
 from ..errors import InputRejected
 from ..models import Article
 from .dates import normalise_published
-from .settings import MAX_HTML_BYTES, MIN_HTML_BODY_CHARS
+from .settings import CHARSET_SCAN_BYTES, MAX_HTML_BYTES, MIN_HTML_BODY_CHARS
 from .sniff import check_text_size, decode_text, too_large
 from .text import is_credit_line
 
 # A declared encoding in the first kilobytes of a page: <meta charset="..."> or the
 # http-equiv form <meta content="text/html; charset=...">.
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-# How far into a page to look for a <meta charset>; HTML5 says it must be in the first 1024
-# bytes, real pages put it later behind comments and scripts.
-_CHARSET_SCAN_BYTES = 4096
 
 
 def declared_charset(data: bytes, http_content_type: str | None = None) -> str:
@@ -30,7 +27,7 @@ def declared_charset(data: bytes, http_content_type: str | None = None) -> str:
         m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", http_content_type, re.I)
         if m:
             candidates.append(m.group(1))
-    m2 = _META_CHARSET.search(data[:_CHARSET_SCAN_BYTES])
+    m2 = _META_CHARSET.search(data[:CHARSET_SCAN_BYTES])
     if m2:
         candidates.append(m2.group(1).decode("ascii", "replace"))
     for name in candidates:

@@ -8,7 +8,7 @@ import re
 import zlib
 
 from ..errors import InputRejected
-from .settings import EXTENSIONS, MAX_TEXT_BYTES, SNIFF_BYTES
+from .settings import BINARY_CONTROL_SHARE, EXTENSIONS, MAX_TEXT_BYTES, SNIFF_BYTES
 
 #: Formats a reader exists for.
 FORMATS = ("text", "html", "jsonl", "warc")
@@ -21,8 +21,6 @@ _HTML_START = re.compile(
 # Bytes that never occur in text: C0 controls other than tab, newline, form feed, return
 # and escape (ANSI colours), plus DEL.
 _CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13, 27}) + b"\x7f"
-# More than this share of control bytes in the sniffed head means binary data.
-_BINARY_SHARE = 0.1
 
 
 def format_for_name(name: str) -> str | None:
@@ -88,7 +86,7 @@ def is_binary(data: bytes) -> bool:
     if b"\x00" in sample:
         return True
     controls = sum(sample.count(bytes([b])) for b in _CONTROL_BYTES)
-    return bool(sample) and controls / len(sample) > _BINARY_SHARE
+    return bool(sample) and controls / len(sample) > BINARY_CONTROL_SHARE
 
 
 def binary_error(name: str) -> InputRejected:

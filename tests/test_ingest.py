@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -492,6 +494,39 @@ def test_bad_inputs_never_stop_the_run(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\x01\x02" * 100)
     items = read(tmp_path / "missing.txt", binary, FIXTURES / "navigation.html", good)
     assert [type(i) for i in items] == [InputError, InputError, InputError, Article]
+
+
+def test_text_that_is_html_is_read_as_html(tmp_path: Path) -> None:
+    path = tmp_path / "saved-page.txt"
+    path.write_bytes((FIXTURES / "article.html").read_bytes())
+    [article] = read(path)
+    assert isinstance(article, Article) and article.source == "The Daily Example"
+
+
+def test_utf16_text_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("Talks Resume\n\nThe minister said the café was closed.\n".encode("utf-16"))
+    [article] = read(path)
+    assert isinstance(article, Article) and "café" in article.text
+
+
+_PREFIXES = st.sampled_from(
+    [b"", b"WARC/1.0\r\n", b"\x1f\x8b", b"<html><body>", b'{"text": ', b"[{", b"world\n\n"]
+)
+_PAYLOADS = st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_PREFIXES, _PAYLOADS)
+def test_any_bytes_give_articles_or_clear_errors(prefix: bytes, payload: bytes) -> None:
+    items = read("-", stdin=io.BytesIO(prefix + payload))
+    assert items
+    for item in items:
+        # "unexpected failure" is the safety net's message: reaching it is a bug.
+        assert isinstance(item, Article) or "unexpected failure" not in item.message
 
 
 # --- ids, stdin, directories, globs ------------------------------------------------------------

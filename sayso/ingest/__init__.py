@@ -119,8 +119,10 @@ def read_file(path: Path, name: str | None = None) -> Iterator[Article | InputEr
     name = name or str(path)
     try:
         with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            yield from read_stream(fh, name, size)
+            if fh.seekable():
+                yield from read_stream(fh, name, os.fstat(fh.fileno()).st_size)
+            else:  # a pipe or device (/dev/stdin): buffered, as the readers seek
+                yield from read_stream(io.BytesIO(fh.read()), name, None)
     except IsADirectoryError:
         raise InputRejected(name, "is a directory") from None
     except PermissionError:

@@ -15,6 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from sayso.errors import InputRejected
 from sayso.ingest import parse_text, read_inputs, sample_paths
 from sayso.ingest.dates import normalise_published
 from sayso.ingest.settings import MAX_TEXT_BYTES
@@ -102,6 +103,14 @@ def test_text_credit_lines_and_repeated_headline_are_dropped() -> None:
 )
 def test_credit_line_detection(line: str, credit: bool) -> None:
     assert is_credit_line(line) is credit
+
+
+def test_credit_above_the_headline_and_credits_only() -> None:
+    article = parse_text("Photo: J. Doe/Reuters\n\nTalks Resume\n\nThe minister said so.\n")
+    assert article.title == "Talks Resume"
+    assert article.text == "Talks Resume\n\nThe minister said so."
+    with pytest.raises(InputRejected, match="only photo credits"):
+        parse_text("Photo: J. Doe/Reuters\nGetty Images\n")
 
 
 def test_hard_wrapped_text_is_rejoined_into_paragraphs() -> None:

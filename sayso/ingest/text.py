@@ -133,6 +133,10 @@ def parse_text(text: str, name: str = "<text>") -> Article:
     if not blocks:
         raise InputRejected(name, "empty: the input holds no text (only whitespace)")
     wrapped = _hard_wrapped(blocks)
+    # Credits go first, wherever they stand: above the headline, they would hide it.
+    blocks = [kept for block in blocks if (kept := [x for x in block if not is_credit_line(x)])]
+    if not blocks:
+        raise InputRejected(name, "no article text: only photo credits or captions were found")
 
     topics: tuple[str, ...] = ()
     # A rubric only counts when a headline with a body follows it; otherwise a terse
@@ -150,15 +154,12 @@ def parse_text(text: str, name: str = "<text>") -> Article:
     title: str | None = None
     first = blocks[0]
     # In hard-wrapped text a headline stands alone; otherwise it may lead its block.
-    if _is_headline(first[0]) and (len(first) == 1 or not wrapped) and not is_credit_line(first[0]):
+    if _is_headline(first[0]) and (len(first) == 1 or not wrapped):
         title = " ".join(first[0].split())
         blocks = ([first[1:]] if len(first) > 1 else []) + blocks[1:]
 
     paragraphs: list[str] = []
-    for block in blocks:
-        lines = [line for line in block if not is_credit_line(line)]
-        if not lines:
-            continue
+    for lines in blocks:
         if wrapped:
             paragraphs.append(" ".join(" ".join(lines).split()))
         else:
@@ -169,8 +170,6 @@ def parse_text(text: str, name: str = "<text>") -> Article:
     if title is not None and not paragraphs:
         # A lone short line is a one-sentence text, not a headline without an article.
         paragraphs, title = [title], None
-    if not paragraphs:
-        raise InputRejected(name, "no article text: only photo credits or captions were found")
     body = "\n\n".join(paragraphs)
     article_text = f"{title}\n\n{body}" if title else body
     check_text_size(article_text, name)

@@ -76,3 +76,37 @@ def test_data_path_env_wins(tmp_path, monkeypatch) -> None:  # type: ignore[no-u
     (tmp_path / "cofenet-polnear").mkdir()
     (tmp_path / "cofenet-polnear" / "valid.txt").write_text("", encoding="utf-8")
     assert gate.find_data()[0] == tmp_path
+
+
+def _update_floor_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    path = gate.REPO_ROOT / "benchmarks" / "update_floor.py"
+    spec = importlib.util.spec_from_file_location("update_floor", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_update_floor_raises_freely_and_lowers_only_with_the_flag(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    update_floor = _update_floor_module()
+    floor_file = tmp_path / "quality_floor.json"
+    monkeypatch.setattr(gate, "FLOOR_FILE", floor_file)
+    monkeypatch.setattr(gate, "find_data", lambda: (tmp_path, "test data"))
+    monkeypatch.setattr(gate, "gated_extractors", lambda: {"x.v1": ["fast"]})
+    measured = {"m": 50.0}
+    monkeypatch.setattr(gate, "measure", lambda name, data: dict(measured))
+
+    assert update_floor.main([]) == 0
+    assert json.loads(floor_file.read_text())["extractors"]["x.v1"]["floors"] == {"m": 50.0}
+    measured["m"] = 51.0  # raising: an ordinary run
+    assert update_floor.main([]) == 0
+    assert gate.load_floors(floor_file)["extractors"]["x.v1"]["floors"]["m"] == 51.0
+    measured["m"] = 49.0  # lowering: refused, file untouched
+    assert update_floor.main([]) == 1
+    assert gate.load_floors(floor_file)["extractors"]["x.v1"]["floors"]["m"] == 51.0
+    assert update_floor.main(["--allow-regression"]) == 0
+    assert gate.load_floors(floor_file)["extractors"]["x.v1"]["floors"]["m"] == 49.0

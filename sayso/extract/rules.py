@@ -286,7 +286,7 @@ class RuleExtractor:
     ) -> _Draft | None:
         """A cue verb with a subject and a complement clause, object, or adjacent quote."""
         lemma = verb.lemma_.lower()
-        if _quote_at(quotes, verb.idx) and not _quote_at(quotes, verb.sent.start_char):
+        if _quote_at(quotes, verb.idx):
             # Cue words inside a quotation are part of someone's words, not a report of them.
             return None
         if verb.dep_ in {"amod", "compound"}:
@@ -347,6 +347,15 @@ class RuleExtractor:
                 content_toks -= {c for c in d.head.children if c.dep_ == "cc" and c.i < d.i}
         if not content_toks:
             content_toks = _that_clause_after(verb)
+        if (
+            not content_toks
+            and verb.dep_ in {"parataxis", "advcl"}
+            and verb.head.pos_ in {"VERB", "AUX"}
+        ):
+            # "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt": the cue is a
+            # parenthetical inside its content, which it splits in two.
+            if not any(c.dep_ == "mark" for c in verb.children):
+                content_toks = set(verb.head.subtree) - set(verb.subtree)
         subj = _subject(verb)
         if subj is not None:
             content_toks -= set(subj.subtree)
@@ -408,43 +417,46 @@ class RuleExtractor:
     def _colon(
         self, doc: Doc, text: str, quotes: list[Quote], drafts: list[_Draft]
     ) -> list[_Draft]:
-        """``X: "…"`` and ``X — "…"``: a short name phrase, a colon or dash, then a quote."""
+        """``X: "…"``, ``X — "…"`` and headline-style ``Sanders: Clinton needs …``.
+
+        A short name phrase with no verb opens the sentence; the colon or dash is the cue and
+        the quotation after it (or, unquoted, the rest of the sentence) the content.
+        """
         out = []
-        for q in quotes:
-            if any(_overlaps(q.pieces[0], c) for d in drafts for c in d.content):
+        taken = [c for d in drafts for c in d.content] + [d.cue for d in drafts]
+        for mark in doc:
+            if mark.text not in {":", "\u2014", "\u2013", "--"} or _quote_at(quotes, mark.idx):
                 continue
-            j = q.start - 1
-            while j >= 0 and text[j] in " \t":
-                j -= 1
-            if j < 0 or text[j] not in ":\u2014\u2013":
+            sent = mark.sent
+            prefix = [t for t in doc[sent.start : mark.i] if not t.is_space]
+            if not prefix or len(prefix) > MAX_COLON_SOURCE_TOKENS:
                 continue
-            mark = j
-            toks = [t for t in doc if t.idx + len(t.text) <= mark and t.sent.start_char <= mark]
-            sent_toks = (
-                [
-                    t
-                    for t in toks
-                    if t.sent == doc.char_span(mark, mark + 1, alignment_mode="expand").sent
-                ]
-                if doc.char_span(mark, mark + 1, alignment_mode="expand") is not None
-                else []
-            )
-            if not sent_toks or len(sent_toks) > MAX_COLON_SOURCE_TOKENS:
+            if any(t.pos_ in {"VERB", "AUX"} or _speech_cue(t) for t in prefix):
+                continue  # "X said: …" is the verb rule's
+            named = [t for t in prefix if t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG"}]
+            if not named or all(t.ent_type_ in {"GPE", "DATE"} for t in named):
                 continue
-            if not any(
-                t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"}
-                for t in sent_toks
-            ):
+            if len(prefix) == 1 and prefix[0].text.isupper() and prefix[0].ent_type_ != "ORG":
+                continue  # a dateline ("WASHINGTON:")
+            after = [q for q in quotes if 0 <= q.start - (mark.idx + len(mark.text)) <= 2]
+            if after:
+                content = list(after[0].pieces)
+            else:
+                rest = [t for t in doc[mark.i + 1 : sent.end] if not t.is_space]
+                content = _pieces(rest, text) if len(rest) >= 3 else []
+            cue = (mark.idx, mark.idx + len(mark.text))
+            src = _char_range(prefix)
+            if not content or src is None:
                 continue
-            if any(_speech_cue(t) for t in sent_toks):
-                continue  # "X said: …" is handled by the verb rule
+            if any(_overlaps(c, t) for c in content + [cue] for t in taken):
+                continue
             out.append(
                 _Draft(
-                    cue=(mark, mark + 1),
-                    content=list(q.pieces),
-                    kind="direct",
-                    source=_char_range(sent_toks),
-                    confidence=0.75,
+                    cue=cue,
+                    content=content,
+                    kind=_kind(content, quotes, text),
+                    source=src,
+                    confidence=0.75 if after else 0.6,
                 )
             )
         return out

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from sayso.errors import GoldDataError
+from sayso.evaluate import gate
 from sayso.evaluate.cofenet import (
     RoleSpan,
     attribution_spans,
@@ -20,7 +20,8 @@ from sayso.evaluate.cofenet import (
 )
 from sayso.models import Attribution, Span
 
-DATA = Path(os.environ.get("SAYSO_DATA", "/work/shared/data"))
+# The data folder as the quality gate finds it ($SAYSO_DATA, ../shared/data, /work/shared/data).
+DATA = gate.find_data()[0] or Path("/nonexistent")
 VALID = DATA / "cofenet-polnear" / "valid.txt"
 
 OUT, BS, IS, BC, IC, BT, IT = (

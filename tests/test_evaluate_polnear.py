@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from sayso.errors import GoldDataError
+from sayso.evaluate import gate
 from sayso.evaluate.polnear import GoldAttribution, GoldDocument, parse_ann, read_split
 from sayso.evaluate.scoring import normalise, score_document, total
 from sayso.models import Attribution, Span
 
-DATA = Path(os.environ.get("SAYSO_DATA", "/work/shared/data"))
+# The data folder as the quality gate finds it ($SAYSO_DATA, ../shared/data, /work/shared/data).
+DATA = gate.find_data()[0] or Path("/nonexistent")
 
 # Made-up text (not PolNeAR's).
 TEXT = 'Smith said the plan will work. "It is dead," Jones said.'

@@ -1,0 +1,610 @@
+"""Features, decoding and weights of the learned extractor (numpy only, no spaCy import).
+
+The model has two averaged structured perceptrons over hashed features:
+
+1. a *cue tagger* (tags O, B, I) over the document's tokens;
+2. a *role tagger* run once per cue (tags O, B-source, I-source, B-content, I-content) over the
+   cue's paragraph, whose features describe each token *relative to that cue*: the dependency
+   path to the cue's head (how many steps up to the lowest common ancestor, which branch below
+   it), the token's place at the edge of that branch's subtree, quotes, sentence distance.
+
+Features are computed for whole arrays of tokens at once from ``Doc.to_array`` columns and
+hashed into fixed-size weight tables, so inference costs a few dozen numpy calls per document
+plus a few per cue, and one Viterbi pass batched over all the document's cues.  Training
+(``scripts/train_polnear.py``) calls the same functions, so train and inference features cannot
+drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+#: log2 of the cue tagger's weight-table rows (hash collisions stay rare at this size).
+CUE_BITS = 21
+#: log2 of the role tagger's weight-table rows.
+ROLE_BITS = 22
+#: Tags of the cue tagger.
+CUE_TAGS = ("O", "B", "I")
+#: Tags of the role tagger.
+ROLE_TAGS = ("O", "B-S", "I-S", "B-C", "I-C")
+#: Paragraphs longer than this many tokens are cut at sentence ends into windows this long,
+#: which bounds the per-cue work on texts that have no paragraph breaks.
+MAX_WINDOW = 220
+#: Cap on the dependency steps counted in path features (longer paths behave alike).
+MAX_STEPS = 4
+#: The cue Viterbi only runs around tokens whose best cue tag scores within this margin of
+#: O; elsewhere O wins by far more than any transition score, so skipping them changes nothing.
+CUE_MARGIN = 8.0
+#: Added to the B-cue score before decoding: trades cue precision for recall (tuned on dev,
+#: where a missed cue also costs its source and content).
+CUE_BIAS = 0.0
+#: Added to the B-content and I-content scores of the role tagger (tuned on dev).
+CONTENT_BIAS = 0.0
+#: Quote marks.  Straight double quotes open or close depending on the running state.
+OPEN_QUOTES = ("\u201c", "``", "\u00ab")
+CLOSE_QUOTES = ("\u201d", "''", "\u00bb")
+TOGGLE_QUOTES = ('"',)
+#: Dependency labels whose presence among a token's children is a feature (bit order matters).
+CHILD_DEPS = ("ccomp", "xcomp", "nsubj", "nsubjpass", "dobj", "advcl", "prep", "agent",
+              "parataxis", "mark", "neg", "aux", "attr", "pobj", "conj")
+
+_COLS = ["LOWER", "LEMMA", "POS", "TAG", "DEP", "HEAD", "ENT_TYPE", "ENT_IOB", "SENT_START",
+         "IS_PUNCT", "IS_SPACE", "ORTH", "IS_TITLE", "IDX"]
+(C_LOWER, C_LEMMA, C_POS, C_TAG, C_DEP, C_HEAD, C_ENT, C_IOB, C_SS, C_PUNCT, C_SPACE, C_ORTH,
+ C_TITLE, C_IDX) = range(len(_COLS))
+
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+_M2 = np.uint64(0xBF58476D1CE4E5B9)
+_S29 = np.uint64(29)
+#: Per-template seeds (template id -> a well-mixed 64-bit constant).
+_SEEDS = np.array([((t + 1) * 0x9E3779B97F4A7C15) & _MASK64 for t in range(256)], np.uint64)
+
+
+def U(x: np.ndarray) -> np.ndarray:
+    """``x`` as uint64 (negative values wrap, which hashing does not mind)."""
+    return x.astype(np.uint64, copy=False)
+
+
+def hash_templates(tid0: int, templates: list[tuple[np.ndarray, ...]]) -> np.ndarray:
+    """[n, k] uint64 keys of ``k`` feature templates over ``n`` tokens, in one pass.
+
+    Template ``j`` gets id ``tid0 + j``; each is a tuple of uint64 value columns.
+    """
+    k = len(templates)
+    n = len(templates[0][0])
+    depth = max(len(t) for t in templates)
+    h = np.repeat(_SEEDS[tid0 : tid0 + k, None], n, axis=1)
+    zero = np.zeros(n, np.uint64)
+    for s in range(depth):
+        h ^= np.stack([t[s] if len(t) > s else zero for t in templates])
+        h *= _M2
+        h ^= h >> _S29
+    return h.T
+
+
+def _hash_str(vocab_strings: object, s: str) -> int:
+    return int(vocab_strings[s])  # type: ignore[index]
+
+
+@dataclass
+class Lexicon:
+    """Cue-rate buckets per lemma hash, as sorted arrays for ``searchsorted`` lookups."""
+
+    keys: np.ndarray  #: sorted uint64 lemma hashes
+    buckets: np.ndarray  #: bucket per key (1..5); 0 means unseen or never a cue
+
+    def lookup(self, lemmas: np.ndarray) -> np.ndarray:
+        """The bucket of each lemma hash (0 when absent)."""
+        if len(self.keys) == 0:
+            return np.zeros(len(lemmas), np.uint64)
+        idx = np.searchsorted(self.keys, lemmas)
+        idx[idx >= len(self.keys)] = 0
+        hit = self.keys[idx] == lemmas
+        return np.where(hit, self.buckets[idx], 0).astype(np.uint64)
+
+
+class Hashes:
+    """String hashes the features compare against, computed once per vocabulary."""
+
+    def __init__(self, strings: object) -> None:
+        self.open = np.array([_hash_str(strings, q) for q in OPEN_QUOTES], np.uint64)
+        self.close = np.array([_hash_str(strings, q) for q in CLOSE_QUOTES], np.uint64)
+        self.toggle = np.array([_hash_str(strings, q) for q in TOGGLE_QUOTES], np.uint64)
+        self.childdeps = np.array([_hash_str(strings, d) for d in CHILD_DEPS], np.uint64)
+
+
+@dataclass
+class DocArrays:
+    """Token columns and tree helpers of one document, shared by both taggers."""
+
+    a: np.ndarray  #: ``Doc.to_array`` columns (uint64), one row per token
+    head: np.ndarray  #: absolute head index (int64); roots point to themselves
+    sent: np.ndarray  #: sentence number of each token
+    anc: np.ndarray  #: [n, L] ancestor chains (column 0 = the token itself)
+    depth: np.ndarray  #: steps from each token to its root
+    left: np.ndarray  #: left edge of each token's subtree
+    right: np.ndarray  #: right edge of each token's subtree
+    quote: np.ndarray  #: 1 inside a quotation (marks included), else 0
+    qmark: np.ndarray  #: 0 no mark, 1 opening mark, 2 closing mark
+    qid: np.ndarray  #: number of the quotation a token is in (0 outside)
+    lex: np.ndarray  #: cue-lexicon bucket of each token's lemma (uint64)
+    childmask: np.ndarray  #: bit set of CHILD_DEPS among each token's children
+    windows: list[tuple[int, int]]  #: token ranges (paragraphs) the role tagger works in
+
+
+def windows(text: str, cols: np.ndarray) -> list[tuple[int, int]]:
+    """Token ranges the role tagger runs in: paragraphs (newline-separated), cut at sentences."""
+    n = len(cols)
+    if n == 0:
+        return []
+    tok_start = cols[:, C_IDX].astype(np.int64)
+    nl = np.fromiter((m.start() for m in re.finditer("\n", text)), np.int64)
+    breaks = np.unique(np.searchsorted(tok_start, nl, side="right"))
+    bounds = [0, *[int(b) for b in breaks if 0 < b < n], n]
+    sent_starts = np.flatnonzero(cols[:, C_SS] == 1)
+    out: list[tuple[int, int]] = []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        if hi <= lo or bool(cols[lo:hi, C_SPACE].all()):
+            continue
+        while hi - lo > MAX_WINDOW:
+            cand = sent_starts[(sent_starts > lo) & (sent_starts <= lo + MAX_WINDOW)]
+            cut = int(cand[-1]) if len(cand) else lo + MAX_WINDOW
+            out.append((lo, cut))
+            lo = cut
+        out.append((lo, hi))
+    return out
+
+
+def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon) -> DocArrays:
+    """Columns and tree helpers of a parsed document."""
+    a = doc.to_array(_COLS)
+    n = len(a)
+    idx = np.arange(n)
+    head = idx + a[:, C_HEAD].astype(np.int64)
+    head[(head < 0) | (head >= n)] = idx[(head < 0) | (head >= n)]
+    ss = a[:, C_SS].astype(np.int64) == 1
+    if n:
+        ss[0] = True
+    sent = np.cumsum(ss) - 1
+    cols = [idx]
+    cur = idx
+    for _ in range(60):
+        nxt = head[cur]
+        if np.array_equal(nxt, cur):
+            break
+        cols.append(nxt)
+        cur = nxt
+    anc = np.stack(cols, axis=1)
+    depth = (anc[:, 1:] != anc[:, :-1]).sum(axis=1)
+    left = idx.copy()
+    right = idx.copy()
+    flat = anc.ravel()
+    rep = np.repeat(idx, anc.shape[1])
+    np.minimum.at(left, flat, rep)
+    np.maximum.at(right, flat, rep)
+    wins = windows(doc.text, a)
+    # Quotation state; an unclosed quotation runs to the end of its paragraph (news style
+    # leaves the closing mark off a quote that continues in the next paragraph).
+    orth = a[:, C_ORTH]
+    is_open = np.isin(orth, hashes.open)
+    is_close = np.isin(orth, hashes.close)
+    is_tog = np.isin(orth, hashes.toggle)
+    qmark = np.zeros(n, np.int64)
+    quote = np.zeros(n, np.int64)
+    qid = np.zeros(n, np.int64)
+    marks = np.flatnonzero(is_open | is_close | is_tog).tolist()
+    if marks:
+        win_end = np.zeros(n, np.int64)
+        for lo, hi in wins:
+            win_end[lo:hi] = hi
+        inside = False
+        start = 0
+        k = 0
+        for m in marks:
+            if inside and m >= win_end[start]:
+                k += 1
+                quote[start : win_end[start]] = 1
+                qid[start : win_end[start]] = k
+                inside = False
+            if is_open[m] or (is_tog[m] and not inside):
+                inside, start = True, m
+                qmark[m] = 1
+            elif inside:
+                k += 1
+                quote[start : m + 1] = 1
+                qid[start : m + 1] = k
+                qmark[m] = 2
+                inside = False
+            else:
+                qmark[m] = 2
+        if inside:
+            k += 1
+            quote[start : win_end[start]] = 1
+            qid[start : win_end[start]] = k
+    dep = a[:, C_DEP]
+    hit = dep[:, None] == hashes.childdeps[None, :]
+    bits = np.where(hit.any(1), 1 << hit.argmax(1), 0)
+    childmask = np.zeros(n, np.int64)
+    nonroot = head != idx
+    np.bitwise_or.at(childmask, head[nonroot], bits[nonroot])
+    return DocArrays(a, head, sent, anc, depth, left, right, quote, qmark, qid,
+                     lex.lookup(a[:, C_LEMMA]), childmask, wins)
+
+
+def _shift(x: np.ndarray, k: int, fill: int = 0) -> np.ndarray:
+    """``x`` moved by ``k`` positions (``k`` > 0: the value of the token ``k`` before)."""
+    out = np.full_like(x, fill)
+    if k > 0:
+        out[k:] = x[:-k]
+    elif k < 0:
+        out[:k] = x[-k:]
+    else:
+        out[:] = x
+    return out
+
+
+def cue_features(d: DocArrays) -> np.ndarray:
+    """[n, k] uint64 feature keys of every token for the cue tagger."""
+    a = d.a
+    lower, lemma, pos, tag, dep = a[:, C_LOWER], a[:, C_LEMMA], a[:, C_POS], a[:, C_TAG], a[:, C_DEP]
+    zero = np.zeros(len(a), np.uint64)
+    hlemma, hpos, hlex = lemma[d.head], pos[d.head], d.lex[d.head]
+    p1l, n1l = _shift(lower, 1), _shift(lower, -1)
+    p2l, n2l = _shift(lower, 2), _shift(lower, -2)
+    p1p, n1p = _shift(pos, 1), _shift(pos, -1)
+    p1lex, n1lex = _shift(d.lex, 1), _shift(d.lex, -1)
+    cm = U(d.childmask)
+    has_comp = U((d.childmask & 0b11) > 0)  # ccomp or xcomp child
+    has_subj = U((d.childmask & 0b1100) > 0)
+    q = U(d.quote)
+    qm = U(d.qmark)
+    # Does the sentence hold a quotation anywhere?  Reporting verbs next to quotes are cues.
+    sq = np.zeros(int(d.sent[-1]) + 1 if len(d.sent) else 1, np.int64)
+    np.maximum.at(sq, d.sent, d.quote)
+    sentq = U(sq[d.sent])
+    isroot = U(d.head == np.arange(len(d.head)))
+    return hash_templates(0, [
+        (zero,), (lower,), (lemma,), (pos,), (tag,), (dep,), (lemma, dep), (hlemma,),
+        (hlemma, dep), (pos, hpos, dep), (p1l,), (n1l,), (p1l, lower), (lower, n1l),
+        (p1p, pos, n1p), (a[:, C_ENT], a[:, C_IOB]), (q, qm), (d.lex,), (d.lex, pos),
+        (d.lex, dep), (lemma, cm), (d.lex, has_comp, has_subj), (hlex, dep), (p1lex, n1lex),
+        (d.lex, sentq, q), (p2l, p1l), (n1l, n2l), (lemma, has_comp), (pos, isroot, d.lex),
+        (hlemma, lemma), (a[:, C_TITLE], pos),
+    ])
+
+
+def _bucket(x: np.ndarray) -> np.ndarray:
+    """Signed log-ish distance buckets."""
+    ax = np.abs(x)
+    b = np.where(ax <= 3, ax, np.where(ax <= 6, 4, np.where(ax <= 12, 5, np.where(ax <= 25, 6, 7))))
+    return U(np.sign(x) * b + 8)
+
+
+def cue_head(d: DocArrays, toks: np.ndarray) -> int:
+    """The cue token closest to the root."""
+    return int(toks[np.argmin(d.depth[toks])])
+
+
+def role_base(d: DocArrays) -> np.ndarray:
+    """[n, k] cue-independent feature keys for the role tagger (whole document)."""
+    a = d.a
+    lower, pos, dep, tag = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP], a[:, C_TAG]
+    qm = U(d.qmark)
+    return hash_templates(100, [
+        (np.zeros(len(a), np.uint64),), (lower,), (pos, dep), (tag,), (_shift(lower, 1), lower),
+        (lower, _shift(lower, -1)), (a[:, C_ENT], a[:, C_IOB]),
+        (qm, _shift(qm, 1), _shift(qm, -1)), (a[:, C_PUNCT], _shift(pos, -1), _shift(pos, 1)),
+    ])
+
+
+def role_features(d: DocArrays, base: np.ndarray, lo: int, hi: int, cue_toks: np.ndarray,
+                  cue_mask: np.ndarray) -> np.ndarray:
+    """[hi - lo, k] role-tagger feature keys of window tokens relative to one cue.
+
+    ``base`` is ``role_base(d)``; ``cue_toks`` the cue's token indices; ``cue_mask`` marks the
+    tokens of every cue in the document (this one included).
+    """
+    n = hi - lo
+    idx = np.arange(lo, hi)
+    h = cue_head(d, cue_toks)
+    c0, c1 = int(cue_toks.min()), int(cue_toks.max())
+    a = d.a[lo:hi]
+    lower, pos, dep, lemma = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP], a[:, C_LEMMA]
+    alldep = d.a[:, C_DEP]
+    chain_pos = np.full(len(d.head), -1, np.int64)
+    chain = d.anc[h, : d.depth[h] + 1]
+    chain_pos[chain] = np.arange(len(chain))
+    anc = d.anc[lo:hi]
+    P = chain_pos[anc]  # [n, L] position of each ancestor in the cue head's chain
+    found = P >= 0
+    same = found.any(axis=1)
+    rows = np.arange(n)
+    k = found.argmax(axis=1)  # steps from the token up to the lowest common ancestor
+    up = np.where(same, P[rows, k], 9)  # steps from the cue head up to it
+    br = anc[rows, np.maximum(k - 1, 0)]  # the branch token just below that ancestor
+    br2 = anc[rows, np.maximum(k - 2, 0)]  # and the one below it, on the way to the token
+    incue = np.zeros(n, np.int64)
+    incue[cue_toks - lo] = 1
+    bdep = np.where(k > 0, alldep[br], np.uint64(1))
+    bdep = np.where(same, bdep, np.uint64(2))
+    bdep = np.where(incue == 1, np.uint64(3), bdep)
+    upc = U(np.minimum(up, MAX_STEPS))
+    dep2 = np.where(k > 1, alldep[br2], np.uint64(4))
+    downc = U(np.minimum(k, MAX_STEPS))
+    side = U(np.where(idx < c0, 0, np.where(idx > c1, 2, 1)))
+    full = np.ones(n, np.uint64)
+    hdep = full * alldep[h]
+    lca_pos = d.a[anc[rows, k], C_POS]
+    # Edges of the branch subtree: content and source spans are mostly whole subtrees.
+    ledge = U(idx == d.left[br])
+    redge = U(idx == d.right[br])
+    brid = np.where(same, br * 4 + np.minimum(up, 3), -1 - d.sent[lo:hi])
+    chg_prev = U(brid != _shift(brid, 1, -99))
+    chg_next = U(brid != _shift(brid, -1, -99))
+    soff = U(np.clip(d.sent[lo:hi] - d.sent[h], -2, 2) + 2)
+    dist = _bucket(idx - np.where(idx < c0, c0, c1))
+    q = U(d.quote[lo:hi])
+    qm = U(d.qmark[lo:hi])
+    cq = full * np.uint64(d.quote[h])
+    sameq = U((d.qid[lo:hi] == d.qid[h]) & (d.qid[lo:hi] > 0))
+    cuelem = full * d.a[h, C_LEMMA]
+    cuelex = full * d.lex[h]
+    oc = U(cue_mask[lo:hi] & (1 - incue))
+    incue_u = U(incue)
+    keys = hash_templates(40, [
+        (upc, bdep), (upc, bdep, side), (upc, bdep, pos), (upc, bdep, dep), (upc, bdep, downc),
+        (upc, hdep, bdep, side), (upc, bdep, ledge, redge), (upc, bdep, chg_prev, chg_next, side),
+        (soff, side, q), (dist, q, cq), (sameq, q, qm, side), (cuelem, upc, bdep),
+        (cuelex, upc, bdep, side), (oc, side), (lower, side, upc), (lca_pos, upc, bdep, side),
+        (soff, q, qm, chg_prev), (incue_u,), (cuelem, side, soff), (upc, bdep, a[:, C_ENT]),
+        (upc, bdep, _shift(lower, 1), lower), (cq, q, soff, side, qm), (upc, bdep, dep2, side),
+    ])
+    return np.concatenate([base[lo:hi], keys], axis=1)
+
+
+def keys_to_rows(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Weight-table rows of feature keys (top bits of the 64-bit hash)."""
+    return (keys >> np.uint64(64 - bits)).astype(np.intp)
+
+
+def allowed(tags: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean [T, T] transition mask and [T] start mask: I-x only after B-x or I-x."""
+    T = len(tags)
+    trans = np.ones((T, T), bool)
+    start = np.ones(T, bool)
+    for j, t in enumerate(tags):
+        if t.startswith("I"):
+            start[j] = False
+            for i, f in enumerate(tags):
+                if f == "O" or f[1:] != t[1:]:
+                    trans[i, j] = False
+    return trans, start
+
+
+def viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Best tag sequences for emissions ``em`` [B, n, T] under transition scores [T, T]."""
+    B, n, T = em.shape
+    score = em[:, 0] + start[None]
+    back = np.empty((n, B, T), np.intp)
+    for i in range(1, n):
+        cand = score[:, :, None] + trans[None]
+        back[i] = cand.argmax(axis=1)
+        score = np.take_along_axis(cand, back[i][:, None, :], axis=1)[:, 0] + em[:, i]
+    out = np.empty((B, n), np.intp)
+    out[:, -1] = score.argmax(axis=1)
+    rows = np.arange(B)
+    for i in range(n - 1, 0, -1):
+        out[:, i - 1] = back[i][rows, out[:, i]]
+    return out
+
+
+def pad_stack(ems: list[np.ndarray]) -> np.ndarray:
+    """Emission matrices of different lengths as one [B, max n, T] batch; padding forces O."""
+    n = max(len(e) for e in ems)
+    T = ems[0].shape[1]
+    out = np.full((len(ems), n, T), -1e6, np.float32)
+    out[:, :, 0] = 0.0
+    for b, e in enumerate(ems):
+        out[b, : len(e)] = e
+    return out
+
+
+@dataclass
+class RawAttribution:
+    """One decoded attribution in doc token indices (before char offsets and labels)."""
+
+    cue: tuple[int, ...]  #: cue tokens
+    source: tuple[int, ...]  #: source tokens (one contiguous run), may be empty
+    content: tuple[tuple[int, int], ...]  #: content token runs (first, last inclusive)
+    parent: int | None  #: index of the attribution whose content holds this one
+    score: float  #: mean margin of the cue tagger over the cue's tokens
+
+
+class Model:
+    """The two taggers' weights, transitions and lexicon; ``extract`` decodes one Doc."""
+
+    def __init__(self, cue_w: np.ndarray, cue_trans: np.ndarray, cue_start: np.ndarray,
+                 role_w: np.ndarray, role_trans: np.ndarray, role_start: np.ndarray,
+                 lex_lemmas: list[str], lex_buckets: np.ndarray) -> None:
+        self.cue_w, self.role_w = cue_w, role_w
+        ct, cs = allowed(CUE_TAGS)
+        rt, rs = allowed(ROLE_TAGS)
+        # Forbidden transitions get a large negative score instead of -inf (no nan in sums).
+        self.cue_trans = np.where(ct, cue_trans, -1e6).astype(np.float32)
+        self.cue_start = np.where(cs, cue_start, -1e6).astype(np.float32)
+        self.role_trans = np.where(rt, role_trans, -1e6).astype(np.float32)
+        self.role_start = np.where(rs, role_start, -1e6).astype(np.float32)
+        self.lex_lemmas = lex_lemmas
+        self.lex_buckets = lex_buckets
+        self._vocab_cache: tuple[object, Hashes, Lexicon] | None = None
+        self.cue_bias = CUE_BIAS
+        self.content_bias = CONTENT_BIAS
+
+    def tables(self, strings: object) -> tuple[Hashes, Lexicon]:
+        """Quote/dependency hashes and the lexicon, for a vocabulary's string store."""
+        if self._vocab_cache is None or self._vocab_cache[0] is not strings:
+            keys = np.array([_hash_str(strings, s) for s in self.lex_lemmas], np.uint64)
+            order = np.argsort(keys)
+            lex = Lexicon(keys[order], np.asarray(self.lex_buckets)[order].astype(np.uint64))
+            self._vocab_cache = (strings, Hashes(strings), lex)
+        return self._vocab_cache[1], self._vocab_cache[2]
+
+    def arrays(self, doc: Doc) -> DocArrays:
+        """The document's feature columns."""
+        hashes, lex = self.tables(doc.vocab.strings)
+        return doc_arrays(doc, hashes, lex)
+
+    def decode_cues(self, d: DocArrays) -> list[tuple[np.ndarray, float]]:
+        """Predicted cues (token indices, mean tag margin)."""
+        n = len(d.head)
+        if n == 0:
+            return []
+        em = self.cue_w[keys_to_rows(cue_features(d), CUE_BITS)].sum(axis=1)
+        em[:, 1] += self.cue_bias
+        margin = em[:, 1:].max(axis=1) - em[:, 0]
+        cand = np.flatnonzero(margin > -CUE_MARGIN)
+        if len(cand) == 0:
+            return []
+        # Segments of candidate tokens (plus one token of context each side).
+        segs: list[list[int]] = []
+        for t in cand.tolist():
+            if segs and t - 1 <= segs[-1][1] + 2:
+                segs[-1][1] = t
+            else:
+                segs.append([t, t])
+        bounds = [(max(0, s - 1), min(n, e + 2)) for s, e in segs]
+        paths = viterbi(pad_stack([em[s:e] for s, e in bounds]), self.cue_trans, self.cue_start)
+        out = []
+        for (s, e), path in zip(bounds, paths, strict=True):
+            for r0, r1 in runs_of(path[: e - s], 1, 2):
+                toks = np.arange(s + r0, s + r1 + 1)
+                out.append((toks, float(margin[toks].mean())))
+        return out
+
+    def extract(self, doc: Doc) -> list[RawAttribution]:
+        """Every attribution the model finds in ``doc``."""
+        d = self.arrays(doc)
+        cues = self.decode_cues(d)
+        return self.roles(d, cues)
+
+    def roles(self, d: DocArrays, cues: list[tuple[np.ndarray, float]]) -> list[RawAttribution]:
+        """Sources and contents of the given cues, resolved to univocal attributions."""
+        if not cues:
+            return []
+        n = len(d.head)
+        win_of = np.zeros(n, np.int64)
+        for w, (lo, hi) in enumerate(d.windows):
+            win_of[lo:hi] = w
+        cue_mask = np.zeros(n, np.int64)
+        for toks, _ in cues:
+            cue_mask[toks] = 1
+        base = role_base(d)
+        ems, spans = [], []
+        for toks, _ in cues:
+            lo, hi = d.windows[win_of[toks[0]]]
+            f = role_features(d, base, lo, hi, toks, cue_mask)
+            e = self.role_w[keys_to_rows(f, ROLE_BITS)].sum(axis=1)
+            e[:, 3:] += self.content_bias
+            e[cue_mask[lo:hi] == 1, 1:] = -1e6  # cue tokens take no other role
+            ems.append(e)
+            spans.append((lo, hi))
+        paths = viterbi(pad_stack(ems), self.role_trans, self.role_start)
+        return resolve(n, cues, spans, paths)
+
+
+def runs_of(tags: np.ndarray, b: int, i: int) -> list[tuple[int, int]]:
+    """(first, last) of each B I* run in a tag sequence."""
+    out = []
+    start = -1
+    for k, t in enumerate(tags.tolist()):
+        if t == b:
+            if start >= 0:
+                out.append((start, k - 1))
+            start = k
+        elif t != i and start >= 0:
+            out.append((start, k - 1))
+            start = -1
+    if start >= 0:
+        out.append((start, len(tags) - 1))
+    return out
+
+
+def resolve(n: int, cues: list[tuple[np.ndarray, float]], spans: list[tuple[int, int]],
+            paths: np.ndarray) -> list[RawAttribution]:
+    """Univocal attributions from per-cue decodings: nested ones cut their parent's content."""
+    A = len(cues)
+    src, con = [], []
+    for k in range(A):
+        lo, hi = spans[k]
+        p = paths[k, : hi - lo]
+        s = np.zeros(n, bool)
+        c = np.zeros(n, bool)
+        s[lo:hi] = (p == 1) | (p == 2)
+        c[lo:hi] = (p == 3) | (p == 4)
+        src.append(s)
+        con.append(c)
+    cue_pos = [int(t.mean()) for t, _ in cues]
+    ranges = []
+    for k in range(A):
+        nz = np.flatnonzero(con[k])
+        ranges.append((int(nz[0]), int(nz[-1])) if len(nz) else None)
+    parent: list[int | None] = [None] * A
+    # A cue inside another attribution's content range is nested in the narrowest such one.
+    for b in range(A):
+        best = None
+        cb0, cb1 = int(cues[b][0][0]), int(cues[b][0][-1])
+        for a in range(A):
+            r = ranges[a]
+            if a == b or r is None or not (r[0] <= cb0 and cb1 <= r[1]):
+                continue
+            if best is None or r[1] - r[0] < best[0]:
+                best = (r[1] - r[0], a)
+        if best is not None and parent[best[1]] != b:
+            parent[b] = best[1]
+    for b in range(A):
+        a = parent[b]
+        if a is not None:
+            inner = src[b] | con[b]
+            inner[cues[b][0]] = True
+            con[a] &= ~inner
+            src[a] &= ~inner
+    # Tokens still claimed twice go to the nearer cue.
+    claim = np.zeros(n, np.int64)
+    for k in range(A):
+        claim += src[k] | con[k]
+    for t in np.flatnonzero(claim > 1).tolist():
+        owners = [k for k in range(A) if src[k][t] or con[k][t]]
+        keep = min(owners, key=lambda k: abs(cue_pos[k] - t))
+        for k in owners:
+            if k != keep:
+                src[k][t] = False
+                con[k][t] = False
+    out = []
+    for k in range(A):
+        s_runs = true_runs(src[k])
+        if s_runs:
+            s0, s1 = min(s_runs, key=lambda r: min(abs(r[0] - cue_pos[k]), abs(r[1] - cue_pos[k])))
+            source = tuple(range(s0, s1 + 1))
+        else:
+            source = ()
+        out.append(RawAttribution(tuple(int(t) for t in cues[k][0]), source,
+                                  tuple(true_runs(con[k])), parent[k], cues[k][1]))
+    return out
+
+
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) of each run of True."""
+    if not mask.any():
+        return []
+    m = np.concatenate([[0], mask.astype(np.int8), [0]])
+    dif = np.diff(m)
+    starts = np.flatnonzero(dif == 1)
+    ends = np.flatnonzero(dif == -1) - 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))

@@ -1,0 +1,127 @@
+"""Learned extractor ``sayso.learned.v1``: cue tagger + per-cue role tagger trained on PolNeAR.
+
+The weights ship inside the package (``sayso/extract/models/learned-v1.npz``, provenance in
+``learned-v1.json`` and ``docs/learned-model.md``) and run with numpy alone on top of spaCy's
+parse; see ``_learned_core`` for the features and the decoder.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import PipelineError
+from ..models import Article, Attribution, AttributionKind, Span
+from . import Extractor, register
+from . import _learned_core as core
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+NAME = "sayso.learned.v1"
+#: Where the shipped weights live (package data).
+MODEL_DIR = Path(__file__).resolve().parent / "models"
+MODEL_FILE = MODEL_DIR / "learned-v1.npz"
+#: Cue lemmas by which the reporter distances itself from the claim.
+HEDGE_LEMMAS = frozenset({"claim", "allege", "reportedly", "allegedly", "purport", "purportedly",
+                          "supposedly", "insist", "contend", "maintain"})
+#: Cue lemmas that report an internal state rather than a speech act.
+THOUGHT_LEMMAS = frozenset({"believe", "think", "want", "hope", "fear", "feel", "expect", "know",
+                            "consider", "doubt", "suspect", "worry", "wonder", "assume",
+                            "understand", "realize", "realise", "wish", "intend", "plan",
+                            "hate", "love", "like", "prefer", "see", "view", "regard", "trust",
+                            "imagine", "suppose", "guess", "figure", "recognize", "decide",
+                            "remember", "forget", "agree", "disagree", "support", "oppose"})
+#: Characters that open or close a quotation (to label direct and mixed attributions).
+QUOTE_CHARS = "\u201c\u201d\"\u00ab\u00bb"
+#: Scale of the cue margin in the logistic squashing that yields ``confidence``.
+CONFIDENCE_SCALE = 4.0
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path = MODEL_FILE) -> core.Model:
+    """Load the learned weights (package data by default); never downloads."""
+    try:
+        z = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        raise PipelineError(
+            f"cannot read the learned model {path} ({exc}); reinstall sayso, or retrain it with "
+            "`scripts/train_polnear.py PolNeAR/train --out DIR` and copy DIR/* into "
+            f"{MODEL_DIR}"
+        ) from exc
+    cue_w = np.zeros((1 << core.CUE_BITS, len(core.CUE_TAGS)), np.float32)
+    cue_w[z["cue_rows"]] = z["cue_vals"]
+    role_w = np.zeros((1 << core.ROLE_BITS, len(core.ROLE_TAGS)), np.float32)
+    role_w[z["role_rows"]] = z["role_vals"]
+    return core.Model(cue_w, z["cue_trans"], z["cue_start"], role_w, z["role_trans"],
+                      z["role_start"], [str(s) for s in z["lex_lemmas"]], z["lex_buckets"])
+
+
+def provenance() -> dict[str, Any]:
+    """The training record shipped next to the weights."""
+    return json.loads((MODEL_DIR / "learned-v1.json").read_text(encoding="utf-8"))
+
+
+def _char_span(doc: Doc, text: str, first: int, last: int) -> Span:
+    start = doc[first].idx
+    end = doc[last].idx + len(doc[last].text)
+    return Span.of(text, start, end)
+
+
+def _kind(cue_lemmas: list[str], content: tuple[Span, ...]) -> AttributionKind:
+    if "accord" in cue_lemmas or "according" in cue_lemmas:
+        return "according_to"
+    joined = "".join(s.text for s in content).strip()
+    quoted = [c for c in joined if c in QUOTE_CHARS]
+    if not quoted:
+        return "indirect"
+    first = content[0].text.lstrip()
+    last = content[-1].text.rstrip(" .,;:")
+    if first[:1] in QUOTE_CHARS and last[-1:] in QUOTE_CHARS:
+        return "direct"
+    return "mixed"
+
+
+def attributions(doc: Doc, article: Article, model: core.Model | None = None) -> list[Attribution]:
+    """Attributions the learned model finds in a parsed article, as char-offset records."""
+    model = model or load_model()
+    text = article.text
+    raws = model.extract(doc)
+    ids = [f"a{k + 1}" for k in range(len(raws))]
+    out = []
+    for k, r in enumerate(raws):
+        lemmas = [doc[i].lemma_.lower() for i in r.cue]
+        cue = _char_span(doc, text, r.cue[0], r.cue[-1])
+        content = tuple(_char_span(doc, text, s, e) for s, e in r.content)
+        source = _char_span(doc, text, r.source[0], r.source[-1]) if r.source else None
+        out.append(
+            Attribution(
+                id=ids[k],
+                cue=cue,
+                content=content,
+                kind=_kind(lemmas, content),
+                source=source,
+                parent=ids[r.parent] if r.parent is not None else None,
+                hedged=any(lem in HEDGE_LEMMAS for lem in lemmas),
+                cue_class="thought" if any(lem in THOUGHT_LEMMAS for lem in lemmas) else "speech",
+                extractor=NAME,
+                confidence=1.0 / (1.0 + math.exp(-r.score / CONFIDENCE_SCALE)),
+            )
+        )
+    return out
+
+
+@register(NAME)
+def make() -> Extractor:
+    """Build the learned extractor (loads the packaged weights once)."""
+    model = load_model()
+
+    def run(doc: Doc, article: Article) -> list[Attribution]:
+        return attributions(doc, article, model)
+
+    return run

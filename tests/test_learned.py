@@ -1,0 +1,138 @@
+"""Behaviour of the learned extractor ``sayso.learned.v1`` (offline; no PolNeAR text here)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sayso import extract, nlp
+from sayso.extract import _learned_core as core
+from sayso.extract import learned
+from sayso.models import Article, Attribution
+
+
+def run(text: str) -> list[Attribution]:
+    """The learned extractor's attributions for ``text``."""
+    return extract.get(learned.NAME)(nlp.parse(text), Article(text=text))
+
+
+def well_formed(text: str, atts: list[Attribution]) -> None:
+    """Offsets inside the text, span texts equal their slices, roles univocal, parents exist."""
+    ids = {a.id for a in atts}
+    assert len(ids) == len(atts)
+    claimed: list[tuple[int, int]] = []
+    for a in atts:
+        assert a.extractor == learned.NAME
+        assert a.speaker is None
+        assert 0.0 <= a.confidence <= 1.0
+        assert a.parent is None or a.parent in ids and a.parent != a.id
+        spans = [a.cue, *a.content] + ([a.source] if a.source else [])
+        for s in spans:
+            assert 0 <= s.start < s.end <= len(text)
+            assert s.text == text[s.start : s.end]
+            assert s.text == s.text.strip()
+        claimed.extend((s.start, s.end) for s in spans)
+    claimed.sort()
+    for (s0, e0), (s1, _) in zip(claimed, claimed[1:], strict=False):
+        assert e0 <= s1, "one role per character"
+
+
+def test_registered_and_loads_from_package() -> None:
+    assert learned.NAME in extract.available()
+    assert learned.MODEL_FILE.is_file()
+    assert learned.MODEL_FILE.parent.name == "models"
+    prov = learned.provenance()
+    assert prov["name"] == learned.NAME
+    assert len(prov["train_manifest_sha256"]) == 64
+    size = sum(p.stat().st_size for p in learned.MODEL_DIR.iterdir())
+    assert size < 30 * 2**20
+
+
+def test_reported_speech_with_that_clause() -> None:
+    text = "The senator said that the bill would pass next week."
+    atts = run(text)
+    well_formed(text, atts)
+    assert len(atts) == 1
+    a = atts[0]
+    assert a.cue.text == "said"
+    assert a.source is not None and a.source.text == "The senator"
+    assert a.content_text == "that the bill would pass next week"
+    assert a.kind == "indirect"
+    assert a.cue_class == "speech"
+
+
+def test_direct_quote_before_cue() -> None:
+    text = "\u201cWe will win this race,\u201d Smith told reporters on Monday."
+    atts = run(text)
+    well_formed(text, atts)
+    assert len(atts) == 1
+    a = atts[0]
+    assert a.cue.text == "told"
+    assert a.source is not None and a.source.text == "Smith"
+    assert a.content[0].text.startswith("\u201c")
+    assert a.kind == "direct"
+
+
+def test_according_to() -> None:
+    text = "According to the company, the factory will close in March."
+    atts = run(text)
+    well_formed(text, atts)
+    assert [a.kind for a in atts] == ["according_to"]
+    assert atts[0].source is not None and atts[0].source.text == "the company"
+    assert "factory will close in March" in atts[0].content_text
+
+
+def test_thought_and_hedge_labels() -> None:
+    text = "Many voters believe that the economy is improving. The mayor claimed the audit was clean."
+    atts = run(text)
+    well_formed(text, atts)
+    by_cue = {a.cue.text: a for a in atts}
+    assert by_cue["believe"].cue_class == "thought"
+    assert by_cue["claimed"].hedged is True
+    assert by_cue["believe"].hedged is False
+
+
+def test_no_attribution_in_plain_narration() -> None:
+    text = "The river flooded the valley in April. Roads were closed for a week."
+    assert run(text) == []
+
+
+def test_empty_and_whitespace_texts() -> None:
+    for text in ("", "   ", "\n\n"):
+        assert run(text) == []
+
+
+def test_long_text_without_paragraph_breaks_is_windowed() -> None:
+    sentence = "The governor said that taxes would fall. "
+    text = sentence * 40  # ~360 tokens, no newline: cut into windows at sentence ends
+    atts = run(text.strip())
+    well_formed(text.strip(), atts)
+    assert len(atts) == 40
+
+
+def test_paragraphs_are_independent() -> None:
+    text = "Officials said the bridge is safe.\n\nThe bridge opened in 1990."
+    atts = run(text)
+    well_formed(text, atts)
+    assert len(atts) == 1
+    assert all(s.end <= text.index("\n") for s in atts[0].content)
+
+
+def test_viterbi_respects_bio_constraints() -> None:
+    trans_ok, start_ok = core.allowed(core.ROLE_TAGS)
+    em = np.zeros((1, 4, 5), np.float32)
+    em[0, :, 2] = 5.0  # I-S scores best everywhere, but may not start a sequence
+    trans = np.where(trans_ok, 0.0, -1e6)
+    start = np.where(start_ok, 0.0, -1e6)
+    path = core.viterbi(em, trans, start)[0]
+    assert path[0] == core.ROLE_TAGS.index("B-S")
+    assert list(path[1:]) == [2, 2, 2]
+
+
+def test_bad_model_file_is_a_pipeline_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sayso.errors import PipelineError
+
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(PipelineError, match="retrain"):
+        learned.load_model(bad)

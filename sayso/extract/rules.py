@@ -136,7 +136,7 @@ def _subject(verb: Token) -> Token | None:
                     return g
     head = verb.head
     if (
-        head is not verb
+        head.i != verb.i
         and verb.dep_ in {"conj", "advcl", "xcomp"}
         and head.pos_ in {"VERB", "AUX"}
     ):
@@ -327,7 +327,11 @@ class RuleExtractor:
                 c for c in verb.children if c.dep_ == "advcl" and c.i > prep_content.i
             ]
         if not content_heads and lemma in OBJECT_CONTENT_VERBS:
-            objs = [c for c in verb.children if c.dep_ == "dobj" and c is not addressee_tok]
+            objs = [
+                c
+                for c in verb.children
+                if c.dep_ == "dobj" and (addressee_tok is None or c.i != addressee_tok.i)
+            ]
             content_heads = objs
             if not content_heads and addressee_tok is not None:
                 content_heads = [c for c in verb.children if c.dep_ == "xcomp"]
@@ -378,7 +382,7 @@ class RuleExtractor:
             src = _char_range(st) if st else None
             if src:
                 src = _trim(text, *src)
-        cue_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"]
+        cue_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + _auxiliaries(verb)
         if prep_content is not None and lemma in NEEDS_PREPOSITION | {"warn", "ask"}:
             cue_toks.append(prep_content)
         cue = _char_range(cue_toks)
@@ -575,6 +579,21 @@ class RuleExtractor:
 
 
 # --- features of a cue -----------------------------------------------------------------------
+
+
+def _auxiliaries(verb: Token) -> list[Token]:
+    """Auxiliaries, negation and "also" right before the cue belong to it ("has also said",
+    "did not say"), as PolNeAR marks cues."""
+    out: list[Token] = []
+    i = verb.i - 1
+    while i >= verb.sent.start:
+        t = verb.doc[i]
+        if t.head.i == verb.i and (t.dep_ in {"aux", "auxpass", "neg"} or t.lower_ == "also"):
+            out.append(t)
+            i -= 1
+            continue
+        break
+    return out
 
 
 def _that_clause_after(verb: Token) -> set[Token]:

@@ -13,7 +13,8 @@ SPEECH_VERBS = frozenset(
     brag counter retort rebut dispute protest lament concede observe opine proclaim assure
     inform advise notify brief answer query question wonder speculate tout praise criticize
     criticise blast slam condemn decry dismiss reject scoff concur agree predict forecast
-    announce instruct order command insist allege acknowledge
+    announce instruct order command insist allege acknowledge show find cite echo describe
+    liken attack mention decline refuse defend
     """.split()
 )
 
@@ -31,7 +32,7 @@ OBJECT_CONTENT_VERBS = frozenset(
     """
     demand deny urge call warn promise pledge vow threaten propose recommend request
     seek ask announce confirm reject dismiss criticize criticise praise condemn blame
-    accuse
+    accuse say repeat echo mention cite reveal acknowledge admit describe attack defend
     """.split()
 )
 

@@ -383,6 +383,7 @@ class RuleExtractor:
             if src:
                 src = _trim(text, *src)
         cue_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + _auxiliaries(verb)
+        cue_toks += _cue_modifiers(verb, content_toks)
         if prep_content is not None and lemma in NEEDS_PREPOSITION | {"warn", "ask"}:
             cue_toks.append(prep_content)
         cue = _char_range(cue_toks)
@@ -579,6 +580,29 @@ class RuleExtractor:
 
 
 # --- features of a cue -----------------------------------------------------------------------
+
+
+#: Dependents of a cue verb that PolNeAR counts as part of the cue when they follow it
+#: directly ("said sarcastically", "said last month").
+CUE_MODIFIER_DEPS = frozenset({"advmod", "npadvmod"})  # measured: +prep loses 2 cue F1 on dev
+
+
+def _cue_modifiers(verb: Token, content: set[Token]) -> list[Token]:
+    """Modifiers right after the cue verb, up to the content or the end of the clause."""
+    out: list[Token] = []
+    i = verb.i + 1
+    taken = {t.i for t in content}
+    for child in verb.children:
+        if child.i < i:
+            continue
+        if child.i != i or child.dep_ not in CUE_MODIFIER_DEPS or child.i in taken:
+            break
+        sub = list(child.subtree)
+        if any(t.i in taken for t in sub):
+            break
+        out.extend(sub)
+        i = sub[-1].i + 1
+    return out
 
 
 def _auxiliaries(verb: Token) -> list[Token]:

@@ -102,6 +102,21 @@ GOLDEN = [
         "Activists called for an immediate ceasefire.",
         [("Activists", "called for", "an immediate ceasefire", "indirect")],
     ),
+    # parenthetical cue splitting its content in two (fixed: content was missed)
+    (
+        "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt in 1999.",
+        [("Clarke", "said", "Lenox was a juggernaut … until it went bankrupt in 1999", "indirect")],
+    ),
+    # colon attribution without quote marks, in running text
+    (
+        "Sanders: Clinton needs to get away from personality politics.",
+        [("Sanders", ":", "Clinton needs to get away from personality politics", "indirect")],
+    ),
+    # auxiliaries belong to the cue; an object can be the content of "say"
+    (
+        "A chorus of Republicans has said the same thing.",
+        [(None, "has said", "the same thing", "indirect")],
+    ),
 ]
 
 
@@ -114,6 +129,11 @@ def test_golden(text: str, expected: list[tuple[str | None, str, str, str]]) -> 
         assert match, f"missing {exp}; got {got}"
         if name is not None:
             assert match[0][0] == name, f"speaker {match[0][0]!r} != {name!r}; got {got}"
+
+
+def test_cue_words_inside_a_quotation_are_not_cues() -> None:
+    ex = run('"I think we will win, and they know it," Ruth Ames said.')
+    assert [a.cue.text for a in ex.attributions] == ["said"]
 
 
 def test_internal_state_cue_is_kept_apart() -> None:

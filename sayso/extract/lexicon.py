@@ -112,6 +112,14 @@ OPEN_DOUBLE = frozenset({"\u201c", "\u201e", "\u00ab"})
 CLOSE_DOUBLE = frozenset({"\u201d", "\u00bb"})
 STRAIGHT_DOUBLE = '"'
 
+#: Words that open a "Label: text" line without naming a speaker.
+COLON_LABELS = frozenset(
+    """
+    note update correction editor disclosure source photo photos related watch read more also
+    video audio transcript background summary warning caption credit image images
+    """.split()
+)
+
 #: Longest source noun phrase (in tokens) a colon attribution may have ("X: \"...\"").
 MAX_COLON_SOURCE_TOKENS = 8
 #: Longest headline source (in tokens) before a headline cue word.

@@ -32,6 +32,7 @@ from .lexicon import (
     HEADLINE_CUES,
     HEDGE_ADVERBS,
     HEDGE_VERBS,
+    COLON_LABELS,
     MAX_COLON_SOURCE_TOKENS,
     MAX_HEADLINE_SOURCE_TOKENS,
     NEEDS_PREPOSITION,
@@ -438,7 +439,16 @@ class RuleExtractor:
                 continue
             if any(t.pos_ in {"VERB", "AUX"} or _speech_cue(t) for t in prefix):
                 continue  # "X said: …" is the verb rule's
-            named = [t for t in prefix if t.pos_ == "PROPN" or t.ent_type_ in {"PERSON", "ORG"}]
+            named = [
+                t
+                for t in prefix
+                if t.pos_ == "PROPN"
+                or t.ent_type_ in {"PERSON", "ORG"}
+                # The tagger often calls a capitalised surname before a colon a noun.
+                or t.is_title
+                and t.tag_ in {"NN", "NNS"}
+                and t.lower_ not in COLON_LABELS
+            ]
             if not named or all(t.ent_type_ in {"GPE", "DATE"} for t in named):
                 continue
             if len(prefix) == 1 and prefix[0].text.isupper() and prefix[0].ent_type_ != "ORG":

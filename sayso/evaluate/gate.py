@@ -77,7 +77,8 @@ def measure(extractor: str, data: Path) -> dict[str, float]:
     out["polnear.attribution_partial.f1"] = p.attribution_partial.f1
     for t, prf in p.coverage.items():
         out[f"polnear.content_coverage_{round(t * 100)}.f1"] = prf.f1
-    out["polnear.source_accuracy"] = p.source_accuracy
+    # Source accuracy is not pinned: it is measured over the contents found, so finding more
+    # (harder) contents can lower it while the extractor got better.
     for role in ("source", "cue", "content"):
         out[f"cofenet.{role}.f1"] = c[role].f1
     return {k: round(v, 2) for k, v in out.items()}

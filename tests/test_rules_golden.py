@@ -280,3 +280,15 @@ def test_worked_example() -> None:
     for a in ex.attributions:
         for sp in (a.cue, *a.content, *([a.source] if a.source else [])):
             assert art.text[sp.start : sp.end] == sp.text
+
+
+def test_pronoun_prefers_subject_and_never_its_own_addressee() -> None:
+    # Fixed: "He" went to the latest speaker (Zelenskyy) although he is the one informed.
+    ex = run(
+        "President Biden spoke with President Zelenskyy of Ukraine. He informed President "
+        "Zelenskyy that the United States is providing aid. Zelenskyy said Ukraine would fight. "
+        "He thanked Biden and said the aid was vital."
+    )
+    got = [(ex.speaker(a.speaker).name, a.cue.text) for a in ex.attributions]
+    assert got == [("Biden", "informed"), ("Zelenskyy", "said"), ("Zelenskyy", "said")]
+    assert ex.speaker(ex.attributions[1].speaker).kind == "person"

@@ -16,6 +16,7 @@ Speaker ids come from the canonical name, so the same name gets the same id in e
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -41,6 +42,8 @@ _DETERMINERS = re.compile(r"^(the|a|an|this|that|these|those|its|his|her|their|o
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
 _GROUP_PRONOUNS = {"they", "them", "we", "us"}
 _ORG_PRONOUNS = {"it"}
+#: How many sentences back a pronoun may look for its antecedent.
+PRONOUN_LOOKBACK_SENTENCES = 4
 _ALL_PRONOUNS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _ORG_PRONOUNS | {"you", "one"}
 
 
@@ -49,6 +52,10 @@ class _Entity:
     name: str
     kind: SpeakerKind
     aliases: set[str] = field(default_factory=set)
+
+
+def _is_subject(ent: SpacySpan) -> bool:
+    return ent.root.dep_ in {"nsubj", "nsubjpass"}
 
 
 def _strip_title(words: list[str]) -> list[str]:
@@ -69,8 +76,11 @@ class _ArticleSpeakers:
         self.doc = doc
         self.full_names: dict[str, str] = {}  # lower surname / first name -> full name
         self.roles: list[tuple[int, str, str]] = []  # (char offset, role lemma, full name)
-        self.persons: list[tuple[int, str]] = []  # (char offset, full name) of PERSON mentions
-        self.others: list[tuple[int, str, SpeakerKind]] = []  # ORG/GPE/NORP mentions
+        # (char offset, name, kind, is a subject) of PERSON mentions, and of ORG/GPE/NORP ones
+        self.persons: list[tuple[int, str, SpeakerKind, bool]] = []
+        self.others: list[tuple[int, str, SpeakerKind, bool]] = []
+        self._sent_starts = [s.start_char for s in doc.sents]
+        self.person_forms: set[str] = set()  # every name the NER called a person, lower-cased
         self.skip_before = skip_before
         for ent in doc.ents:
             if ent.start_char < skip_before:
@@ -85,13 +95,15 @@ class _ArticleSpeakers:
                         prev = self.full_names.get(key)
                         if prev is None or len(name) > len(prev):
                             self.full_names[key] = name
-                self.persons.append((ent.start_char, name))
+                self.persons.append((ent.start_char, name, "person", _is_subject(ent)))
+                self.person_forms.add(name.lower())
                 self._roles_of(ent, name)
             elif ent.label_ in {"ORG", "GPE", "NORP", "LOC", "FAC"}:
                 kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(
                     ent.label_, "place"
                 )  # type: ignore[assignment]
-                self.others.append((ent.start_char, _DETERMINERS.sub("", _clean(ent.text)), kind))
+                name = _DETERMINERS.sub("", _clean(ent.text))
+                self.others.append((ent.start_char, name, kind, _is_subject(ent)))
 
     def _roles_of(self, ent: SpacySpan, name: str) -> None:
         """Record role nouns introducing a name: compounds before it, or an appositive."""
@@ -104,6 +116,10 @@ class _ArticleSpeakers:
                 self.roles.append((ent.start_char, child.lemma_.lower(), name))
         if head.dep_ == "appos" and head.head.pos_ == "NOUN":
             self.roles.append((ent.start_char, head.head.lemma_.lower(), name))
+
+    def sentence_of(self, offset: int) -> int:
+        """Index of the sentence containing a character offset."""
+        return bisect.bisect_right(self._sent_starts, offset) - 1
 
     def canonical_person(self, text: str) -> str:
         words = _strip_title(_clean(text).split())
@@ -139,8 +155,9 @@ def resolve_speakers(
         if att.source is None:
             resolved.append(att)
             continue
+        addressee = info.canonical_person(att.addressee) if att.addressee else None
         ent = _resolve_one(
-            att.source.text, att.source.start, att.source.end, info, history, remember
+            att.source.text, att.source.start, att.source.end, info, history, remember, addressee
         )
         if ent is not None:
             history.append((att.source.start, ent))
@@ -158,7 +175,7 @@ def resolve_speakers(
     return speakers, resolved
 
 
-def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-untyped-def]
+def _resolve_one(text, start, end, info, history, remember, addressee=None):  # type: ignore[no-untyped-def]
     doc = info.doc
     span = doc.char_span(start, end, alignment_mode="expand")
     raw = _clean(text)
@@ -171,7 +188,12 @@ def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-
     caps = [t.text for t in span if t.text[:1].isupper() and t.is_alpha]
     if caps and len(caps) == len([t for t in span if not t.is_punct]):
         words = _strip_title(caps)
-        if words and (words[-1].lower() in info.full_names or words[0].lower() in info.full_names):
+        # The NER is inconsistent ("Zelenskyy" a person once, an organisation next): a name it
+        # called a person anywhere in the article is a person everywhere.
+        known = " ".join(words).lower() in info.person_forms
+        if words and (
+            known or words[-1].lower() in info.full_names or words[0].lower() in info.full_names
+        ):
             return remember(info.canonical_person(" ".join(words)), "person", raw)
     for ent in span.ents:
         if ent.label_ == "PERSON" and ent.start_char >= info.skip_before:
@@ -188,7 +210,7 @@ def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-
                 return remember(name, "person", raw)
         return None
     if low in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _ORG_PRONOUNS:
-        return _antecedent(low, start, info, history, remember)
+        return _antecedent(low, start, info, history, remember, addressee)
     # 4. A role phrase ("the press secretary") introduced earlier with a name.
     head = span.root
     desc = _DETERMINERS.sub("", raw)
@@ -218,36 +240,29 @@ def _resolve_one(text, start, end, info, history, remember):  # type: ignore[no-
     return remember(desc, kind, raw)
 
 
-def _antecedent(pronoun, start, info, history, remember):  # type: ignore[no-untyped-def]
+def _antecedent(pronoun, start, info, history, remember, exclude=None):  # type: ignore[no-untyped-def]
+    """The latest sentence before the pronoun with a fitting candidate wins; in it, a subject
+    beats a speaker, which beats any other mention ("He informed Zelenskyy" after "Biden
+    spoke with Zelenskyy." is Biden).  The statement's own addressee is never its source."""
     if pronoun in _PERSON_PRONOUNS:
         want = {"person"}
     elif pronoun in _ORG_PRONOUNS:
         want = {"organization", "place"}
     else:
         want = {"group", "organization", "place"}
-    speakers = [(off, e) for off, e in history if off < start and e.kind in want]
-    mentions: list[tuple[int, str, SpeakerKind]] = []
-    if "person" in want:
-        mentions = [(off, name, "person") for off, name in info.persons if off < start]
-    else:
-        mentions = [
-            (off, name, kind) for off, name, kind in info.others if off < start and kind in want
-        ]
-    best_speaker = speakers[-1] if speakers else None
-    best_mention = mentions[-1] if mentions else None
-    # A speaker counts more than a passing mention: prefer it unless the mention is in the
-    # same sentence as the pronoun and later than the speaker.
-    if best_speaker and (
-        best_mention is None
-        or best_mention[0] <= best_speaker[0]
-        or info.doc.char_span(
-            best_mention[0], best_mention[0] + 1, alignment_mode="expand"
-        ).sent.start_char
-        != info.doc.char_span(start, start + 1, alignment_mode="expand").sent.start_char
-    ):
-        ent = best_speaker[1]
-        return remember(ent.name, ent.kind, pronoun)
-    if best_mention:
-        off, name, kind = best_mention
-        return remember(name, kind, pronoun)
-    return None
+    here = info.sentence_of(start)
+    cands: list[tuple[int, int, int, str, SpeakerKind]] = []
+    for off, e in history:
+        if off < start and e.kind in want:
+            cands.append((info.sentence_of(off), 1, off, e.name, e.kind))
+    mentions = info.persons if "person" in want else info.others
+    for off, name, kind, subject in mentions:
+        if off < start and kind in want:
+            cands.append((info.sentence_of(off), 2 if subject else 0, off, name, kind))
+    if exclude:
+        cands = [c for c in cands if c[3] != exclude]
+    cands = [c for c in cands if here - c[0] <= PRONOUN_LOOKBACK_SENTENCES]
+    if not cands:
+        return None
+    _, _, _, name, kind = max(cands)
+    return remember(name, kind, pronoun)

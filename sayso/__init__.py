@@ -13,22 +13,20 @@ from .pipeline import extract_article, extract_many, extract_text
 
 __version__ = "0.1.0"
 
-__all__ = sorted(
-    [
-        "Article",
-        "Attribution",
-        "Extraction",
-        "GoldDataError",
-        "InputError",
-        "InputRejected",
-        "PipelineError",
-        "QueryError",
-        "SaysoError",
-        "Span",
-        "Speaker",
-        "StoreError",
-        "extract_article",
-        "extract_many",
-        "extract_text",
-    ]
-)
+__all__ = [
+    "Article",
+    "Attribution",
+    "Extraction",
+    "GoldDataError",
+    "InputError",
+    "InputRejected",
+    "PipelineError",
+    "QueryError",
+    "SaysoError",
+    "Span",
+    "Speaker",
+    "StoreError",
+    "extract_article",
+    "extract_many",
+    "extract_text",
+]

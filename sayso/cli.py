@@ -86,9 +86,14 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def ingest(
-    db: str, inputs: tuple[str, ...], sample: bool, pipeline: str, auto_alias: bool, as_json: bool
+    db: str,
+    inputs: tuple[str, ...],
+    sample: bool,
+    pipeline: str,
+    auto_alias: bool,
+    as_json: bool,
 ) -> None:
-    """Extract INPUTS into the SQLite database DB (resumable; already stored articles are skipped)."""
+    """Extract INPUTS into the SQLite database DB (resumable: stored articles are skipped)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -131,7 +136,7 @@ def ingest(
             table.add_row(label, status, str(o.statements))
         Console().print(table)
         for m in merged:
-            Console().print(f"alias added: {m.alias} -> {m.canonical} (sayso alias --remove to undo)")
+            Console().print(f"alias added: {m.alias} -> {m.canonical} (undo: sayso alias --remove)")
         Console().print(
             f"{report.added} added, {report.skipped} already stored, {report.errors} error(s); "
             f"{report.statements} statements written in {report.seconds:.1f}s. "
@@ -284,7 +289,9 @@ def export(db: str, fmt: str, out: str | None) -> None:
 @click.argument("canonical", required=False)
 @click.option("--list", "list_", is_flag=True, help="Show the alias table.")
 @click.option("--remove", metavar="ALIAS", help="Remove ALIAS from the alias table.")
-@click.option("--auto", is_flag=True, help="Add the suggested surname aliases (Putin -> Vladimir Putin).")
+@click.option(
+    "--auto", is_flag=True, help="Add the suggested surname aliases (Putin -> Vladimir Putin)."
+)
 @click.option("--json", "as_json", is_flag=True, help="With --list or --auto: print a JSON array.")
 def alias(
     db: str, alias: str | None, canonical: str | None, list_: bool, remove: str | None,

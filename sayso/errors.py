@@ -3,9 +3,9 @@
 ::
 
     SaysoError
-    ├── InputRejected        one input (file, line, record, response) cannot be read as an article
+    ├── InputRejected        one input (file, line, record, response) is not readable as an article
     ├── StoreError           the database cannot be opened, migrated or written
-    ├── QueryError           a search or filter the user typed is malformed (bad FTS5 syntax, bad date)
+    ├── QueryError           a search or filter the user typed is malformed (FTS5 syntax, dates)
     ├── PipelineError        an unknown pipeline or extractor name, or a model that will not load
     └── GoldDataError        evaluation data (PolNeAR brat, CofeNet BIO) is missing or malformed
 

@@ -36,6 +36,12 @@ def main() -> None:
     built = [cofenet.rebuild_text(p.tokens) for p in paras]
     docs = _parse_cache.parse_cached([b.text for b in built], args.cache, "dev")
     model = learned.load_model(args.model)
+    env = __import__("os").environ
+    for key, attr, conv in (("SNAP", "snap", lambda v: v == "1"),
+                            ):
+        if key in env:
+            setattr(model, attr, conv(env[key]))
+            print(key, getattr(model, attr))
     if args.content_bias is not None:
         model.content_bias = args.content_bias
     for cb in args.cue_bias:
@@ -63,7 +69,7 @@ def run(args, paras, built, docs, model) -> None:  # type: ignore[no-untyped-def
         import json
 
         with args.dump.open("w") as f:
-            for p, b, tags in zip(paras, built, pred, strict=True):
+            for p, tags in zip(paras, pred, strict=True):
                 f.write(json.dumps({"tokens": p.tokens, "gold": p.labels, "pred": tags}) + "\n")
 
 

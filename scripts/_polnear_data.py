@@ -91,8 +91,18 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _clip(pieces: list[tuple[int, int]], ps: int, pe: int) -> tuple[tuple[int, int], ...]:
+    """Pieces cut to the paragraph ``ps:pe``, in paragraph offsets."""
+    res = []
+    for s, e in sorted(pieces):
+        s, e = max(s, ps), min(e, pe)
+        if e > s:
+            res.append((s - ps, e - ps))
+    return tuple(res)
+
+
 def load_split(folder: Path) -> list[GoldParagraph]:
-    """Every paragraph of a PolNeAR split folder (``train/`` with ``text/`` and ``attributions/``)."""
+    """Every paragraph of a PolNeAR split folder (with ``text/`` and ``attributions/``)."""
     out: list[GoldParagraph] = []
     for txt in sorted((folder / "text").glob("*.txt")):
         text = txt.read_text(encoding="utf-8")
@@ -102,18 +112,14 @@ def load_split(folder: Path) -> list[GoldParagraph]:
             mine = []
             for a in attrs:
                 c0 = min(s for s, _ in a["cue"])
-                if not (ps <= c0 < pe):
-                    continue
-
-                def clip(pieces: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-                    res = []
-                    for s, e in sorted(pieces):
-                        s, e = max(s, ps), min(e, pe)
-                        if e > s:
-                            res.append((s - ps, e - ps))
-                    return tuple(res)
-
-                mine.append(GoldAttribution(clip(a["cue"]), clip(a["source"]), clip(a["content"])))
+                if ps <= c0 < pe:
+                    mine.append(
+                        GoldAttribution(
+                            _clip(a["cue"], ps, pe),
+                            _clip(a["source"], ps, pe),
+                            _clip(a["content"], ps, pe),
+                        )
+                    )
             out.append(GoldParagraph(txt.stem, ps, text[ps:pe], tuple(mine)))
     return out
 

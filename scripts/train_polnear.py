@@ -188,6 +188,24 @@ def sparse(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows.astype(np.uint32), w[rows].astype(np.float16)
 
 
+def train_cue(data: list[tuple], rng: np.random.Generator, t0: float,  # type: ignore[type-arg]
+              label: str) -> Perceptron:
+    """Train the cue tagger on (rows, tags, paragraph) windows."""
+    ct, cs = core.allowed(core.CUE_TAGS)
+    cue_p = Perceptron(core.CUE_BITS, 3)
+    for ep in range(CUE_EPOCHS):
+        errs = 0
+        for k in rng.permutation(len(data)):
+            rows, gold, _ = data[k]
+            em = cue_p.emissions(rows)
+            pred = core.viterbi(em[None], np.where(ct, cue_p.trans, -1e6),
+                                np.where(cs, cue_p.start, -1e6))[0]
+            errs += int((pred != gold).sum())
+            cue_p.update(rows, gold, pred)
+        print(f"cue {label} epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
+    return cue_p
+
+
 def main() -> None:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1].strip())
@@ -207,47 +225,44 @@ def main() -> None:
     model = core.Model(np.zeros((1, 3), np.float32), np.zeros((3, 3)), np.zeros(3),
                        np.zeros((1, 5), np.float32), np.zeros((5, 5)), np.zeros(5),
                        lemmas, buckets)
-    cue_data = []
-    role_data = []
-    for para, doc in zip(paras, docs, strict=True):
+    items = []  # (DocArrays, golds, cue rows) per paragraph
+    cue_data = []  # (rows, tags, paragraph index) per window
+    for pi, (para, doc) in enumerate(zip(paras, docs, strict=True)):
         d = model.arrays(doc)
         golds = gold_tokens(para, doc)
-        n = len(doc)
-        cue_mask = np.zeros(n, np.int64)
-        for cue, *_ in golds:
-            cue_mask[cue] = 1
-        cue_tags = bio([(cue, 1, 2) for cue, *_ in golds], n)
+        cue_tags = bio([(g[0], 1, 2) for g in golds], len(doc))
         cue_rows = core.keys_to_rows(core.cue_features(d), core.CUE_BITS)
-        base = core.role_base(d)
+        items.append((d, golds))
         for lo, hi in d.windows:
-            cue_data.append((cue_rows[lo:hi], cue_tags[lo:hi]))
-            for cue, src, _con, filled in golds:
-                c = np.flatnonzero(cue[lo:hi]) + lo
-                if len(c) == 0 or c[0] != np.flatnonzero(cue)[0]:
-                    continue
-                f = core.role_features(d, base, lo, hi, c, cue_mask)
-                tags = bio([(src[lo:hi], 1, 2), (filled[lo:hi], 3, 4)], hi - lo)
-                role_data.append((core.keys_to_rows(f, core.ROLE_BITS), tags,
-                                  cue_mask[lo:hi] == 1))
-    print(f"features: {len(cue_data)} windows, {len(role_data)} cues, "
-          f"{time.time() - t0:.0f}s", flush=True)
-
+            cue_data.append((cue_rows[lo:hi], cue_tags[lo:hi], pi))
+    print(f"cue features: {len(cue_data)} windows, {time.time() - t0:.0f}s", flush=True)
     cue_data = prune(cue_data, core.CUE_BITS)
+
+    cue_p = train_cue(cue_data, rng, t0, "all")
+
+    role_data = []
+    for d, golds in items:
+        n = len(d.head)
+        gold_mask = np.zeros(n, bool)
+        for g in golds:
+            gold_mask |= g[0]
+        base = core.role_base(d)
+        for g in golds:
+            toks = np.flatnonzero(g[0])
+            if len(toks) == 0:
+                continue
+            w = next(i for i, (lo, hi) in enumerate(d.windows) if lo <= toks[0] < hi)
+            lo, hi = d.windows[w]
+            cue_mask = gold_mask.astype(np.int64)
+            cue_mask[toks] = 1
+            f = core.role_features(d, base, lo, hi, toks[(toks >= lo) & (toks < hi)], cue_mask)
+            tags = bio([(g[1][lo:hi], 1, 2), (g[3][lo:hi], 3, 4)], hi - lo)
+            role_data.append((core.keys_to_rows(f, core.ROLE_BITS), tags,
+                              cue_mask[lo:hi] == 1))
+    print(f"role features: {len(role_data)} cues, "
+          f"{time.time() - t0:.0f}s", flush=True)
     role_data = prune(role_data, core.ROLE_BITS)
-    print(f"pruned rare features, {time.time() - t0:.0f}s", flush=True)
-    ct, cs = core.allowed(core.CUE_TAGS)
     rt, rs = core.allowed(core.ROLE_TAGS)
-    cue_p = Perceptron(core.CUE_BITS, 3)
-    for ep in range(CUE_EPOCHS):
-        errs = 0
-        for k in rng.permutation(len(cue_data)):
-            rows, gold = cue_data[k]
-            em = cue_p.emissions(rows)
-            pred = core.viterbi(em[None], np.where(ct, cue_p.trans, -1e6),
-                                np.where(cs, cue_p.start, -1e6))[0]
-            errs += int((pred != gold).sum())
-            cue_p.update(rows, gold, pred)
-        print(f"cue epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
     role_p = Perceptron(core.ROLE_BITS, 5)
     for ep in range(ROLE_EPOCHS):
         errs = 0
@@ -287,7 +302,7 @@ def main() -> None:
         "train_manifest_sha256": digest,
         "train_files": len(files),
         "paragraphs": len(paras),
-        "attributions": len(role_data),
+        "role_examples": len(role_data),
         "seed": SEED,
         "cue_epochs": CUE_EPOCHS,
         "role_epochs": ROLE_EPOCHS,

@@ -33,7 +33,7 @@ def well_formed(text: str, atts: list[Attribution]) -> None:
             assert s.text == s.text.strip()
         claimed.extend((s.start, s.end) for s in spans)
     claimed.sort()
-    for (s0, e0), (s1, _) in zip(claimed, claimed[1:], strict=False):
+    for (_, e0), (s1, _) in zip(claimed, claimed[1:], strict=False):
         assert e0 <= s1, "one role per character"
 
 

@@ -47,18 +47,67 @@ CUE_MARGIN = 8.0
 CUE_BIAS = 0.0
 #: Added to the B-content and I-content scores of the role tagger (tuned on dev).
 CONTENT_BIAS = 0.0
+#: Extend a content run that starts at the left edge of its root's subtree but stops inside
+#: it to the subtree's right edge (the tagger tends to stop at commas of appositions).
+SNAP = True
+#: How many tokens may separate a quotation from its cue for the quotation to count as next
+#: to it (room for a source and a comma: "..., Senator Smith said").
+QUOTE_REACH = 6
 #: Quote marks.  Straight double quotes open or close depending on the running state.
 OPEN_QUOTES = ("\u201c", "``", "\u00ab")
 CLOSE_QUOTES = ("\u201d", "''", "\u00bb")
 TOGGLE_QUOTES = ('"',)
 #: Dependency labels whose presence among a token's children is a feature (bit order matters).
-CHILD_DEPS = ("ccomp", "xcomp", "nsubj", "nsubjpass", "dobj", "advcl", "prep", "agent",
-              "parataxis", "mark", "neg", "aux", "attr", "pobj", "conj")
+CHILD_DEPS = (
+    "ccomp",
+    "xcomp",
+    "nsubj",
+    "nsubjpass",
+    "dobj",
+    "advcl",
+    "prep",
+    "agent",
+    "parataxis",
+    "mark",
+    "neg",
+    "aux",
+    "attr",
+    "pobj",
+    "conj",
+)
 
-_COLS = ["LOWER", "LEMMA", "POS", "TAG", "DEP", "HEAD", "ENT_TYPE", "ENT_IOB", "SENT_START",
-         "IS_PUNCT", "IS_SPACE", "ORTH", "IS_TITLE", "IDX"]
-(C_LOWER, C_LEMMA, C_POS, C_TAG, C_DEP, C_HEAD, C_ENT, C_IOB, C_SS, C_PUNCT, C_SPACE, C_ORTH,
- C_TITLE, C_IDX) = range(len(_COLS))
+_COLS: list[int | str] = [
+    "LOWER",
+    "LEMMA",
+    "POS",
+    "TAG",
+    "DEP",
+    "HEAD",
+    "ENT_TYPE",
+    "ENT_IOB",
+    "SENT_START",
+    "IS_PUNCT",
+    "IS_SPACE",
+    "ORTH",
+    "IS_TITLE",
+    "IDX",
+]
+(
+    C_LOWER,
+    C_LEMMA,
+    C_POS,
+    C_TAG,
+    C_DEP,
+    C_HEAD,
+    C_ENT,
+    C_IOB,
+    C_SS,
+    C_PUNCT,
+    C_SPACE,
+    C_ORTH,
+    C_TITLE,
+    C_IDX,
+) = range(len(_COLS))
 
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
@@ -118,6 +167,7 @@ class Hashes:
         self.close = np.array([_hash_str(strings, q) for q in CLOSE_QUOTES], np.uint64)
         self.toggle = np.array([_hash_str(strings, q) for q in TOGGLE_QUOTES], np.uint64)
         self.childdeps = np.array([_hash_str(strings, d) for d in CHILD_DEPS], np.uint64)
+        self.subj = np.array([_hash_str(strings, d) for d in ("nsubj", "nsubjpass")], np.uint64)
 
 
 @dataclass
@@ -136,6 +186,7 @@ class DocArrays:
     qid: np.ndarray  #: number of the quotation a token is in (0 outside)
     lex: np.ndarray  #: cue-lexicon bucket of each token's lemma (uint64)
     childmask: np.ndarray  #: bit set of CHILD_DEPS among each token's children
+    subj_deps: np.ndarray  #: hashes of the subject dependency labels
     windows: list[tuple[int, int]]  #: token ranges (paragraphs) the role tagger works in
 
 
@@ -234,8 +285,22 @@ def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon) -> DocArrays:
     childmask = np.zeros(n, np.int64)
     nonroot = head != idx
     np.bitwise_or.at(childmask, head[nonroot], bits[nonroot])
-    return DocArrays(a, head, sent, anc, depth, left, right, quote, qmark, qid,
-                     lex.lookup(a[:, C_LEMMA]), childmask, wins)
+    return DocArrays(
+        a,
+        head,
+        sent,
+        anc,
+        depth,
+        left,
+        right,
+        quote,
+        qmark,
+        qid,
+        lex.lookup(a[:, C_LEMMA]),
+        childmask,
+        hashes.subj,
+        wins,
+    )
 
 
 def _shift(x: np.ndarray, k: int, fill: int = 0) -> np.ndarray:
@@ -253,7 +318,13 @@ def _shift(x: np.ndarray, k: int, fill: int = 0) -> np.ndarray:
 def cue_features(d: DocArrays) -> np.ndarray:
     """[n, k] uint64 feature keys of every token for the cue tagger."""
     a = d.a
-    lower, lemma, pos, tag, dep = a[:, C_LOWER], a[:, C_LEMMA], a[:, C_POS], a[:, C_TAG], a[:, C_DEP]
+    lower, lemma, pos, tag, dep = (
+        a[:, C_LOWER],
+        a[:, C_LEMMA],
+        a[:, C_POS],
+        a[:, C_TAG],
+        a[:, C_DEP],
+    )
     zero = np.zeros(len(a), np.uint64)
     hlemma, hpos, hlex = lemma[d.head], pos[d.head], d.lex[d.head]
     p1l, n1l = _shift(lower, 1), _shift(lower, -1)
@@ -269,15 +340,72 @@ def cue_features(d: DocArrays) -> np.ndarray:
     sq = np.zeros(int(d.sent[-1]) + 1 if len(d.sent) else 1, np.int64)
     np.maximum.at(sq, d.sent, d.quote)
     sentq = U(sq[d.sent])
-    isroot = U(d.head == np.arange(len(d.head)))
-    return hash_templates(0, [
-        (zero,), (lower,), (lemma,), (pos,), (tag,), (dep,), (lemma, dep), (hlemma,),
-        (hlemma, dep), (pos, hpos, dep), (p1l,), (n1l,), (p1l, lower), (lower, n1l),
-        (p1p, pos, n1p), (a[:, C_ENT], a[:, C_IOB]), (q, qm), (d.lex,), (d.lex, pos),
-        (d.lex, dep), (lemma, cm), (d.lex, has_comp, has_subj), (hlex, dep), (p1lex, n1lex),
-        (d.lex, sentq, q), (p2l, p1l), (n1l, n2l), (lemma, has_comp), (pos, isroot, d.lex),
-        (hlemma, lemma), (a[:, C_TITLE], pos),
-    ])
+    n = len(d.head)
+    idx = np.arange(n)
+    isroot = U(d.head == idx)
+    # What the token's subject is (entity type, tag): people and organisations speak.
+    dep_is_subj = np.isin(dep, d.subj_deps)
+    subj_ent = np.zeros(n, np.uint64)
+    subj_tag = np.zeros(n, np.uint64)
+    subj_ent[d.head[dep_is_subj]] = a[dep_is_subj, C_ENT]
+    subj_tag[d.head[dep_is_subj]] = tag[dep_is_subj]
+    # Distance to the nearest quote mark on each side, and place in the paragraph.
+    marks = np.flatnonzero(d.qmark > 0)
+    if len(marks):
+        pos_r = np.searchsorted(marks, idx)
+        nxt = marks[np.minimum(pos_r, len(marks) - 1)]
+        prv = marks[np.maximum(pos_r - 1, 0)]
+        dq_r = np.where(nxt >= idx, np.minimum(nxt - idx, 6), 7)
+        dq_l = np.where(prv < idx, np.minimum(idx - prv, 6), 7)
+    else:
+        dq_r = dq_l = np.full(n, 7)
+    win_start = np.zeros(n, np.int64)
+    for lo, hi in d.windows:
+        win_start[lo:hi] = lo
+    wpos = U(np.minimum(idx - win_start, 5))
+    return hash_templates(
+        0,
+        [
+            (d.lex, subj_ent),
+            (lemma, subj_tag),
+            (d.lex, U(dq_l), U(dq_r)),
+            (lower, wpos),
+            (lower, wpos, _shift(a[:, C_ENT], 1)),
+            (lower, U(dq_l), U(dq_r)),
+            (d.lex, _shift(lower, -1), U(dq_r)),
+            (zero,),
+            (lower,),
+            (lemma,),
+            (pos,),
+            (tag,),
+            (dep,),
+            (lemma, dep),
+            (hlemma,),
+            (hlemma, dep),
+            (pos, hpos, dep),
+            (p1l,),
+            (n1l,),
+            (p1l, lower),
+            (lower, n1l),
+            (p1p, pos, n1p),
+            (a[:, C_ENT], a[:, C_IOB]),
+            (q, qm),
+            (d.lex,),
+            (d.lex, pos),
+            (d.lex, dep),
+            (lemma, cm),
+            (d.lex, has_comp, has_subj),
+            (hlex, dep),
+            (p1lex, n1lex),
+            (d.lex, sentq, q),
+            (p2l, p1l),
+            (n1l, n2l),
+            (lemma, has_comp),
+            (pos, isroot, d.lex),
+            (hlemma, lemma),
+            (a[:, C_TITLE], pos),
+        ],
+    )
 
 
 def _bucket(x: np.ndarray) -> np.ndarray:
@@ -297,15 +425,25 @@ def role_base(d: DocArrays) -> np.ndarray:
     a = d.a
     lower, pos, dep, tag = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP], a[:, C_TAG]
     qm = U(d.qmark)
-    return hash_templates(100, [
-        (np.zeros(len(a), np.uint64),), (lower,), (pos, dep), (tag,), (_shift(lower, 1), lower),
-        (lower, _shift(lower, -1)), (a[:, C_ENT], a[:, C_IOB]),
-        (qm, _shift(qm, 1), _shift(qm, -1)), (a[:, C_PUNCT], _shift(pos, -1), _shift(pos, 1)),
-    ])
+    return hash_templates(
+        100,
+        [
+            (np.zeros(len(a), np.uint64),),
+            (lower,),
+            (pos, dep),
+            (tag,),
+            (_shift(lower, 1), lower),
+            (lower, _shift(lower, -1)),
+            (a[:, C_ENT], a[:, C_IOB]),
+            (qm, _shift(qm, 1), _shift(qm, -1)),
+            (a[:, C_PUNCT], _shift(pos, -1), _shift(pos, 1)),
+        ],
+    )
 
 
-def role_features(d: DocArrays, base: np.ndarray, lo: int, hi: int, cue_toks: np.ndarray,
-                  cue_mask: np.ndarray) -> np.ndarray:
+def role_features(
+    d: DocArrays, base: np.ndarray, lo: int, hi: int, cue_toks: np.ndarray, cue_mask: np.ndarray
+) -> np.ndarray:
     """[hi - lo, k] role-tagger feature keys of window tokens relative to one cue.
 
     ``base`` is ``role_base(d)``; ``cue_toks`` the cue's token indices; ``cue_mask`` marks the
@@ -316,7 +454,7 @@ def role_features(d: DocArrays, base: np.ndarray, lo: int, hi: int, cue_toks: np
     h = cue_head(d, cue_toks)
     c0, c1 = int(cue_toks.min()), int(cue_toks.max())
     a = d.a[lo:hi]
-    lower, pos, dep, lemma = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP], a[:, C_LEMMA]
+    lower, pos, dep = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP]
     alldep = d.a[:, C_DEP]
     chain_pos = np.full(len(d.head), -1, np.int64)
     chain = d.anc[h, : d.depth[h] + 1]
@@ -357,15 +495,49 @@ def role_features(d: DocArrays, base: np.ndarray, lo: int, hi: int, cue_toks: np
     cuelem = full * d.a[h, C_LEMMA]
     cuelex = full * d.lex[h]
     oc = U(cue_mask[lo:hi] & (1 - incue))
+    # The quotation that ends just before the cue or starts just after it (within a few
+    # tokens, leaving room for the source and a comma) is the usual content of a direct quote.
+    qid_w = d.qid[lo:hi]
+    before = np.flatnonzero((qid_w > 0) & (idx < c0) & (idx >= c0 - QUOTE_REACH))
+    after = np.flatnonzero((qid_w > 0) & (idx > c1) & (idx <= c1 + QUOTE_REACH))
+    adj = np.zeros(n, np.int64)
+    if len(before):
+        adj[qid_w == qid_w[before[-1]]] = 1
+    if len(after):
+        adj[(qid_w == qid_w[after[0]]) & (adj == 0)] = 2
+    adj = U(adj)
     incue_u = U(incue)
-    keys = hash_templates(40, [
-        (upc, bdep), (upc, bdep, side), (upc, bdep, pos), (upc, bdep, dep), (upc, bdep, downc),
-        (upc, hdep, bdep, side), (upc, bdep, ledge, redge), (upc, bdep, chg_prev, chg_next, side),
-        (soff, side, q), (dist, q, cq), (sameq, q, qm, side), (cuelem, upc, bdep),
-        (cuelex, upc, bdep, side), (oc, side), (lower, side, upc), (lca_pos, upc, bdep, side),
-        (soff, q, qm, chg_prev), (incue_u,), (cuelem, side, soff), (upc, bdep, a[:, C_ENT]),
-        (upc, bdep, _shift(lower, 1), lower), (cq, q, soff, side, qm), (upc, bdep, dep2, side),
-    ])
+    keys = hash_templates(
+        40,
+        [
+            (upc, bdep),
+            (upc, bdep, side),
+            (upc, bdep, pos),
+            (upc, bdep, dep),
+            (upc, bdep, downc),
+            (upc, hdep, bdep, side),
+            (upc, bdep, ledge, redge),
+            (upc, bdep, chg_prev, chg_next, side),
+            (soff, side, q),
+            (dist, q, cq),
+            (sameq, q, qm, side),
+            (cuelem, upc, bdep),
+            (cuelex, upc, bdep, side),
+            (oc, side),
+            (lower, side, upc),
+            (lca_pos, upc, bdep, side),
+            (soff, q, qm, chg_prev),
+            (incue_u,),
+            (cuelem, side, soff),
+            (upc, bdep, a[:, C_ENT]),
+            (upc, bdep, _shift(lower, 1), lower),
+            (cq, q, soff, side, qm),
+            (upc, bdep, dep2, side),
+            (adj, qm, side),
+            (adj, upc, bdep),
+            (adj, soff, q),
+        ],
+    )
     return np.concatenate([base[lo:hi], keys], axis=1)
 
 
@@ -430,9 +602,17 @@ class RawAttribution:
 class Model:
     """The two taggers' weights, transitions and lexicon; ``extract`` decodes one Doc."""
 
-    def __init__(self, cue_w: np.ndarray, cue_trans: np.ndarray, cue_start: np.ndarray,
-                 role_w: np.ndarray, role_trans: np.ndarray, role_start: np.ndarray,
-                 lex_lemmas: list[str], lex_buckets: np.ndarray) -> None:
+    def __init__(
+        self,
+        cue_w: np.ndarray,
+        cue_trans: np.ndarray,
+        cue_start: np.ndarray,
+        role_w: np.ndarray,
+        role_trans: np.ndarray,
+        role_start: np.ndarray,
+        lex_lemmas: list[str],
+        lex_buckets: np.ndarray,
+    ) -> None:
         self.cue_w, self.role_w = cue_w, role_w
         ct, cs = allowed(CUE_TAGS)
         rt, rs = allowed(ROLE_TAGS)
@@ -446,6 +626,7 @@ class Model:
         self._vocab_cache: tuple[object, Hashes, Lexicon] | None = None
         self.cue_bias = CUE_BIAS
         self.content_bias = CONTENT_BIAS
+        self.snap = SNAP
 
     def tables(self, strings: object) -> tuple[Hashes, Lexicon]:
         """Quote/dependency hashes and the lexicon, for a vocabulary's string store."""
@@ -461,15 +642,18 @@ class Model:
         hashes, lex = self.tables(doc.vocab.strings)
         return doc_arrays(doc, hashes, lex)
 
-    def decode_cues(self, d: DocArrays) -> list[tuple[np.ndarray, float]]:
-        """Predicted cues (token indices, mean tag margin)."""
+    def decode_cues(
+        self, d: DocArrays, bias: float | None = None
+    ) -> list[tuple[np.ndarray, float]]:
+        """Cue candidates (token indices, mean tag margin before ``bias``)."""
         n = len(d.head)
         if n == 0:
             return []
         em = self.cue_w[keys_to_rows(cue_features(d), CUE_BITS)].sum(axis=1)
-        em[:, 1] += self.cue_bias
         margin = em[:, 1:].max(axis=1) - em[:, 0]
-        cand = np.flatnonzero(margin > -CUE_MARGIN)
+        b = self.cue_bias if bias is None else bias
+        em[:, 1] += b
+        cand = np.flatnonzero(margin + b > -CUE_MARGIN)
         if len(cand) == 0:
             return []
         # Segments of candidate tokens (plus one token of context each side).
@@ -491,8 +675,7 @@ class Model:
     def extract(self, doc: Doc) -> list[RawAttribution]:
         """Every attribution the model finds in ``doc``."""
         d = self.arrays(doc)
-        cues = self.decode_cues(d)
-        return self.roles(d, cues)
+        return self.roles(d, self.decode_cues(d))
 
     def roles(self, d: DocArrays, cues: list[tuple[np.ndarray, float]]) -> list[RawAttribution]:
         """Sources and contents of the given cues, resolved to univocal attributions."""
@@ -516,7 +699,7 @@ class Model:
             ems.append(e)
             spans.append((lo, hi))
         paths = viterbi(pad_stack(ems), self.role_trans, self.role_start)
-        return resolve(n, cues, spans, paths)
+        return resolve(n, cues, spans, paths, d if self.snap else None)
 
 
 def runs_of(tags: np.ndarray, b: int, i: int) -> list[tuple[int, int]]:
@@ -536,11 +719,35 @@ def runs_of(tags: np.ndarray, b: int, i: int) -> list[tuple[int, int]]:
     return out
 
 
-def resolve(n: int, cues: list[tuple[np.ndarray, float]], spans: list[tuple[int, int]],
-            paths: np.ndarray) -> list[RawAttribution]:
+def snap_runs(d: DocArrays, con: np.ndarray, blocked: np.ndarray, hi: int) -> None:
+    """Extend content runs to the right edge of their root's subtree (in place)."""
+    punct = d.a[:, C_PUNCT] == 1
+    for s, e in true_runs(con):
+        if d.sent[s] != d.sent[e]:
+            continue
+        r = s + int(np.argmin(d.depth[s : e + 1]))
+        if d.left[r] < s - 1 or d.right[r] <= e:
+            continue
+        end = min(int(d.right[r]), hi - 1)
+        while end > e and punct[end]:
+            end -= 1
+        if end > e and not blocked[e + 1 : end + 1].any():
+            con[e + 1 : end + 1] = True
+
+
+def resolve(
+    n: int,
+    cues: list[tuple[np.ndarray, float]],
+    spans: list[tuple[int, int]],
+    paths: np.ndarray,
+    d: DocArrays | None = None,
+) -> list[RawAttribution]:
     """Univocal attributions from per-cue decodings: nested ones cut their parent's content."""
     A = len(cues)
     src, con = [], []
+    cue_all = np.zeros(n, bool)
+    for toks, _ in cues:
+        cue_all[toks] = True
     for k in range(A):
         lo, hi = spans[k]
         p = paths[k, : hi - lo]
@@ -548,6 +755,8 @@ def resolve(n: int, cues: list[tuple[np.ndarray, float]], spans: list[tuple[int,
         c = np.zeros(n, bool)
         s[lo:hi] = (p == 1) | (p == 2)
         c[lo:hi] = (p == 3) | (p == 4)
+        if d is not None:
+            snap_runs(d, c, s | cue_all, hi)
         src.append(s)
         con.append(c)
     cue_pos = [int(t.mean()) for t, _ in cues]
@@ -569,12 +778,12 @@ def resolve(n: int, cues: list[tuple[np.ndarray, float]], spans: list[tuple[int,
         if best is not None and parent[best[1]] != b:
             parent[b] = best[1]
     for b in range(A):
-        a = parent[b]
-        if a is not None:
+        outer = parent[b]
+        if outer is not None:
             inner = src[b] | con[b]
             inner[cues[b][0]] = True
-            con[a] &= ~inner
-            src[a] &= ~inner
+            con[outer] &= ~inner
+            src[outer] &= ~inner
     # Tokens still claimed twice go to the nearer cue.
     claim = np.zeros(n, np.int64)
     for k in range(A):
@@ -594,8 +803,15 @@ def resolve(n: int, cues: list[tuple[np.ndarray, float]], spans: list[tuple[int,
             source = tuple(range(s0, s1 + 1))
         else:
             source = ()
-        out.append(RawAttribution(tuple(int(t) for t in cues[k][0]), source,
-                                  tuple(true_runs(con[k])), parent[k], cues[k][1]))
+        out.append(
+            RawAttribution(
+                tuple(int(t) for t in cues[k][0]),
+                source,
+                tuple(true_runs(con[k])),
+                parent[k],
+                cues[k][1],
+            )
+        )
     return out
 
 

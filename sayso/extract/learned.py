@@ -28,17 +28,67 @@ NAME = "sayso.learned.v1"
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = MODEL_DIR / "learned-v1.npz"
 #: Cue lemmas by which the reporter distances itself from the claim.
-HEDGE_LEMMAS = frozenset({"claim", "allege", "reportedly", "allegedly", "purport", "purportedly",
-                          "supposedly", "insist", "contend", "maintain"})
+HEDGE_LEMMAS = frozenset(
+    {
+        "claim",
+        "allege",
+        "reportedly",
+        "allegedly",
+        "purport",
+        "purportedly",
+        "supposedly",
+        "insist",
+        "contend",
+        "maintain",
+    }
+)
 #: Cue lemmas that report an internal state rather than a speech act.
-THOUGHT_LEMMAS = frozenset({"believe", "think", "want", "hope", "fear", "feel", "expect", "know",
-                            "consider", "doubt", "suspect", "worry", "wonder", "assume",
-                            "understand", "realize", "realise", "wish", "intend", "plan",
-                            "hate", "love", "like", "prefer", "see", "view", "regard", "trust",
-                            "imagine", "suppose", "guess", "figure", "recognize", "decide",
-                            "remember", "forget", "agree", "disagree", "support", "oppose"})
+THOUGHT_LEMMAS = frozenset(
+    {
+        "believe",
+        "think",
+        "want",
+        "hope",
+        "fear",
+        "feel",
+        "expect",
+        "know",
+        "consider",
+        "doubt",
+        "suspect",
+        "worry",
+        "wonder",
+        "assume",
+        "understand",
+        "realize",
+        "realise",
+        "wish",
+        "intend",
+        "plan",
+        "hate",
+        "love",
+        "like",
+        "prefer",
+        "see",
+        "view",
+        "regard",
+        "trust",
+        "imagine",
+        "suppose",
+        "guess",
+        "figure",
+        "recognize",
+        "decide",
+        "remember",
+        "forget",
+        "agree",
+        "disagree",
+        "support",
+        "oppose",
+    }
+)
 #: Characters that open or close a quotation (to label direct and mixed attributions).
-QUOTE_CHARS = "\u201c\u201d\"\u00ab\u00bb"
+QUOTE_CHARS = '\u201c\u201d"\u00ab\u00bb'
 #: Scale of the cue margin in the logistic squashing that yields ``confidence``.
 CONFIDENCE_SCALE = 4.0
 
@@ -58,8 +108,16 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
     cue_w[z["cue_rows"]] = z["cue_vals"]
     role_w = np.zeros((1 << core.ROLE_BITS, len(core.ROLE_TAGS)), np.float32)
     role_w[z["role_rows"]] = z["role_vals"]
-    return core.Model(cue_w, z["cue_trans"], z["cue_start"], role_w, z["role_trans"],
-                      z["role_start"], [str(s) for s in z["lex_lemmas"]], z["lex_buckets"])
+    return core.Model(
+        cue_w,
+        z["cue_trans"],
+        z["cue_start"],
+        role_w,
+        z["role_trans"],
+        z["role_start"],
+        [str(s) for s in z["lex_lemmas"]],
+        z["lex_buckets"],
+    )
 
 
 def provenance() -> dict[str, Any]:

@@ -3,6 +3,7 @@
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 taskset -c 0 \\
         python scripts/bench_learned_speed.py /work/shared/data/polnear/dev/text [--repeats 3]
+    (or pass /work/shared/data/cofenet-polnear/valid.txt: its paragraphs, one text each)
 
 Prints words/s of both and their ratio (the target is >= 0.80).  Each measurement is the best
 of ``--repeats`` runs, because the machine is shared.  The parse is timed on its own, then the
@@ -23,12 +24,17 @@ from sayso.models import Article
 def main() -> None:
     """Command-line entry point."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("folder", type=Path, help="folder of .txt articles")
+    ap.add_argument("folder", type=Path, help="folder of .txt articles, or a CofeNet BIO file")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--model", type=Path, default=learned.MODEL_FILE)
     args = ap.parse_args()
-    texts = [p.read_text(encoding="utf-8") for p in sorted(args.folder.glob("*.txt"))]
+    if args.folder.is_file():  # CofeNet paragraphs, rebuilt as the evaluation does
+        from sayso.evaluate import cofenet
+
+        texts = [cofenet.rebuild_text(p.tokens).text for p in cofenet.read_bio(args.folder)]
+    else:
+        texts = [p.read_text(encoding="utf-8") for p in sorted(args.folder.glob("*.txt"))]
     if args.limit:
         texts = texts[: args.limit]
     articles = [Article(text=t) for t in texts]

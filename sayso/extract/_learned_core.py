@@ -213,8 +213,8 @@ def windows(text: str, cols: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
-def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon) -> DocArrays:
-    """Columns and tree helpers of a parsed document."""
+def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon, text: str | None = None) -> DocArrays:
+    """Columns and tree helpers of a parsed document (``text``: ``doc.text``, if at hand)."""
     a = doc.to_array(_COLS)
     n = len(a)
     idx = np.arange(n)
@@ -240,13 +240,13 @@ def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon) -> DocArrays:
     rep = np.repeat(idx, anc.shape[1])
     np.minimum.at(left, flat, rep)
     np.maximum.at(right, flat, rep)
-    wins = windows(doc.text, a)
+    wins = windows(doc.text if text is None else text, a)
     # Quotation state; an unclosed quotation runs to the end of its paragraph (news style
     # leaves the closing mark off a quote that continues in the next paragraph).
     orth = a[:, C_ORTH]
-    is_open = np.isin(orth, hashes.open)
-    is_close = np.isin(orth, hashes.close)
-    is_tog = np.isin(orth, hashes.toggle)
+    is_open = _any_eq(orth, hashes.open)
+    is_close = _any_eq(orth, hashes.close)
+    is_tog = _any_eq(orth, hashes.toggle)
     qmark = np.zeros(n, np.int64)
     quote = np.zeros(n, np.int64)
     qid = np.zeros(n, np.int64)
@@ -303,6 +303,14 @@ def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon) -> DocArrays:
     )
 
 
+def _any_eq(x: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.isin`` for a handful of values, without its set-up cost."""
+    out = x == values[0]
+    for v in values[1:]:
+        out |= x == v
+    return out
+
+
 def _shift(x: np.ndarray, k: int, fill: int = 0) -> np.ndarray:
     """``x`` moved by ``k`` positions (``k`` > 0: the value of the token ``k`` before)."""
     out = np.full_like(x, fill)
@@ -344,7 +352,7 @@ def cue_features(d: DocArrays) -> np.ndarray:
     idx = np.arange(n)
     isroot = U(d.head == idx)
     # What the token's subject is (entity type, tag): people and organisations speak.
-    dep_is_subj = np.isin(dep, d.subj_deps)
+    dep_is_subj = _any_eq(dep, d.subj_deps)
     subj_ent = np.zeros(n, np.uint64)
     subj_tag = np.zeros(n, np.uint64)
     subj_ent[d.head[dep_is_subj]] = a[dep_is_subj, C_ENT]
@@ -568,7 +576,7 @@ def viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:
     for i in range(1, n):
         cand = score[:, :, None] + trans[None]
         back[i] = cand.argmax(axis=1)
-        score = np.take_along_axis(cand, back[i][:, None, :], axis=1)[:, 0] + em[:, i]
+        score = cand.max(axis=1) + em[:, i]
     out = np.empty((B, n), np.intp)
     out[:, -1] = score.argmax(axis=1)
     rows = np.arange(B)
@@ -637,10 +645,10 @@ class Model:
             self._vocab_cache = (strings, Hashes(strings), lex)
         return self._vocab_cache[1], self._vocab_cache[2]
 
-    def arrays(self, doc: Doc) -> DocArrays:
-        """The document's feature columns."""
+    def arrays(self, doc: Doc, text: str | None = None) -> DocArrays:
+        """The document's feature columns (``text``: ``doc.text``, which is slow to rebuild)."""
         hashes, lex = self.tables(doc.vocab.strings)
-        return doc_arrays(doc, hashes, lex)
+        return doc_arrays(doc, hashes, lex, text)
 
     def decode_cues(
         self, d: DocArrays, bias: float | None = None
@@ -672,9 +680,9 @@ class Model:
                 out.append((toks, float(margin[toks].mean())))
         return out
 
-    def extract(self, doc: Doc) -> list[RawAttribution]:
-        """Every attribution the model finds in ``doc``."""
-        d = self.arrays(doc)
+    def extract(self, doc: Doc, text: str | None = None) -> list[RawAttribution]:
+        """Every attribution the model finds in ``doc`` (``text``: ``doc.text`` if at hand)."""
+        d = self.arrays(doc, text)
         return self.roles(d, self.decode_cues(d))
 
     def roles(self, d: DocArrays, cues: list[tuple[np.ndarray, float]]) -> list[RawAttribution]:

@@ -149,7 +149,7 @@ def attributions(doc: Doc, article: Article, model: core.Model | None = None) ->
     """Attributions the learned model finds in a parsed article, as char-offset records."""
     model = model or load_model()
     text = article.text
-    raws = model.extract(doc)
+    raws = model.extract(doc, text)
     ids = [f"a{k + 1}" for k in range(len(raws))]
     out = []
     for k, r in enumerate(raws):

@@ -657,7 +657,7 @@ class Model:
         n = len(d.head)
         if n == 0:
             return []
-        em = self.cue_w[keys_to_rows(cue_features(d), CUE_BITS)].sum(axis=1)
+        em = self.cue_w[keys_to_rows(cue_features(d), CUE_BITS)].sum(axis=1, dtype=np.float32)
         margin = em[:, 1:].max(axis=1) - em[:, 0]
         b = self.cue_bias if bias is None else bias
         em[:, 1] += b
@@ -701,7 +701,7 @@ class Model:
         for toks, _ in cues:
             lo, hi = d.windows[win_of[toks[0]]]
             f = role_features(d, base, lo, hi, toks, cue_mask)
-            e = self.role_w[keys_to_rows(f, ROLE_BITS)].sum(axis=1)
+            e = self.role_w[keys_to_rows(f, ROLE_BITS)].sum(axis=1, dtype=np.float32)
             e[:, 3:] += self.content_bias
             e[cue_mask[lo:hi] == 1, 1:] = -1e6  # cue tokens take no other role
             ems.append(e)

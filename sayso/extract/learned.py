@@ -104,9 +104,10 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
             "`scripts/train_polnear.py PolNeAR/train --out DIR` and copy DIR/* into "
             f"{MODEL_DIR}"
         ) from exc
-    cue_w = np.zeros((1 << core.CUE_BITS, len(core.CUE_TAGS)), np.float32)
+    # float16, as stored: half the memory of float32 (sums are taken in float32).
+    cue_w = np.zeros((1 << core.CUE_BITS, len(core.CUE_TAGS)), np.float16)
     cue_w[z["cue_rows"]] = z["cue_vals"]
-    role_w = np.zeros((1 << core.ROLE_BITS, len(core.ROLE_TAGS)), np.float32)
+    role_w = np.zeros((1 << core.ROLE_BITS, len(core.ROLE_TAGS)), np.float16)
     role_w[z["role_rows"]] = z["role_vals"]
     return core.Model(
         cue_w,

@@ -136,3 +136,16 @@ def test_bad_model_file_is_a_pipeline_error(tmp_path) -> None:  # type: ignore[n
     bad.write_bytes(b"not a model")
     with pytest.raises(PipelineError, match="retrain"):
         learned.load_model(bad)
+
+
+def test_headline_then_body_spans_never_end_in_whitespace() -> None:
+    # Regression: a content run ending on spaCy's "\n\n" token kept the newlines.
+    text = (
+        "Russia says Trump reached out\n\nThe Kremlin said on Tuesday that the two presidents "
+        "had spoken. \u201cThe conversation was constructive,\u201d a spokesman told reporters."
+    )
+    atts = run(text)
+    well_formed(text, atts)
+    assert [a.cue.text for a in atts] == ["says", "said", "told"]
+    assert atts[0].content_text == "Trump reached out"
+    assert all(0.0 < a.confidence < 1.0 for a in atts)

@@ -187,6 +187,7 @@ class DocArrays:
     lex: np.ndarray  #: cue-lexicon bucket of each token's lemma (uint64)
     childmask: np.ndarray  #: bit set of CHILD_DEPS among each token's children
     subj_deps: np.ndarray  #: hashes of the subject dependency labels
+    tensor: np.ndarray  #: [n, w] spaCy's tok2vec vectors (``Doc.tensor``); w = 0 when absent
     windows: list[tuple[int, int]]  #: token ranges (paragraphs) the role tagger works in
 
 
@@ -241,6 +242,9 @@ def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon, text: str | None = None) 
     np.minimum.at(left, flat, rep)
     np.maximum.at(right, flat, rep)
     wins = windows(doc.text if text is None else text, a)
+    tensor = doc.tensor
+    if tensor.ndim != 2 or tensor.shape[0] != n:
+        tensor = np.zeros((n, 0), np.float32)
     # Quotation state; an unclosed quotation runs to the end of its paragraph (news style
     # leaves the closing mark off a quote that continues in the next paragraph).
     orth = a[:, C_ORTH]
@@ -299,6 +303,7 @@ def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon, text: str | None = None) 
         lex.lookup(a[:, C_LEMMA]),
         childmask,
         hashes.subj,
+        tensor,
         wins,
     )
 
@@ -620,8 +625,10 @@ class Model:
         role_start: np.ndarray,
         lex_lemmas: list[str],
         lex_buckets: np.ndarray,
+        cue_dense: np.ndarray | None = None,
     ) -> None:
         self.cue_w, self.role_w = cue_w, role_w
+        self.cue_dense = cue_dense
         ct, cs = allowed(CUE_TAGS)
         rt, rs = allowed(ROLE_TAGS)
         # Forbidden transitions get a large negative score instead of -inf (no nan in sums).
@@ -658,6 +665,9 @@ class Model:
         if n == 0:
             return []
         em = self.cue_w[keys_to_rows(cue_features(d), CUE_BITS)].sum(axis=1, dtype=np.float32)
+        dense = self.cue_dense
+        if dense is not None and d.tensor.shape[1] == dense.shape[0]:
+            em += d.tensor @ dense  # tok2vec vectors: what the cue's context looks like
         margin = em[:, 1:].max(axis=1) - em[:, 0]
         b = self.cue_bias if bias is None else bias
         em[:, 1] += b

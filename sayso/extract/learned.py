@@ -121,6 +121,7 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
         z["role_start"],
         [str(s) for s in z["lex_lemmas"]],
         z["lex_buckets"],
+        z["cue_dense"].astype(np.float32) if "cue_dense" in z.files else None,
     )
 
 

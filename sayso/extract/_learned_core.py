@@ -626,9 +626,11 @@ class Model:
         lex_lemmas: list[str],
         lex_buckets: np.ndarray,
         cue_dense: np.ndarray | None = None,
+        role_dense: np.ndarray | None = None,
     ) -> None:
         self.cue_w, self.role_w = cue_w, role_w
         self.cue_dense = cue_dense
+        self.role_dense = role_dense
         ct, cs = allowed(CUE_TAGS)
         rt, rs = allowed(ROLE_TAGS)
         # Forbidden transitions get a large negative score instead of -inf (no nan in sums).
@@ -712,6 +714,8 @@ class Model:
             lo, hi = d.windows[win_of[toks[0]]]
             f = role_features(d, base, lo, hi, toks, cue_mask)
             e = self.role_w[keys_to_rows(f, ROLE_BITS)].sum(axis=1, dtype=np.float32)
+            if self.role_dense is not None and d.tensor.shape[1] == self.role_dense.shape[0]:
+                e += d.tensor[lo:hi] @ self.role_dense
             e[:, 3:] += self.content_bias
             e[cue_mask[lo:hi] == 1, 1:] = -1e6  # cue tokens take no other role
             ems.append(e)

@@ -122,6 +122,7 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
         [str(s) for s in z["lex_lemmas"]],
         z["lex_buckets"],
         z["cue_dense"].astype(np.float32) if "cue_dense" in z.files else None,
+        z["role_dense"].astype(np.float32) if "role_dense" in z.files else None,
     )
 
 

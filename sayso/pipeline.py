@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from . import extract, nlp
+from .extract.context import add_context
 from .models import Article, Extraction
 from .resolve.speakers import resolve_speakers
 
@@ -18,7 +19,7 @@ DEFAULT_PIPELINE = "fast"
 
 def extract_doc(doc: Doc, article: Article, pipeline: str = DEFAULT_PIPELINE) -> Extraction:
     """Run a pipeline's extractor and the speaker resolver on an already parsed article."""
-    attributions = extract.get(pipeline)(doc, article)
+    attributions = add_context(doc, article, extract.get(pipeline)(doc, article))
     speakers, resolved = resolve_speakers(doc, article, attributions)
     return Extraction(article=article, speakers=tuple(speakers), attributions=tuple(resolved))
 

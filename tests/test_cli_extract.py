@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from test_rules_golden import WORKED
 
@@ -46,8 +47,36 @@ def _worked_jsonl(tmp_path: Path) -> Path:
     return path
 
 
-def test_extract_json_contract_and_worked_example_dates(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["extract", str(_worked_jsonl(tmp_path)), "--json"])
+@pytest.mark.parametrize("pipeline", ["fast", "rules"])
+def test_extract_json_contract(tmp_path: Path, pipeline: str) -> None:
+    path = _worked_jsonl(tmp_path)
+    result = CliRunner().invoke(cli, ["extract", str(path), "--json", "--pipeline", pipeline])
+    assert result.exit_code == 0, result.output
+    objs = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(objs) == 1
+    _check_contract(objs[0])
+    assert objs[0]["attributions"], "the worked example has statements in every pipeline"
+
+
+def _check_contract(obj: dict) -> None:
+    assert set(obj) == {"article", "speakers", "attributions"}
+    assert CONTRACT_ARTICLE <= set(obj["article"])
+    text = obj["article"]["text"]
+    assert text.startswith("Kremlin Says Brandt Asked for Call on Grain Deal")
+    speakers = {s["id"] for s in obj["speakers"]}
+    ids = {a["id"] for a in obj["attributions"]}
+    for a in obj["attributions"]:
+        assert CONTRACT_ATTRIBUTION <= set(a)
+        assert a["kind"] in {"direct", "indirect", "mixed", "according_to"}
+        assert a["parent"] is None or a["parent"] in ids
+        assert a["speaker"] is None or a["speaker"] in speakers
+        for sp in [a["cue"], *a["content"], *([a["source"]] if a["source"] else [])]:
+            assert text[sp["start"] : sp["end"]] == sp["text"]
+
+
+def test_worked_example_as_jsonl_gets_its_dates(tmp_path: Path) -> None:
+    path = _worked_jsonl(tmp_path)
+    result = CliRunner().invoke(cli, ["extract", str(path), "--json", "--pipeline", "rules"])
     assert result.exit_code == 0, result.output
     objs = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(objs) == 1

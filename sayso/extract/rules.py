@@ -695,6 +695,21 @@ def _date_in(span: Iterable[Token], exclude: set[int]) -> str | None:
     return None
 
 
+def addressee_of(verb: Token) -> str | None:
+    """Who the cue verb addresses: ``told reporters``, ``said to Congress``."""
+    lemma = verb.lemma_.lower()
+    found: Token | None = None
+    for child in verb.children:
+        if child.dep_ in {"dobj", "dative"} and lemma in ADDRESSEE_OBJECT_VERBS:
+            if child.dep_ == "dative" or found is None:
+                found = child
+        elif child.dep_ == "prep" and child.lower_ == "to" and lemma in ADDRESSEE_TO_VERBS:
+            pobj = [g for g in child.children if g.dep_ == "pobj"]
+            if pobj:
+                found = pobj[0]
+    return _phrase(found) if found is not None else None
+
+
 def _time_of(verb: Token, content: list[tuple[int, int]]) -> str | None:
     """The time the cue's clause gives: a DATE on the cue, else the first DATE in its sentence."""
     for child in verb.children:

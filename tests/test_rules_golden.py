@@ -292,3 +292,9 @@ def test_pronoun_prefers_subject_and_never_its_own_addressee() -> None:
     got = [(ex.speaker(a.speaker).name, a.cue.text) for a in ex.attributions]
     assert got == [("Biden", "informed"), ("Zelenskyy", "said"), ("Zelenskyy", "said")]
     assert ex.speaker(ex.attributions[1].speaker).kind == "person"
+
+
+def test_prefixes_before_a_known_name_are_not_part_of_it() -> None:
+    # Fixed: "US President Donald Trump" became a speaker of its own.
+    ex = run("US President Donald Trump said the deal was good. Trump added that it was great.")
+    assert [ex.speaker(a.speaker).name for a in ex.attributions] == ["Donald Trump"] * 2

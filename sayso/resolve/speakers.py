@@ -127,6 +127,11 @@ class _ArticleSpeakers:
             return text
         if len(words) == 1:
             return self.full_names.get(words[0].lower(), words[0])
+        # "US President Donald Trump": the longest tail that is a name the NER gave a person.
+        for k in range(len(words) - 1):
+            tail = " ".join(words[k:])
+            if tail.lower() in self.person_forms:
+                return tail
         return " ".join(words)
 
 

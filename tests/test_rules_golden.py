@@ -296,5 +296,8 @@ def test_pronoun_prefers_subject_and_never_its_own_addressee() -> None:
 
 def test_prefixes_before_a_known_name_are_not_part_of_it() -> None:
     # Fixed: "US President Donald Trump" became a speaker of its own.
-    ex = run("US President Donald Trump said the deal was good. Trump added that it was great.")
-    assert [ex.speaker(a.speaker).name for a in ex.attributions] == ["Donald Trump"] * 2
+    ex = run(
+        "US President Donald Trump said the deal was good. Trump added that it was great. "
+        "US President Trump insisted that it was fair."
+    )
+    assert [ex.speaker(a.speaker).name for a in ex.attributions] == ["Donald Trump"] * 3

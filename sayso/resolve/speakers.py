@@ -35,6 +35,8 @@ TITLES = frozenset(
     prime foreign chancellor premier king queen prince princess pope sir lady lord rev
     reverend sheriff chief deputy ambassador attorney speaker leader former acting candidate
     nominee state press spokesman spokeswoman spokesperson
+    us u.s. uk u.k. eu un white house american russian ukrainian british french german chinese
+    israeli iranian turkish indian japanese
     """.split()
 )
 #: Determiners and possessives stripped from the front of a description ("the officials").

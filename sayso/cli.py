@@ -18,6 +18,15 @@ from . import __version__
 console = Console(stderr=True)
 
 
+#: Every command that runs an extractor takes the same option.
+_pipeline_option = click.option(
+    "--pipeline",
+    default="fast",
+    show_default=True,
+    help="Pipeline (fast, rules) or extractor name.",
+)
+
+
 def _print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -33,7 +42,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--pipeline", default="fast", show_default=True, help="Pipeline or extractor name.")
+@_pipeline_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article.")
 def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
     """Extract attributions from INPUTS (files, directories, globs, '-' for stdin); no database."""
@@ -79,9 +88,11 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("inputs", nargs=-1)
 @click.option("--sample", is_flag=True, help="Also ingest the bundled sample of real news.")
-@click.option("--pipeline", default="fast", show_default=True, help="Pipeline or extractor name.")
+@_pipeline_option
 @click.option(
-    "--auto-alias/--no-auto-alias", default=True, show_default=True,
+    "--auto-alias/--no-auto-alias",
+    default=True,
+    show_default=True,
     help="Afterwards, merge one-word person names into the one full name they match.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -111,10 +122,18 @@ def ingest(
         if isinstance(item, InputError):
             console.print(f"[red]error[/red] {item}", highlight=False)
     try:
-        with Store(db) as store, Progress(
-            TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console, transient=True, disable=as_json,
-        ) as bar:
+        with (
+            Store(db) as store,
+            Progress(
+                TextColumn("ingesting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+                disable=as_json,
+            ) as bar,
+        ):
             task = bar.add_task("ingest", total=len(items))
             report = store_ingest(
                 store, items, pipeline=pipeline, progress=lambda _: bar.advance(task)
@@ -413,7 +432,7 @@ def _run_evaluation(run: Any, label: str, as_json: bool) -> None:
 
 @evaluate.command("polnear")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--pipeline", default="fast", show_default=True, help="Pipeline or extractor name.")
+@_pipeline_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 def evaluate_polnear_cmd(directory: str, pipeline: str, as_json: bool) -> None:
     """Score a pipeline on a PolNeAR split folder (text/, attributions/), e.g. polnear/dev."""
@@ -428,7 +447,7 @@ def evaluate_polnear_cmd(directory: str, pipeline: str, as_json: bool) -> None:
 
 @evaluate.command("cofenet")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--pipeline", default="fast", show_default=True, help="Pipeline or extractor name.")
+@_pipeline_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 def evaluate_cofenet_cmd(file: str, pipeline: str, as_json: bool) -> None:
     """Score a pipeline on CofeNet's paragraph BIO lines (valid.txt) with CofeNet's metric."""
@@ -446,8 +465,12 @@ def evaluate_cofenet_cmd(file: str, pipeline: str, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind; use 0.0.0.0 only on a trusted network.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; use 0.0.0.0 only on a trusted network.",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(db: str, host: str, port: int) -> None:
     """Browse the database DB in a web browser (read-only); Ctrl-C stops it."""

@@ -149,3 +149,27 @@ def test_headline_then_body_spans_never_end_in_whitespace() -> None:
     assert [a.cue.text for a in atts] == ["says", "said", "told"]
     assert atts[0].content_text == "Trump reached out"
     assert all(0.0 < a.confidence < 1.0 for a in atts)
+
+
+def test_rule_extractor_readings_become_token_codes() -> None:
+    text = "The senator said that the bill would pass."
+    doc = nlp.parse(text)
+    model = learned.load_model()
+    d = model.arrays(doc, text)
+    # Hand-built rule attribution: cue "said", source "The senator", content after "that".
+    rule = core.RuleSpans(cue=((12, 16),), source=((0, 11),), content=((17, 41),), direct=False)
+    core.add_rules(d, [rule])
+    words = [t.text for t in doc]
+    code = {w: int(c) for w, c in zip(words, d.rcode.tolist(), strict=True)}
+    assert code["said"] == core.RULE_CUE | core.RULE_CUE_START
+    assert code["senator"] == core.RULE_SOURCE
+    assert code["bill"] == core.RULE_CONTENT
+    assert code["."] == 0
+    assert d.ratt.tolist() == [[2, 2, 1, 3, 3, 3, 3, 3, 0]]
+    # The cue features read the codes: one more set of templates than without them.
+    assert core.cue_features(d).shape[1] > core.cue_features(model.arrays(doc, text)).shape[1]
+
+
+def test_shipped_model_reads_the_rule_extractor() -> None:
+    assert learned.load_model().use_rules
+    assert learned.provenance()["rule_features"] is True

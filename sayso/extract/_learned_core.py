@@ -18,7 +18,7 @@ drift apart.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -189,6 +189,52 @@ class DocArrays:
     subj_deps: np.ndarray  #: hashes of the subject dependency labels
     tensor: np.ndarray  #: [n, w] spaCy's tok2vec vectors (``Doc.tensor``); w = 0 when absent
     windows: list[tuple[int, int]]  #: token ranges (paragraphs) the role tagger works in
+    #: What the rule extractor says of each token (RULE_* bits); all 0 when not computed.
+    rcode: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
+    #: [A, n] per rule attribution: 0 none, 1 its cue, 2 its source, 3 its content.
+    ratt: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int8))
+
+
+#: Bits of ``DocArrays.rcode``: the rule extractor's reading of a token.
+RULE_CUE, RULE_SOURCE, RULE_CONTENT, RULE_DIRECT, RULE_CUE_START = 1, 2, 4, 8, 16
+
+
+@dataclass(frozen=True)
+class RuleSpans:
+    """One attribution of the rule extractor as character pieces (stacked as features)."""
+
+    cue: tuple[tuple[int, int], ...]
+    source: tuple[tuple[int, int], ...]
+    content: tuple[tuple[int, int], ...]
+    direct: bool
+
+
+def add_rules(d: DocArrays, atts: list[RuleSpans]) -> None:
+    """Fill ``d.rcode`` and ``d.ratt`` from the rule extractor's attributions (in place)."""
+    n = len(d.head)
+    start = d.a[:, C_IDX].astype(np.int64)
+    code = np.zeros(n, np.int64)
+    ratt = np.zeros((len(atts), n), np.int8)
+
+    def mask(pieces: tuple[tuple[int, int], ...]) -> np.ndarray:
+        m = np.zeros(n, bool)
+        for s, e in pieces:
+            m |= (start >= s) & (start < e)
+        return m
+
+    for k, r in enumerate(atts):
+        cm, sm, tm = mask(r.cue), mask(r.source), mask(r.content)
+        ratt[k, tm] = 3
+        ratt[k, sm] = 2
+        ratt[k, cm] = 1
+        code[cm] |= RULE_CUE
+        code[sm] |= RULE_SOURCE
+        code[tm] |= RULE_CONTENT | (RULE_DIRECT if r.direct else 0)
+        first = np.flatnonzero(cm)
+        if len(first):
+            code[first[0]] |= RULE_CUE_START
+    d.rcode = U(code)
+    d.ratt = ratt
 
 
 def windows(text: str, cols: np.ndarray) -> list[tuple[int, int]]:
@@ -376,7 +422,7 @@ def cue_features(d: DocArrays) -> np.ndarray:
     for lo, hi in d.windows:
         win_start[lo:hi] = lo
     wpos = U(np.minimum(idx - win_start, 5))
-    return hash_templates(
+    keys = hash_templates(
         0,
         [
             (d.lex, subj_ent),
@@ -417,6 +463,59 @@ def cue_features(d: DocArrays) -> np.ndarray:
             (pos, isroot, d.lex),
             (hlemma, lemma),
             (a[:, C_TITLE], pos),
+        ],
+    )
+    if len(d.rcode) != n:
+        return keys
+    rc = d.rcode
+    rkeys = hash_templates(
+        200,
+        [
+            (rc,),
+            (rc, d.lex),
+            (rc, lower),
+            (_shift(rc, 1), rc, _shift(rc, -1)),
+            (rc, pos, dep),
+            (rc, has_comp, has_subj),
+            (rc, U(dq_l), U(dq_r)),
+            (rc, hlemma),
+        ],
+    )
+    return np.concatenate([keys, rkeys], axis=1)
+
+
+#: Bucket edges of the first-pass cue margin read by the second-pass cue tagger.
+STACK_EDGES = np.array([-120.0, -80.0, -50.0, -25.0, -10.0, 0.0, 15.0, 40.0, 80.0, 130.0])
+
+
+def stack_features(d: DocArrays, em: np.ndarray) -> np.ndarray:
+    """[n, k] keys of the first-pass cue tagger's scores ``em`` [n, 3], for the second pass."""
+    margin = em[:, 1:].max(axis=1) - em[:, 0]
+    mb = U(np.searchsorted(STACK_EDGES, margin))
+    ptag = U(em.argmax(axis=1))
+    a = d.a
+    lower, pos, dep = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP]
+    # Predicted cues elsewhere in the sentence and on the head: one statement has one cue,
+    # and coordinated reporting verbs are cues together.
+    is_cue = (ptag > 0).astype(np.int64)
+    per_sent = np.zeros(int(d.sent[-1]) + 1 if len(d.sent) else 1, np.int64)
+    np.add.at(per_sent, d.sent, is_cue)
+    others = U(np.minimum(per_sent[d.sent] - is_cue, 2))
+    hm = mb[d.head]
+    return hash_templates(
+        240,
+        [
+            (mb,),
+            (mb, d.lex),
+            (mb, lower),
+            (_shift(mb, 1), mb, _shift(mb, -1)),
+            (_shift(ptag, 1), ptag, _shift(ptag, -1)),
+            (mb, others),
+            (mb, others, d.lex),
+            (hm, dep, mb),
+            (mb, pos, U(d.quote)),
+            (_shift(mb, 1), lower),
+            (_shift(mb, -1), lower),
         ],
     )
 
@@ -551,7 +650,25 @@ def role_features(
             (adj, soff, q),
         ],
     )
-    return np.concatenate([base[lo:hi], keys], axis=1)
+    if d.ratt.shape[1] != len(d.head):
+        return np.concatenate([base[lo:hi], keys], axis=1)
+    # The rule attribution with this cue (if any): 1 outside it, 2 cue, 3 source, 4 content.
+    hit = np.flatnonzero((d.ratt[:, cue_toks] == 1).any(axis=1))
+    rel = U(d.ratt[hit[0], lo:hi].astype(np.int64) + 1) if len(hit) else U(np.zeros(n, np.int64))
+    rc = d.rcode[lo:hi]
+    rkeys = hash_templates(
+        220,
+        [
+            (rel,),
+            (rel, side),
+            (rel, upc, bdep),
+            (rel, q, side),
+            (_shift(rel, 1), rel, _shift(rel, -1)),
+            (rel, pos),
+            (rc, side, upc),
+        ],
+    )
+    return np.concatenate([base[lo:hi], keys, rkeys], axis=1)
 
 
 def keys_to_rows(keys: np.ndarray, bits: int) -> np.ndarray:
@@ -627,9 +744,24 @@ class Model:
         lex_buckets: np.ndarray,
         cue_dense: np.ndarray | None = None,
         role_dense: np.ndarray | None = None,
+        use_rules: bool = False,
+        cue2: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None] | None = None,
     ) -> None:
         self.cue_w, self.role_w = cue_w, role_w
         self.cue_dense = cue_dense
+        #: Trained with the rule extractor's attributions as features (``add_rules``).
+        self.use_rules = use_rules
+        #: Second-pass cue tagger (weights, transitions, start, dense) fed with the first
+        #: pass's scores (``stack_features``); None: the first pass decides alone.
+        self.cue2 = None
+        if cue2 is not None:
+            ct2, cs2 = allowed(CUE_TAGS)
+            self.cue2 = (
+                cue2[0],
+                np.where(ct2, cue2[1], -1e6).astype(np.float32),
+                np.where(cs2, cue2[2], -1e6).astype(np.float32),
+                cue2[3],
+            )
         self.role_dense = role_dense
         ct, cs = allowed(CUE_TAGS)
         rt, rs = allowed(ROLE_TAGS)
@@ -666,10 +798,18 @@ class Model:
         n = len(d.head)
         if n == 0:
             return []
-        em = self.cue_w[keys_to_rows(cue_features(d), CUE_BITS)].sum(axis=1, dtype=np.float32)
+        keys = cue_features(d)
+        em = self.cue_w[keys_to_rows(keys, CUE_BITS)].sum(axis=1, dtype=np.float32)
         dense = self.cue_dense
         if dense is not None and d.tensor.shape[1] == dense.shape[0]:
             em += d.tensor @ dense  # tok2vec vectors: what the cue's context looks like
+        trans, start = self.cue_trans, self.cue_start
+        if self.cue2 is not None:
+            w2, trans, start, dense2 = self.cue2
+            keys2 = np.concatenate([keys, stack_features(d, em)], axis=1)
+            em = w2[keys_to_rows(keys2, CUE_BITS)].sum(axis=1, dtype=np.float32)
+            if dense2 is not None and d.tensor.shape[1] == dense2.shape[0]:
+                em += d.tensor @ dense2
         margin = em[:, 1:].max(axis=1) - em[:, 0]
         b = self.cue_bias if bias is None else bias
         em[:, 1] += b
@@ -684,7 +824,7 @@ class Model:
             else:
                 segs.append([t, t])
         bounds = [(max(0, s - 1), min(n, e + 2)) for s, e in segs]
-        paths = viterbi(pad_stack([em[s:e] for s, e in bounds]), self.cue_trans, self.cue_start)
+        paths = viterbi(pad_stack([em[s:e] for s, e in bounds]), trans, start)
         out = []
         for (s, e), path in zip(bounds, paths, strict=True):
             for r0, r1 in runs_of(path[: e - s], 1, 2):
@@ -692,9 +832,16 @@ class Model:
                 out.append((toks, float(margin[toks].mean())))
         return out
 
-    def extract(self, doc: Doc, text: str | None = None) -> list[RawAttribution]:
-        """Every attribution the model finds in ``doc`` (``text``: ``doc.text`` if at hand)."""
+    def extract(
+        self, doc: Doc, text: str | None = None, rules: list[RuleSpans] | None = None
+    ) -> list[RawAttribution]:
+        """Every attribution the model finds in ``doc`` (``text``: ``doc.text`` if at hand).
+
+        ``rules``: the rule extractor's attributions, required when ``use_rules`` is set.
+        """
         d = self.arrays(doc, text)
+        if self.use_rules:
+            add_rules(d, rules or [])
         return self.roles(d, self.decode_cues(d))
 
     def roles(self, d: DocArrays, cues: list[tuple[np.ndarray, float]]) -> list[RawAttribution]:

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 NAME = "sayso.learned.v1"
+#: The rule extractor whose attributions the model reads as features (when trained with them).
+RULES_NAME = "sayso.rules.v1"
 #: Where the shipped weights live (package data).
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = MODEL_DIR / "learned-v1.npz"
@@ -123,7 +125,19 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
         z["lex_buckets"],
         z["cue_dense"].astype(np.float32) if "cue_dense" in z.files else None,
         z["role_dense"].astype(np.float32) if "role_dense" in z.files else None,
+        bool(z["use_rules"]) if "use_rules" in z.files else False,
+        _second_pass(z),
     )
+
+
+def _second_pass(z: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None] | None:
+    """The second-pass cue tagger's weights, when the model file has one."""
+    if "cue2_rows" not in z.files:
+        return None
+    w = np.zeros((1 << core.CUE_BITS, len(core.CUE_TAGS)), np.float16)
+    w[z["cue2_rows"]] = z["cue2_vals"]
+    dense = z["cue2_dense"].astype(np.float32) if "cue2_dense" in z.files else None
+    return w, z["cue2_trans"], z["cue2_start"], dense
 
 
 def provenance() -> dict[str, Any]:
@@ -162,11 +176,29 @@ def _kind(cue_lemmas: list[str], content: tuple[Span, ...]) -> AttributionKind:
     return "mixed"
 
 
+def rule_spans(doc: Doc, article: Article) -> list[core.RuleSpans]:
+    """The rule extractor's attributions on the same parse, as features for the model."""
+    from . import get  # the registry imports this module: look the rule extractor up late
+
+    out = []
+    for a in get(RULES_NAME)(doc, article):
+        out.append(
+            core.RuleSpans(
+                ((a.cue.start, a.cue.end),),
+                ((a.source.start, a.source.end),) if a.source is not None else (),
+                tuple((c.start, c.end) for c in a.content),
+                a.kind == "direct",
+            )
+        )
+    return out
+
+
 def attributions(doc: Doc, article: Article, model: core.Model | None = None) -> list[Attribution]:
     """Attributions the learned model finds in a parsed article, as char-offset records."""
     model = model or load_model()
     text = article.text
-    raws = model.extract(doc, text)
+    rules = rule_spans(doc, article) if model.use_rules else None
+    raws = model.extract(doc, text, rules)
     ids = [f"a{k + 1}" for k in range(len(raws))]
     out = []
     for k, r in enumerate(raws):

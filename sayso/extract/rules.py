@@ -16,7 +16,7 @@ a hedge flag and the cue class (speech or thought).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..models import Article, Attribution, AttributionKind, Span
@@ -68,7 +68,6 @@ class _Draft:
     thought: bool = False
     confidence: float = 0.9
     floating_of: int | None = None  # index of the draft a floating quote continues
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 # --- small helpers over tokens and character ranges ------------------------------------------
@@ -81,7 +80,7 @@ def _char_range(tokens: Iterable[Token]) -> tuple[int, int] | None:
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
-def _trim(text: str, start: int, end: int, keep_closing_quote: bool = True) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink a range past whitespace and edge punctuation (not past quote marks)."""
     while start < end and text[start] in _TRIM:
         start += 1
@@ -389,10 +388,6 @@ class RuleExtractor:
             cue_toks.append(prep_content)
         cue = _char_range(cue_toks)
         assert cue is not None
-        if prep_content is not None and not _overlaps(
-            cue, (prep_content.idx, prep_content.idx + 1)
-        ):
-            pass
         hedged = lemma in HEDGE_VERBS or _hedge_adverb(verb)
         kind = _kind(content, quotes, text)
         return _Draft(
@@ -719,9 +714,7 @@ def _time_of(verb: Token, content: list[tuple[int, int]]) -> str | None:
             for g in child.children:
                 if g.ent_type_ == "DATE":
                     return _phrase(g)
-    sent = verb.sent
-    quoted_or_later: set[int] = set()
-    return _date_in(sent, quoted_or_later)
+    return _date_in(verb.sent, exclude=set())
 
 
 def _kind(content: list[tuple[int, int]], quotes: list[Quote], text: str) -> AttributionKind:
@@ -809,4 +802,4 @@ def make() -> Extractor:
     return RuleExtractor()
 
 
-__all__ = ["NAME", "RuleExtractor", "make", "replace"]
+__all__ = ["NAME", "RuleExtractor", "addressee_of", "make"]

@@ -157,7 +157,6 @@ def resolve_speakers(
             ent.aliases.add(alias)
         return ent
 
-    by_id = {a.id: a for a in attributions}
     for att in sorted(attributions, key=lambda a: a.source.start if a.source else a.cue.start):
         if att.source is None:
             resolved.append(att)
@@ -173,7 +172,6 @@ def resolve_speakers(
             resolved.append(att)
     order = {a.id: k for k, a in enumerate(attributions)}
     resolved.sort(key=lambda a: order[a.id])
-    del by_id
     speakers = [
         Speaker(id=speaker_id(e.name), name=e.name, kind=e.kind, aliases=tuple(sorted(e.aliases)))
         for e in entities.values()

@@ -37,6 +37,9 @@ def main() -> None:
     docs = _parse_cache.parse_cached([b.text for b in built], args.cache, "dev")
     model = learned.load_model(args.model)
     env = __import__("os").environ
+    if env.get("NORERANK") == "1":
+        model.rerank = None
+        print("reranker off")
     for key, attr, conv in (("SNAP", "snap", lambda v: v == "1"),
                             ):
         if key in env:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import platform
 import sys
 import time
@@ -27,6 +28,7 @@ import _parse_cache  # noqa: E402
 import _polnear_data  # noqa: E402
 
 from sayso.extract import _learned_core as core  # noqa: E402
+from sayso.extract import _rerank as rerank  # noqa: E402
 from sayso.extract import learned  # noqa: E402
 from sayso.models import Article  # noqa: E402
 
@@ -49,6 +51,18 @@ RULES = True
 #: Off: on dev (with RULES) it scored 76.7/72.0/60.3 against 77.3/72.5/61.0 without it.
 STACK = False
 STACK_FOLDS = 4
+#: The cue tagger reads the vectors of the token's neighbours and syntactic head as well.
+CUE_CONTEXT = False
+#: The role tagger weighs each token's vector per class of its position relative to the cue
+#: (``core.ROLE_CLASSES``: side, same sentence tree, steps, dependency group of the branch).
+ROLE_CLASSES = False
+#: Role taggers trained on the data in different orders; the model averages their weights.
+ROLE_BAGS = 1
+#: Train the content-boundary reranker (``sayso/extract/_rerank.py``) on decodings of each
+#: article by a role tagger trained on the other folds of articles (jackknife).
+RERANK = False
+RERANK_FOLDS = 4
+RERANK_EPOCHS = 8
 #: Passes over the training data of each tagger.
 CUE_EPOCHS = 10
 ROLE_EPOCHS = 10
@@ -121,6 +135,15 @@ class Perceptron:
         w = (self.w - self.acc / self.c)[: 1 << self.bits]
         return (w, self.trans - self.tacc / self.c,
                 self.start - self.sacc / self.c)
+
+
+def class_vectors(x: np.ndarray, rclass: np.ndarray) -> np.ndarray:
+    """[n, w * (1 + ROLE_CLASSES)]: each token's vector, then again in its class's block."""
+    n, w = x.shape
+    out = np.zeros((n, 1 + core.ROLE_CLASSES, w), x.dtype)
+    out[:, 0] = x
+    out[np.arange(n), 1 + rclass] = x
+    return out.reshape(n, -1)
 
 
 def token_bounds(doc) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
@@ -225,11 +248,11 @@ def sparse(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def train_cue(data: list[tuple], rng: np.random.Generator, t0: float,  # type: ignore[type-arg]
-              label: str) -> Perceptron:
+              label: str, epochs: int = CUE_EPOCHS) -> Perceptron:
     """Train the cue tagger on (rows, tags, paragraph) windows."""
     ct, cs = core.allowed(core.CUE_TAGS)
     cue_p = Perceptron(core.CUE_BITS, 3, data[0][3].shape[1] if DENSE else 0)
-    for ep in range(CUE_EPOCHS):
+    for ep in range(epochs):
         errs = 0
         for k in rng.permutation(len(data)):
             rows, gold, _, x = data[k]
@@ -240,6 +263,136 @@ def train_cue(data: list[tuple], rng: np.random.Generator, t0: float,  # type: i
             cue_p.update(rows, gold, pred, x)
         print(f"cue {label} epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
     return cue_p
+
+
+def train_role(data: list[tuple], rng: np.random.Generator, epochs: int,  # type: ignore[type-arg]
+               dense_dim: int, classes: bool, t0: float, bag: int) -> Perceptron:
+    """Train the role tagger on (rows, tags, cue mask, vectors, classes) per gold cue."""
+    rt, rs = core.allowed(core.ROLE_TAGS)
+    role_p = Perceptron(core.ROLE_BITS, 5, dense_dim)
+    for ep in range(epochs):
+        errs = 0
+        for k in rng.permutation(len(data)):
+            rows, gold, cue_mask, x, rclass = data[k]
+            if classes:
+                x = class_vectors(x, rclass)
+            em = role_p.emissions(rows, x)
+            em[cue_mask, 1:] = -1e6
+            pred = core.viterbi(em[None], np.where(rt, role_p.trans, -1e6),
+                                np.where(rs, role_p.start, -1e6))[0]
+            errs += int((pred != gold).sum())
+            role_p.update(rows, gold, pred, x)
+        print(f"role {bag} epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
+    return role_p
+
+
+def jackknife_decodings(paras, items, role_data, role_para, dense_dim, args, t0,  # type: ignore[no-untyped-def]
+                        lemmas, buckets) -> list:  # type: ignore[type-arg]
+    """Per paragraph: (gold cues, windows, role scores, resolved attributions) decoded by a role
+    tagger trained without the paragraph's article (RERANK_FOLDS folds of articles)."""
+    key = (f"jk-{RERANK_FOLDS}-{args.role_epochs}-{int(args.role_classes)}-{int(args.rules)}"
+           f"-{len(paras)}")
+    cache = args.cache / f"{key}.pkl"
+    if cache.exists():
+        with cache.open("rb") as f:
+            return pickle.load(f)  # type: ignore[no-any-return]
+    arts = sorted({p.article for p in paras})
+    fold_of = {a: i % RERANK_FOLDS for i, a in enumerate(arts)}
+    fold = np.array([fold_of[p.article] for p in paras])
+    rp = np.array(role_para)
+    decoded: list = [None] * len(paras)  # type: ignore[type-arg]
+    for f in range(RERANK_FOLDS):
+        sub = [ex for ex, keep in zip(role_data, fold[rp] != f, strict=True) if keep]
+        p = train_role(sub, np.random.default_rng(SEED + 7 + f), args.role_epochs, dense_dim,
+                       args.role_classes, t0, f"jackknife {f}")
+        w, tr, st = p.averaged()
+        m = core.Model(np.zeros((1, 3), np.float32), np.zeros((3, 3)), np.zeros(3),
+                       w.astype(np.float32), tr, st, lemmas, buckets, None,
+                       (p.averaged_dense() * args.dense_scale).astype(np.float32)
+                       if dense_dim else None, args.rules)
+        for pi in np.flatnonzero(fold == f).tolist():
+            d, golds = items[pi]
+            cues = [(np.flatnonzero(g[0]), 0.0) for g in golds if g[0].any()]
+            if not cues:
+                continue
+            spans, ems = m.role_emissions(d, cues)
+            paths = core.viterbi(core.pad_stack(ems), m.role_trans, m.role_start)
+            raws = core.resolve(len(d.head), cues, spans, paths, d if m.snap else None)
+            decoded[pi] = (cues, spans, ems, raws)
+        del p, m, w
+    with cache.open("wb") as f:
+        pickle.dump(decoded, f)
+    return decoded
+
+
+def rerank_examples(items, decoded) -> list:  # type: ignore[no-untyped-def, type-arg]
+    """(candidates, gold start and end index, decoded start and end index) of each decoded
+    content run that overlaps a gold content run reachable among its candidates."""
+    out = []
+    for pi, dec in enumerate(decoded):
+        if dec is None:
+            continue
+        cues, spans, ems, raws = dec
+        d, golds = items[pi]
+        gl = [g for g in golds if g[0].any()]
+        found: list = []  # type: ignore[type-arg]
+
+        def keep(k: int, i: int, c, raws=raws, found=found) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+            found.append((k, i, c))
+            return raws[k].content[i]  # type: ignore[no-any-return]
+
+        rerank.walk(d, cues, spans, ems, raws, keep)
+        for k, i, c in found:
+            s, e = raws[k].content[i]
+            ov = [(min(e, ge) - max(s, gs), gs, ge) for gs, ge in core.true_runs(gl[k][2])
+                  if gs <= e and ge >= s]
+            if not ov:
+                continue
+            _, gs, ge = max(ov)
+            ii, jj = np.flatnonzero(c.starts == gs), np.flatnonzero(c.ends == ge)
+            if len(ii) and len(jj) and c.valid[ii[0], jj[0]]:
+                c.start_rows = c.start_rows.astype(np.int32)
+                c.end_rows = c.end_rows.astype(np.int32)
+                c.pair_rows = c.pair_rows.astype(np.int32)
+                oi = int(np.flatnonzero(c.starts == s)[0])
+                oj = int(np.flatnonzero(c.ends == e)[0])
+                out.append((c, int(ii[0]), int(jj[0]), oi, oj))
+    return out
+
+
+def train_rerank(examples, rng: np.random.Generator,  # type: ignore[no-untyped-def]
+                 t0: float) -> tuple[np.ndarray, float]:
+    """Averaged perceptron over the candidates; starts from the role tagger's own choice."""
+    size = 1 << rerank.RERANK_BITS
+    w = np.zeros(size)
+    acc = np.zeros(size)
+    wl, wl_acc, c = 1.0, 0.0, 1
+    for ep in range(RERANK_EPOCHS):
+        errs = 0
+        for k in rng.permutation(len(examples)).tolist():
+            cand, gi, gj, _, _ = examples[k]
+            sc = rerank.scores(cand, w, wl)
+            pi, pj = np.unravel_index(int(np.argmax(sc)), sc.shape)
+            if (pi, pj) != (gi, gj):
+                errs += 1
+                for rows, sign in ((cand.start_rows[gi], 1.0), (cand.end_rows[gj], 1.0),
+                                   (cand.pair_rows[gi, gj], 1.0), (cand.start_rows[pi], -1.0),
+                                   (cand.end_rows[pj], -1.0), (cand.pair_rows[pi, pj], -1.0)):
+                    np.add.at(w, rows, sign)
+                    np.add.at(acc, rows, sign * c)
+                dl = float(cand.loss[gi, gj] - cand.loss[pi, pj])
+                wl += dl
+                wl_acc += c * dl
+            c += 1
+        print(f"rerank epoch {ep}: {errs} of {len(examples)} runs wrong, "
+              f"{time.time() - t0:.0f}s", flush=True)
+    return w - acc / c, wl - wl_acc / c
+
+
+def sparse1(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nonzero entries of a weight vector (ids, float16 values)."""
+    rows = np.flatnonzero(np.abs(w) > 1e-3)
+    return rows.astype(np.uint32), w[rows].astype(np.float16)
 
 
 def fold_scores(p: Perceptron, rows: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -292,6 +445,16 @@ def main() -> None:
                     help="stack the rule extractor's attributions as features")
     ap.add_argument("--stack", action=argparse.BooleanOptionalAction, default=STACK,
                     help="train a second-pass cue tagger on jackknifed first-pass scores")
+    ap.add_argument("--cue-context", action=argparse.BooleanOptionalAction, default=CUE_CONTEXT,
+                    help="cue tagger reads the vectors of the neighbours and the head too")
+    ap.add_argument("--role-classes", action=argparse.BooleanOptionalAction,
+                    default=ROLE_CLASSES, help="role tagger weighs vectors per cue-relative class")
+    ap.add_argument("--role-bags", type=int, default=ROLE_BAGS,
+                    help="role taggers trained in different orders, weights averaged")
+    ap.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=RERANK,
+                    help="train the content-boundary reranker (on jackknifed decodings)")
+    ap.add_argument("--cue-epochs", type=int, default=CUE_EPOCHS)
+    ap.add_argument("--role-epochs", type=int, default=ROLE_EPOCHS)
     args = ap.parse_args()
     t0 = time.time()
     rng = np.random.default_rng(SEED)
@@ -316,19 +479,22 @@ def main() -> None:
         cue_rows = core.keys_to_rows(core.cue_features(d), core.CUE_BITS)
         items.append((d, golds))
         doc_rows.append((cue_rows, cue_tags))
+        w = d.tensor.shape[1]
+        cvec = core.cue_vectors(d, 4 * w if args.cue_context else w)
         for lo, hi in d.windows:
             cue_data.append((cue_rows[lo:hi], cue_tags[lo:hi], pi,
-                             d.tensor[lo:hi] * args.dense_scale))
+                             cvec[lo:hi] * args.dense_scale))
     print(f"cue features: {len(cue_data)} windows, {time.time() - t0:.0f}s", flush=True)
     cue_data = prune(cue_data, core.CUE_BITS)
 
-    cue_p = train_cue(cue_data, rng, t0, "all")
+    cue_p = train_cue(cue_data, rng, t0, "all", args.cue_epochs)
     cue2_p = None
     if args.stack:
         cue2_p = train_stacked(paras, items, doc_rows, cue_data, rng, t0, args.dense_scale)
 
     role_data = []
-    for d, golds in items:
+    role_para = []  # paragraph index of each role example
+    for pi, (d, golds) in enumerate(items):
         n = len(d.head)
         gold_mask = np.zeros(n, bool)
         for g in golds:
@@ -342,30 +508,37 @@ def main() -> None:
             lo, hi = d.windows[w]
             cue_mask = gold_mask.astype(np.int64)
             cue_mask[toks] = 1
-            f = core.role_features(d, base, lo, hi, toks[(toks >= lo) & (toks < hi)], cue_mask)
+            f, rclass = core.role_features(d, base, lo, hi, toks[(toks >= lo) & (toks < hi)],
+                                           cue_mask)
             tags = bio([(g[1][lo:hi], 1, 2), (g[3][lo:hi], 3, 4)], hi - lo)
             role_data.append((core.keys_to_rows(f, core.ROLE_BITS), tags,
-                              cue_mask[lo:hi] == 1, d.tensor[lo:hi] * args.dense_scale))
+                              cue_mask[lo:hi] == 1, d.tensor[lo:hi] * args.dense_scale,
+                              rclass))
+            role_para.append(pi)
     print(f"role features: {len(role_data)} cues, "
           f"{time.time() - t0:.0f}s", flush=True)
     role_data = prune(role_data, core.ROLE_BITS)
-    rt, rs = core.allowed(core.ROLE_TAGS)
-    role_p = Perceptron(core.ROLE_BITS, 5, role_data[0][3].shape[1] if args.role_dense else 0)
-    for ep in range(ROLE_EPOCHS):
-        errs = 0
-        for k in rng.permutation(len(role_data)):
-            rows, gold, cue_mask, x = role_data[k]
-            em = role_p.emissions(rows, x)
-            em[cue_mask, 1:] = -1e6
-            pred = core.viterbi(em[None], np.where(rt, role_p.trans, -1e6),
-                                np.where(rs, role_p.start, -1e6))[0]
-            errs += int((pred != gold).sum())
-            role_p.update(rows, gold, pred, x)
-        print(f"role epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
+    width = role_data[0][3].shape[1]
+    dense_dim = (width * (1 + core.ROLE_CLASSES) if args.role_classes else width) \
+        if args.role_dense else 0
+    bags = [train_role(role_data, rng if b == 0 else np.random.default_rng(SEED + 1000 * b),
+                       args.role_epochs, dense_dim, args.role_classes, t0, b)
+            for b in range(args.role_bags)]
+    rw, rtr, rst = (np.mean(parts, axis=0) for parts in zip(*(p.averaged() for p in bags),
+                                                             strict=True))
+    role_dense = np.mean([p.averaged_dense() for p in bags], axis=0)
+    rerank = None
+    if args.rerank:
+        decoded = jackknife_decodings(paras, items, role_data, role_para, dense_dim, args, t0,
+                                      lemmas, buckets)
+        examples = rerank_examples(items, decoded)
+        moved = sum(int((i, j) != (oi, oj)) for _, i, j, oi, oj in examples)
+        print(f"reranker: {len(examples)} content runs with the gold run among the "
+              f"candidates, {moved} of them decoded wrong, {time.time() - t0:.0f}s", flush=True)
+        rerank = train_rerank(examples, np.random.default_rng(SEED), t0)
 
     args.out.mkdir(parents=True, exist_ok=True)
     cw, ctr, cst = cue_p.averaged()
-    rw, rtr, rst = role_p.averaged()
     c_rows, c_vals = sparse(cw)
     extra = {}
     if cue2_p is not None:
@@ -381,10 +554,12 @@ def main() -> None:
         cue_start=cst.astype(np.float32), role_rows=r_rows, role_vals=r_vals,
         role_trans=rtr.astype(np.float32), role_start=rst.astype(np.float32), **extra,
         lex_lemmas=np.array(lemmas), lex_buckets=buckets, use_rules=np.array(args.rules),
+        **({"rerank_rows": sparse1(rerank[0])[0], "rerank_vals": sparse1(rerank[0])[1],
+            "rerank_loss_w": np.array(rerank[1], np.float32)} if rerank is not None else {}),
         # Scaled back so that inference multiplies the raw Doc.tensor.
         **({"cue_dense": (cue_p.averaged_dense() * args.dense_scale).astype(np.float32)}
            if DENSE else {}),
-        **({"role_dense": (role_p.averaged_dense() * args.dense_scale).astype(np.float32)}
+        **({"role_dense": (role_dense * args.dense_scale).astype(np.float32)}
            if args.role_dense else {}),
     )
     digest, files = _polnear_data.manifest(args.train)
@@ -403,12 +578,18 @@ def main() -> None:
         "paragraphs": len(paras),
         "role_examples": len(role_data),
         "seed": SEED,
-        "cue_epochs": CUE_EPOCHS,
-        "role_epochs": ROLE_EPOCHS,
+        "cue_epochs": args.cue_epochs,
+        "role_epochs": args.role_epochs,
+        "role_bags": args.role_bags,
+        "rerank": args.rerank,
+        "rerank_folds": RERANK_FOLDS if args.rerank else 0,
+        "rerank_epochs": RERANK_EPOCHS if args.rerank else 0,
         "cue_bits": core.CUE_BITS,
         "cue_dense": DENSE,
         "dense_scale": args.dense_scale,
         "role_dense": args.role_dense,
+        "cue_context": args.cue_context,
+        "role_classes": args.role_classes,
         "rule_features": args.rules,
         "stacked_cue_tagger": args.stack,
         "stack_folds": STACK_FOLDS if args.stack else 0,

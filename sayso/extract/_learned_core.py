@@ -112,6 +112,15 @@ _COLS: list[int | str] = [
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _S29 = np.uint64(29)
+#: Dependency-label groups of the branch that links a token to a cue (role classes, below).
+DEP_GROUPS = (
+    ("ccomp", "xcomp", "parataxis", "advcl", "conj", "acl", "relcl"),
+    ("nsubj", "nsubjpass", "csubj"),
+    ("dobj", "prep", "pobj", "dative", "agent", "attr", "oprd"),
+)
+#: Classes of a token's position relative to a cue (side x same tree x steps x branch group);
+#: the role tagger weighs each token's tok2vec vector per class.
+ROLE_CLASSES = 3 * (1 + 2 * (len(DEP_GROUPS) + 2))
 #: Per-template seeds (template id -> a well-mixed 64-bit constant).
 _SEEDS = np.array([((t + 1) * 0x9E3779B97F4A7C15) & _MASK64 for t in range(256)], np.uint64)
 
@@ -168,6 +177,9 @@ class Hashes:
         self.toggle = np.array([_hash_str(strings, q) for q in TOGGLE_QUOTES], np.uint64)
         self.childdeps = np.array([_hash_str(strings, d) for d in CHILD_DEPS], np.uint64)
         self.subj = np.array([_hash_str(strings, d) for d in ("nsubj", "nsubjpass")], np.uint64)
+        self.groups = [
+            np.array([_hash_str(strings, d) for d in group], np.uint64) for group in DEP_GROUPS
+        ]
 
 
 @dataclass
@@ -193,6 +205,8 @@ class DocArrays:
     rcode: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
     #: [A, n] per rule attribution: 0 none, 1 its cue, 2 its source, 3 its content.
     ratt: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int8))
+    #: DEP_GROUPS index of each token's dependency label (len(DEP_GROUPS) for the others).
+    dgroup: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 #: Bits of ``DocArrays.rcode``: the rule extractor's reading of a token.
@@ -335,6 +349,9 @@ def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon, text: str | None = None) 
     childmask = np.zeros(n, np.int64)
     nonroot = head != idx
     np.bitwise_or.at(childmask, head[nonroot], bits[nonroot])
+    dgroup = np.full(n, len(DEP_GROUPS), np.int64)
+    for g, group in enumerate(hashes.groups):
+        dgroup[_any_eq(dep, group)] = g
     return DocArrays(
         a,
         head,
@@ -351,6 +368,7 @@ def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon, text: str | None = None) 
         hashes.subj,
         tensor,
         wins,
+        dgroup=dgroup,
     )
 
 
@@ -527,6 +545,19 @@ def _bucket(x: np.ndarray) -> np.ndarray:
     return U(np.sign(x) * b + 8)
 
 
+def cue_vectors(d: DocArrays, width: int) -> np.ndarray:
+    """The cue tagger's real-valued inputs: each token's tok2vec vector, or (``width`` four
+    times the vector size) the vectors of the token, its neighbours and its syntactic head."""
+    t = d.tensor
+    if width == t.shape[1]:
+        return t
+    if width != 4 * t.shape[1]:
+        raise ValueError(f"cue vector weights of width {width} do not fit vectors of {t.shape[1]}")
+    prev = np.vstack([np.zeros_like(t[:1]), t[:-1]])
+    nxt = np.vstack([t[1:], np.zeros_like(t[:1])])
+    return np.hstack([prev, t, nxt, t[d.head]])
+
+
 def cue_head(d: DocArrays, toks: np.ndarray) -> int:
     """The cue token closest to the root."""
     return int(toks[np.argmin(d.depth[toks])])
@@ -555,8 +586,9 @@ def role_base(d: DocArrays) -> np.ndarray:
 
 def role_features(
     d: DocArrays, base: np.ndarray, lo: int, hi: int, cue_toks: np.ndarray, cue_mask: np.ndarray
-) -> np.ndarray:
-    """[hi - lo, k] role-tagger feature keys of window tokens relative to one cue.
+) -> tuple[np.ndarray, np.ndarray]:
+    """[hi - lo, k] role-tagger feature keys of window tokens relative to one cue, and each
+    token's class relative to the cue ([hi - lo], values below ``ROLE_CLASSES``).
 
     ``base`` is ``role_base(d)``; ``cue_toks`` the cue's token indices; ``cue_mask`` marks the
     tokens of every cue in the document (this one included).
@@ -650,8 +682,13 @@ def role_features(
             (adj, soff, q),
         ],
     )
+    # The token's class relative to the cue (ROLE_CLASSES), for the class-wise vector weights.
+    ngroups = len(DEP_GROUPS) + 2
+    grp = np.where(k > 0, d.dgroup[br] if len(d.dgroup) else ngroups - 2, ngroups - 1)
+    rclass = np.where(same, 1 + np.minimum(up, 1) * ngroups + grp, 0)
+    rclass = np.where(idx < c0, 0, np.where(idx > c1, 2, 1)) * (1 + 2 * ngroups) + rclass
     if d.ratt.shape[1] != len(d.head):
-        return np.concatenate([base[lo:hi], keys], axis=1)
+        return np.concatenate([base[lo:hi], keys], axis=1), rclass
     # The rule attribution with this cue (if any): 1 outside it, 2 cue, 3 source, 4 content.
     hit = np.flatnonzero((d.ratt[:, cue_toks] == 1).any(axis=1))
     rel = U(d.ratt[hit[0], lo:hi].astype(np.int64) + 1) if len(hit) else U(np.zeros(n, np.int64))
@@ -668,7 +705,7 @@ def role_features(
             (rc, side, upc),
         ],
     )
-    return np.concatenate([base[lo:hi], keys, rkeys], axis=1)
+    return np.concatenate([base[lo:hi], keys, rkeys], axis=1), rclass
 
 
 def keys_to_rows(keys: np.ndarray, bits: int) -> np.ndarray:
@@ -763,6 +800,7 @@ class Model:
                 cue2[3],
             )
         self.role_dense = role_dense
+        self._class_w: np.ndarray | None = None  # role_dense's class blocks as [w, classes*T]
         ct, cs = allowed(CUE_TAGS)
         rt, rs = allowed(ROLE_TAGS)
         # Forbidden transitions get a large negative score instead of -inf (no nan in sums).
@@ -776,6 +814,8 @@ class Model:
         self.cue_bias = CUE_BIAS
         self.content_bias = CONTENT_BIAS
         self.snap = SNAP
+        #: Content-boundary reranker (hashed weights, weight of the role-score loss); None: off.
+        self.rerank: tuple[np.ndarray, float] | None = None
 
     def tables(self, strings: object) -> tuple[Hashes, Lexicon]:
         """Quote/dependency hashes and the lexicon, for a vocabulary's string store."""
@@ -801,8 +841,8 @@ class Model:
         keys = cue_features(d)
         em = self.cue_w[keys_to_rows(keys, CUE_BITS)].sum(axis=1, dtype=np.float32)
         dense = self.cue_dense
-        if dense is not None and d.tensor.shape[1] == dense.shape[0]:
-            em += d.tensor @ dense  # tok2vec vectors: what the cue's context looks like
+        if dense is not None and d.tensor.shape[1]:
+            em += cue_vectors(d, dense.shape[0]) @ dense  # what the cue's context looks like
         trans, start = self.cue_trans, self.cue_start
         if self.cue2 is not None:
             w2, trans, start, dense2 = self.cue2
@@ -844,10 +884,41 @@ class Model:
             add_rules(d, rules or [])
         return self.roles(d, self.decode_cues(d))
 
+    def role_vectors(self, d: DocArrays) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Role scores from the tok2vec vectors: [n, T] per token and [n, ROLE_CLASSES, T] per
+        token and class relative to a cue (None where the model has no such weights)."""
+        rd, w = self.role_dense, d.tensor.shape[1]
+        if rd is None or w == 0:
+            return None, None
+        T = rd.shape[1]
+        if rd.shape[0] == w:
+            return d.tensor @ rd, None
+        if rd.shape[0] != w * (1 + ROLE_CLASSES):
+            return None, None
+        if self._class_w is None:
+            self._class_w = np.ascontiguousarray(
+                rd[w:].reshape(ROLE_CLASSES, w, T).transpose(1, 0, 2).reshape(w, ROLE_CLASSES * T)
+            )
+        per_class = (d.tensor @ self._class_w).reshape(-1, ROLE_CLASSES, T)
+        return d.tensor @ rd[:w], per_class
+
     def roles(self, d: DocArrays, cues: list[tuple[np.ndarray, float]]) -> list[RawAttribution]:
         """Sources and contents of the given cues, resolved to univocal attributions."""
         if not cues:
             return []
+        spans, ems = self.role_emissions(d, cues)
+        paths = viterbi(pad_stack(ems), self.role_trans, self.role_start)
+        raws = resolve(len(d.head), cues, spans, paths, d if self.snap else None)
+        if self.rerank is not None:
+            from . import _rerank  # imports this module
+
+            raws = _rerank.apply(d, cues, spans, ems, raws, *self.rerank)
+        return raws
+
+    def role_emissions(
+        self, d: DocArrays, cues: list[tuple[np.ndarray, float]]
+    ) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
+        """Per cue: its window (lo, hi) and the role tagger's scores [hi - lo, 5] there."""
         n = len(d.head)
         win_of = np.zeros(n, np.int64)
         for w, (lo, hi) in enumerate(d.windows):
@@ -856,19 +927,21 @@ class Model:
         for toks, _ in cues:
             cue_mask[toks] = 1
         base = role_base(d)
+        prior, per_class = self.role_vectors(d)
         ems, spans = [], []
         for toks, _ in cues:
             lo, hi = d.windows[win_of[toks[0]]]
-            f = role_features(d, base, lo, hi, toks, cue_mask)
+            f, rclass = role_features(d, base, lo, hi, toks, cue_mask)
             e = self.role_w[keys_to_rows(f, ROLE_BITS)].sum(axis=1, dtype=np.float32)
-            if self.role_dense is not None and d.tensor.shape[1] == self.role_dense.shape[0]:
-                e += d.tensor[lo:hi] @ self.role_dense
+            if prior is not None:
+                e += prior[lo:hi]
+            if per_class is not None:
+                e += per_class[np.arange(lo, hi), rclass]
             e[:, 3:] += self.content_bias
             e[cue_mask[lo:hi] == 1, 1:] = -1e6  # cue tokens take no other role
             ems.append(e)
             spans.append((lo, hi))
-        paths = viterbi(pad_stack(ems), self.role_trans, self.role_start)
-        return resolve(n, cues, spans, paths, d if self.snap else None)
+        return spans, ems
 
 
 def runs_of(tags: np.ndarray, b: int, i: int) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import PipelineError
 from ..models import Article, Attribution, AttributionKind, Span
-from . import Extractor, register
+from . import Extractor, _rerank, register
 from . import _learned_core as core
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -114,7 +114,7 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
     cue_w[z["cue_rows"]] = z["cue_vals"]
     role_w = np.zeros((1 << core.ROLE_BITS, len(core.ROLE_TAGS)), np.float16)
     role_w[z["role_rows"]] = z["role_vals"]
-    return core.Model(
+    model = core.Model(
         cue_w,
         z["cue_trans"],
         z["cue_start"],
@@ -128,6 +128,11 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
         bool(z["use_rules"]) if "use_rules" in z.files else False,
         _second_pass(z),
     )
+    if "rerank_rows" in z.files:
+        rw = np.zeros(1 << _rerank.RERANK_BITS, np.float32)
+        rw[z["rerank_rows"]] = z["rerank_vals"]
+        model.rerank = (rw, float(z["rerank_loss_w"]))
+    return model
 
 
 def _second_pass(z: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None] | None:

@@ -329,41 +329,40 @@ def rerank_examples(items, decoded) -> list:  # type: ignore[no-untyped-def, typ
     """(candidates, gold start and end index, decoded start and end index) of each decoded
     content run that overlaps a gold content run reachable among its candidates."""
     out = []
+    home = rerank.CUT_REACH  # grid index of an unmoved boundary
+    width = len(rerank.OFFSETS)
     for pi, dec in enumerate(decoded):
         if dec is None:
             continue
         cues, spans, ems, raws = dec
         d, golds = items[pi]
         gl = [g for g in golds if g[0].any()]
-        found: list = []  # type: ignore[type-arg]
-
-        def keep(k: int, i: int, c, raws=raws, found=found) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-            found.append((k, i, c))
-            return raws[k].content[i]  # type: ignore[no-any-return]
-
-        rerank.walk(d, cues, spans, ems, raws, keep)
-        for k, i, c in found:
+        b = rerank.batch(d, cues, spans, ems, raws)
+        if b is None:
+            continue
+        for r, (k, i) in enumerate(b.runs):
             s, e = raws[k].content[i]
             ov = [(min(e, ge) - max(s, gs), gs, ge) for gs, ge in core.true_runs(gl[k][2])
                   if gs <= e and ge >= s]
             if not ov:
                 continue
             _, gs, ge = max(ov)
-            ii, jj = np.flatnonzero(c.starts == gs), np.flatnonzero(c.ends == ge)
-            if len(ii) and len(jj) and c.valid[ii[0], jj[0]]:
-                c.start_rows = c.start_rows.astype(np.int32)
-                c.end_rows = c.end_rows.astype(np.int32)
-                c.pair_rows = c.pair_rows.astype(np.int32)
-                oi = int(np.flatnonzero(c.starts == s)[0])
-                oj = int(np.flatnonzero(c.ends == e)[0])
-                out.append((c, int(ii[0]), int(jj[0]), oi, oj))
+            gi, gj = gs - s + home, ge - e + home
+            if 0 <= gi < width and 0 <= gj < width and b.valid[r, gi, gj]:
+                c = b.row(r)
+                c = rerank.Candidates(c.starts.copy(), c.ends.copy(),
+                                      c.start_rows.astype(np.int32),
+                                      c.end_rows.astype(np.int32),
+                                      c.pair_rows.astype(np.int32), c.loss.copy(),
+                                      c.valid.copy())
+                out.append((c, gi, gj, home, home))
     return out
 
 
 def train_rerank(examples, rng: np.random.Generator,  # type: ignore[no-untyped-def]
                  t0: float) -> tuple[np.ndarray, float]:
     """Averaged perceptron over the candidates; starts from the role tagger's own choice."""
-    size = 1 << rerank.RERANK_BITS
+    size = rerank.WEIGHTS
     w = np.zeros(size)
     acc = np.zeros(size)
     wl, wl_acc, c = 1.0, 0.0, 1

@@ -10,13 +10,13 @@ from sayso.extract import _rerank as rerank
 from sayso.extract import learned
 from sayso.models import Article
 
-TEXT = 'The senator said on Monday that the bill, which failed twice, would pass next week.'
+TEXT = "The senator said on Monday that the bill, which failed twice, would pass next week."
 
 
 def arrays(text: str = TEXT):  # type: ignore[no-untyped-def]
     doc = nlp.parse(text)
     model = learned.load_model()
-    return doc, model, model.arrays(doc, text)
+    return doc, model.arrays(doc, text)
 
 
 def tok(doc, word: str) -> int:  # type: ignore[no-untyped-def]
@@ -24,69 +24,78 @@ def tok(doc, word: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_constituent_edges() -> None:
-    doc, _, d = arrays()
+    doc, d = arrays()
     tb = rerank.tables(d)
     for t in range(len(doc)):
         if tb.big_l[t] >= 0:  # a constituent of two or more tokens starts here
             h = doc[int(tb.big_l[t])]
             assert h.left_edge.i == t and h.right_edge.i > t
-            # and it is the largest one: its head's head starts elsewhere (or is the root)
+            # and it is the largest one: its head starts elsewhere (or it is the root)
             assert h.head.i == h.i or h.head.left_edge.i != t
         if tb.big_r[t] >= 0:
             h = doc[int(tb.big_r[t])]
             assert h.right_edge.i == t and h.left_edge.i < t
-    said = tok(doc, "said")
-    assert tb.big_l[0] == said  # the whole sentence starts at "The"
+    assert tb.big_l[0] == tok(doc, "said")  # the whole sentence starts at "The"
     assert tb.cut_start[tok(doc, "that")]  # the complement clause starts a constituent
 
 
-def _run_candidates(doc, d, run, blocked):  # type: ignore[no-untyped-def]
+def one_run(doc, d, other=None):  # type: ignore[no-untyped-def]
+    """A batch for 'The senator said ... that ... week' with the tagger liking the run."""
     n = len(doc)
+    said = tok(doc, "said")
+    run = (tok(doc, "that"), n - 2)
     em = np.zeros((n, len(core.ROLE_TAGS)), np.float32)
-    s, e = run
-    em[s, 3] = 5.0
-    em[s + 1 : e + 1, 4] = 5.0  # the role tagger likes exactly the run
-    return rerank.candidates(rerank.tables(d), em, 0, n, run, (tok(doc, "said"),) * 2, blocked)
+    em[run[0], 3] = 5.0
+    em[run[0] + 1 : run[1] + 1, 4] = 5.0
+    cues = [(np.array([said]), 1.0)]
+    raws = [core.RawAttribution((said,), (0, 1), (run,), None, 1.0)]
+    spans = [(0, n)]
+    ems = [em]
+    if other is not None:  # a second attribution that holds one token inside the run
+        cues.append((np.array([other]), 1.0))
+        raws[0] = core.RawAttribution((said,), (0, 1), ((run[0], other - 1),), None, 1.0)
+        raws.append(core.RawAttribution((other,), (), (), None, 1.0))
+        spans.append((0, n))
+        ems.append(em)
+    return run, cues, spans, ems, raws
 
 
 def test_candidates_hold_the_run_and_avoid_blocked_tokens() -> None:
-    doc, _, d = arrays()
-    n = len(doc)
-    run = (tok(doc, "that"), n - 2)  # "that ... week"
-    blocked = np.zeros(n, bool)
-    blocked[: tok(doc, "said") + 1] = True  # source and cue
-    blocked[tok(doc, "failed")] = True  # pretend another attribution holds this token
-    c = _run_candidates(doc, d, run, blocked)
-    i = int(np.flatnonzero(c.starts == run[0])[0])
-    j = int(np.flatnonzero(c.ends == run[1])[0])
-    assert not c.valid[i, j]  # the run crosses the blocked token, so it is not a candidate
-    for a, b in zip(*np.nonzero(c.valid), strict=True):
-        s, e = int(c.starts[a]), int(c.ends[b])
-        assert s <= e and s <= run[1] and e >= run[0]
-        assert not blocked[s : e + 1].any()
-    # Losses are never positive and zero for the run itself.
-    assert (c.loss <= 0).all()
+    doc, d = arrays()
+    failed = tok(doc, "failed")
+    run, cues, spans, ems, raws = one_run(doc, d, other=failed)
+    b = rerank.batch(d, cues, spans, ems, raws)
+    assert b is not None and b.runs == [(0, 0)]
+    home = rerank.CUT_REACH
+    assert b.valid[0, home, home]  # the decoded run itself
+    assert b.loss[0, home, home] == 0 and (b.loss <= 0).all()
+    s, e = raws[0].content[0]
+    for i, j in zip(*np.nonzero(b.valid[0]), strict=True):
+        a, z = int(b.starts[0, i]), int(b.ends[0, j])
+        assert a <= z and a <= e and z >= s
+        assert not (set(range(a, z + 1)) & {0, 1, tok(doc, "said"), failed})
 
 
 def test_loss_alone_keeps_the_decoded_run() -> None:
-    doc, _, d = arrays()
-    n = len(doc)
-    run = (tok(doc, "that"), n - 2)
-    c = _run_candidates(doc, d, run, np.zeros(n, bool))
-    w = np.zeros(1 << rerank.RERANK_BITS, np.float32)
-    assert rerank.best(c, w, 1.0) == run
+    doc, d = arrays()
+    run, cues, spans, ems, raws = one_run(doc, d)
+    w = np.zeros(rerank.WEIGHTS, np.float32)
+    assert rerank.apply(d, cues, spans, ems, raws, w, 1.0) == raws
 
 
 def test_weights_move_a_boundary() -> None:
-    doc, _, d = arrays()
+    doc, d = arrays()
     n = len(doc)
-    run = (tok(doc, "that"), n - 2)
-    c = _run_candidates(doc, d, run, np.zeros(n, bool))
-    # A weight on "the end is the full stop" features lifts the candidate ending on ".".
-    w = np.zeros(1 << rerank.RERANK_BITS, np.float32)
-    j = int(np.flatnonzero(c.ends == n - 1)[0])
-    w[c.end_rows[j]] += 100.0
-    assert rerank.best(c, w, 1.0) == (run[0], n - 1)
+    run, cues, spans, ems, raws = one_run(doc, d)
+    b = rerank.batch(d, cues, spans, ems, raws)
+    assert b is not None
+    # A weight on the features of "the end is the full stop" lifts the candidate ending on ".".
+    w = np.zeros(rerank.WEIGHTS, np.float32)
+    j = rerank.CUT_REACH + (n - 1 - run[1])
+    assert b.ends[0, j] == n - 1
+    w[b.end_rows[0, j]] += 100.0
+    out = rerank.apply(d, cues, spans, ems, raws, w, 1.0)
+    assert out[0].content == ((run[0], n - 1),)
 
 
 def test_shipped_model_reranks_and_stays_univocal() -> None:

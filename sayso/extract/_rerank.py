@@ -14,7 +14,6 @@ trained on PolNeAR train with the role tagger's decodings of articles it was not
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,15 +33,24 @@ from ._learned_core import (
 #: Bits of the hashed weight table.
 RERANK_BITS = 20
 #: Candidate boundaries within this many tokens of the decoded ones ...
-REACH = 6
+REACH = 4
 #: ... and cut points (constituent edges, punctuation, quote marks) within this many.
-CUT_REACH = 20
+CUT_REACH = 12
 #: Edges of the buckets of the role tagger's score loss of a candidate.
 LOSS_EDGES = np.array([-3000.0, -1500.0, -800.0, -400.0, -200.0, -100.0, -40.0, -1e-3, 1e-3])
 #: Edges of the buckets of a candidate's length in tokens.
 LENGTH_EDGES = np.array([2, 4, 8, 15, 25, 40, 70])
 #: The score loss also enters as a real value divided by this.
 LOSS_SCALE = 1000.0
+
+#: Sizes of the pair-feature categories (see ``candidates``): score-loss bucket, length
+#: bucket, quote marks at the two ends, constituent x unmoved ends, quote marks inside x
+#: start in a quote x mark at the start, sentences spanned x length, start move x end move,
+#: score-loss bucket x constituent.
+PAIR_SIZES = (10, 8, 9, 16, 30, 32, 225, 40)
+PAIR_OFFSETS = (1 << RERANK_BITS) + np.concatenate([[0], np.cumsum(PAIR_SIZES)[:-1]])
+#: Length of the weight vector: the hashed table, then the pair features.
+WEIGHTS = (1 << RERANK_BITS) + sum(PAIR_SIZES)
 
 #: Role tag ids of the role tagger (see ``_learned_core.ROLE_TAGS``).
 _O, _BC, _IC = 0, 3, 4
@@ -171,176 +179,167 @@ class Candidates:
     valid: np.ndarray  #: [S, E] bool
 
 
-def _near(center: int, lo: int, hi: int, cut: np.ndarray, blocked: np.ndarray) -> np.ndarray:
-    """Unblocked tokens of [lo, hi) within REACH of ``center`` or cut points within CUT_REACH
-    (``center`` itself always)."""
-    a = max(lo, center - CUT_REACH)
-    b = min(hi, center + CUT_REACH + 1)
-    t = np.arange(a, b)
-    return t[(((t >= center - REACH) & (t <= center + REACH)) | cut[a:b]) & ~blocked[a:b]
-             | (t == center)]
+#: Offsets of the candidate boundaries from the decoded ones (a grid, masked per run).
+OFFSETS = np.arange(-CUT_REACH, CUT_REACH + 1)
 
 
-def _side(t: np.ndarray, c0: int, c1: int) -> np.ndarray:
+def _side(t: np.ndarray, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
     """Side of the cue (0 before, 8 after) plus the distance to it, capped at 7."""
     after = t > c1
     return U(after * 8 + np.minimum(np.abs(t - np.where(after, c1, c0)), 7))
 
 
-def candidates(
-    tb: Tables,
-    em: np.ndarray,
-    lo: int,
-    hi: int,
-    run: tuple[int, int],
-    cue: tuple[int, int],
-    blocked: np.ndarray,
-) -> Candidates:
-    """Candidate boundaries of content ``run`` (first, last; doc indices) of the cue at
-    ``cue`` (first, last), decoded in window [lo, hi) with role emissions ``em`` [hi-lo, 5];
-    ``blocked`` marks the doc tokens the run may not take (cues, sources, other runs)."""
-    s, e = run
-    c0, c1 = cue
-    S = _near(s, lo, hi, tb.cut_start, blocked)
-    E = _near(e, lo, hi, tb.cut_end, blocked)
-    nS, nE = len(S), len(E)
-    # Valid pairs: start <= end, overlapping the run, no blocked token inside.
-    bc = np.concatenate([[0], np.cumsum(blocked[lo:hi])])
-    Sl, El = S - lo, E - lo
-    valid = (S[:, None] <= E[None, :]) & (S[:, None] <= e) & (E[None, :] >= s)
-    valid &= bc[El[None, :] + 1] == bc[Sl[:, None]]
-    # The role tagger's score of content over [start, end] against all-O, minus the run's.
-    P = np.concatenate([[0.0], np.cumsum(em[:, _IC] - em[:, _O], dtype=np.float64)])
-    first = em[:, _BC] - em[:, _IC]
-    phi = P[El[None, :] + 1] - P[Sl[:, None]] + first[Sl][:, None]
-    loss = np.minimum(phi - (P[e - lo + 1] - P[s - lo] + first[s - lo]), 0.0)
+@dataclass
+class Batch:
+    """Candidate boundaries of the m content runs of one document, on the OFFSETS grid."""
 
-    ms = np.clip(S - s, -7, 7) + 8
-    me = np.clip(E - e, -7, 7) + 8
+    runs: list[tuple[int, int]]  #: (attribution, run) of each row
+    starts: np.ndarray  #: [m, W] candidate first tokens (clipped into the document)
+    ends: np.ndarray  #: [m, W] candidate last tokens
+    start_rows: np.ndarray  #: [m, W, ks] weight rows
+    end_rows: np.ndarray  #: [m, W, ke]
+    pair_rows: np.ndarray  #: [m, W, W, kp]
+    loss: np.ndarray  #: [m, W, W] role-tagger score loss (0 for the decoded run), scaled
+    valid: np.ndarray  #: [m, W, W] bool
+
+    def row(self, r: int) -> Candidates:
+        """The candidates of one run."""
+        return Candidates(self.starts[r], self.ends[r], self.start_rows[r], self.end_rows[r],
+                          self.pair_rows[r], self.loss[r], self.valid[r])
+
+
+def batch(
+    d: DocArrays,
+    cues: list[tuple[np.ndarray, float]],
+    spans: list[tuple[int, int]],
+    ems: list[np.ndarray],
+    raws: list[RawAttribution],
+) -> Batch | None:
+    """The candidates of every content run of the decoded attributions (None: no run).
+
+    A candidate may not take a cue token, its attribution's source, another attribution's
+    tokens or the tokens next to its attribution's other runs (runs never merge).  Within
+    [lo, hi) of its cue's window it starts within REACH tokens of the decoded start or at a
+    cut point within CUT_REACH (likewise the end), overlaps the decoded run and ends after it
+    starts.
+    """
+    n = len(d.head)
+    cue_all = np.zeros(n, bool)
+    for toks, _ in cues:
+        cue_all[toks] = True
+    owner = np.full(n, -1, np.int64)
+    for k, ra in enumerate(raws):
+        owner[list(ra.source)] = k
+        for s, e in ra.content:
+            owner[s : e + 1] = k
+    rows: list[tuple[int, int]] = []
+    info: list[tuple[int, int, int, int, int, int]] = []
+    blocks = []
+    for k, ra in enumerate(raws):
+        if not ra.content:
+            continue
+        lo, hi = spans[k]
+        base = cue_all | ((owner >= 0) & (owner != k))
+        base[list(ra.source)] = True
+        for i, (s, e) in enumerate(ra.content):
+            blocked = base.copy()
+            for j, (s2, e2) in enumerate(ra.content):
+                if j != i:
+                    blocked[max(s2 - 1, 0) : e2 + 2] = True
+            if blocked[s : e + 1].any() or not lo <= s <= e < hi:
+                continue
+            rows.append((k, i))
+            info.append((s, e, lo, hi, min(ra.cue), max(ra.cue)))
+            blocks.append(blocked)
+    if not rows:
+        return None
+    tb = tables(d)
+    m = len(rows)
+    s, e, lo, hi, c0, c1 = (np.array(col)[:, None] for col in zip(*info, strict=True))
+    B = np.array(blocks)
+    r_ = np.arange(m)[:, None]
+    near = (np.abs(OFFSETS) <= REACH)[None, :]
+    home = (OFFSETS == 0)[None, :]
+    St, Et = s + OFFSETS, e + OFFSETS
+    Sc, Ec = np.clip(St, 0, n - 1), np.clip(Et, 0, n - 1)
+    okS = (St >= lo) & (St < hi) & (near | tb.cut_start[Sc]) & ~B[r_, Sc] | home
+    okE = (Et >= lo) & (Et < hi) & (near | tb.cut_end[Ec]) & ~B[r_, Ec] | home
+    Bc = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(B, axis=1)], axis=1)
+    S3, E3 = St[:, :, None], Et[:, None, :]
+    valid = okS[:, :, None] & okE[:, None, :] & (S3 <= E3) & (S3 <= e[:, :, None])
+    valid &= (E3 >= s[:, :, None]) & (Bc[r_, Ec + 1][:, None, :] == Bc[r_, Sc][:, :, None])
+    # The role tagger's score of content over [start, end] against all-O, minus the run's.
+    g = np.zeros((m, n))
+    first = np.zeros((m, n))
+    for r, (k, _) in enumerate(rows):
+        a, b = spans[k]
+        g[r, a:b] = ems[k][:, _IC] - ems[k][:, _O]
+        first[r, a:b] = ems[k][:, _BC] - ems[k][:, _IC]
+    P = np.concatenate([np.zeros((m, 1)), np.cumsum(g, axis=1)], axis=1)
+    phi = P[r_, Ec + 1][:, None, :] - (P[r_, Sc] - first[r_, Sc])[:, :, None]
+    phi0 = P[r_, e + 1] - P[r_, s] + first[r_, s]
+    loss = np.minimum(phi - phi0[:, :, None], 0.0)
+
+    mv = np.minimum(np.maximum(OFFSETS, -7), 7) + 8  # the move of a boundary, 1..15
+    W = len(OFFSETS)
+    mvs = np.tile(mv, m)
     start_rows = np.concatenate(
         [
-            tb.start_rows[S],
-            keys_to_rows(_mix(tb.start_part[S], ms), RERANK_BITS),
-            keys_to_rows(_mix(tb.start_part[S, :1], _side(S, c0, c1) * 2 + (ms == 8)),
-                         RERANK_BITS),
+            tb.start_rows[Sc],
+            keys_to_rows(_mix(tb.start_part[Sc.ravel()], mvs), RERANK_BITS).reshape(m, W, -1),
+            keys_to_rows(_mix(tb.start_part[Sc.ravel(), :1],
+                              (_side(Sc, c0, c1) * np.uint64(2) + U(home)).ravel()),
+                         RERANK_BITS).reshape(m, W, -1),
         ],
-        axis=1,
+        axis=2,
     )
     end_rows = np.concatenate(
         [
-            tb.end_rows[E],
-            keys_to_rows(_mix(tb.end_part[E], me), RERANK_BITS),
-            keys_to_rows(_mix(tb.end_part[E, :1], _side(E, c0, c1) * 2 + (me == 8)),
-                         RERANK_BITS),
+            tb.end_rows[Ec],
+            keys_to_rows(_mix(tb.end_part[Ec.ravel()], mvs), RERANK_BITS).reshape(m, W, -1),
+            keys_to_rows(_mix(tb.end_part[Ec.ravel(), :1],
+                              (_side(Ec, c0, c1) * np.uint64(2) + U(home)).ravel()),
+                         RERANK_BITS).reshape(m, W, -1),
         ],
-        axis=1,
+        axis=2,
     )
-    SS = np.repeat(S, nE)
-    EE = np.tile(E, nS)
-    n = len(tb.qmark)
-    length = np.maximum(EE - SS + 1, 0)
-    len_b = np.searchsorted(LENGTH_EDGES, length)
+    SS, EE = Sc[:, :, None], Ec[:, None, :]
+    len_b = np.searchsorted(LENGTH_EDGES, np.maximum(EE - SS + 1, 0))
     nq = np.minimum(tb.qcum[np.minimum(EE + 1, n)] - tb.qcum[SS], 4)
     # Is [start, end] exactly the largest constituent starting at start?  1 yes, 0 shorter,
     # 2 longer than it, 3 no constituent starts there.
     blS = tb.big_l[SS]
     rS = np.where(blS >= 0, tb.right[np.maximum(blS, 0)], -1)
     constit = np.where(blS < 0, 3, np.where(rS == EE, 1, np.where(EE < rS, 0, 2)))
-    nsent = np.minimum(tb.sent[np.minimum(EE, n - 1)] - tb.sent[SS], 3)
-    loss_b = np.searchsorted(LOSS_EDGES, loss.ravel())
-    msp, mep = np.repeat(ms, nE), np.tile(me, nS)
-    home = np.repeat(ms == 8, nE) * 2 + np.tile(me == 8, nS)
-    pair_keys = hash_templates(
-        40,
-        [
-            (U(loss_b),),
-            (U(len_b),),
-            (U(tb.qmark[SS]), U(tb.qmark[EE])),
-            (U(constit), U(home)),
-            (U(nq), U(tb.quote[SS]), U(tb.qmark[SS])),
-            (U(nsent), U(len_b)),
-            (U(msp), U(mep)),
-            (U(loss_b), U(constit)),
-        ],
+    nsent = np.clip(tb.sent[EE] - tb.sent[SS], 0, 3)
+    loss_b = np.searchsorted(LOSS_EDGES, loss)
+    # Pair features are small categories: dense weights after the hashed table (PAIR_OFFSETS).
+    unmoved = home[:, :, None] * 2 + home[:, None, :]
+    qS, qE = tb.qmark[SS], tb.qmark[EE]
+    values = np.broadcast_arrays(
+        loss_b,
+        len_b,
+        qS * 3 + qE,
+        constit * 4 + unmoved,
+        nq * 6 + tb.quote[SS] * 3 + qS,
+        nsent * 8 + len_b,
+        (mv[:, None] - 1) * 15 + (mv[None, :] - 1),
+        loss_b * 4 + constit,
     )
-    return Candidates(
-        S,
-        E,
-        start_rows,
-        end_rows,
-        keys_to_rows(pair_keys, RERANK_BITS).reshape(nS, nE, -1),
-        (loss / LOSS_SCALE).astype(np.float32),
-        valid,
-    )
+    pair_rows = np.stack(values, axis=-1) + PAIR_OFFSETS
+    return Batch(rows, St, Et, start_rows, end_rows, pair_rows,
+                 (loss / LOSS_SCALE).astype(np.float32), valid)
 
 
-def scores(c: Candidates, w: np.ndarray, w_loss: float) -> np.ndarray:
-    """[S, E] candidate scores (-inf where invalid)."""
+def scores(c: Candidates | Batch, w: np.ndarray, w_loss: float) -> np.ndarray:
+    """[..., S, E] candidate scores (-inf where invalid), for one run or a batch."""
     sc = (
-        w[c.start_rows].sum(axis=1)[:, None]
-        + w[c.end_rows].sum(axis=1)[None, :]
-        + w[c.pair_rows].sum(axis=2)
+        w[c.start_rows].sum(axis=-1)[..., :, None]
+        + w[c.end_rows].sum(axis=-1)[..., None, :]
+        + w[c.pair_rows].sum(axis=-1)
         + w_loss * c.loss
     )
     return np.where(c.valid, sc, -np.inf)
-
-
-def best(c: Candidates, w: np.ndarray, w_loss: float) -> tuple[int, int]:
-    """The best-scoring candidate (first, last)."""
-    sc = scores(c, w, w_loss)
-    i, j = np.unravel_index(int(np.argmax(sc)), sc.shape)
-    return int(c.starts[i]), int(c.ends[j])
-
-
-def walk(
-    d: DocArrays,
-    cues: list[tuple[np.ndarray, float]],
-    spans: list[tuple[int, int]],
-    ems: list[np.ndarray],
-    raws: list[RawAttribution],
-    choose: Callable[[int, int, Candidates], tuple[int, int]],
-) -> list[list[tuple[int, int]]]:
-    """Every attribution's content runs after ``choose(attribution, run, candidates)`` has
-    picked each run's boundaries, one run after the other.
-
-    A run may not take a cue token, its attribution's source, another attribution's tokens
-    (as chosen so far) or the tokens next to its attribution's other runs (runs never merge).
-    """
-    n = len(d.head)
-    tb = tables(d)
-    cue_all = np.zeros(n, bool)
-    for toks, _ in cues:
-        cue_all[toks] = True
-    runs = [list(ra.content) for ra in raws]
-
-    def mask(k: int) -> np.ndarray:
-        m = np.zeros(n, bool)
-        m[list(raws[k].source)] = True
-        for s, e in runs[k]:
-            m[s : e + 1] = True
-        return m
-
-    masks = [mask(k) for k in range(len(raws))]
-    claim = np.sum(masks, axis=0) if masks else np.zeros(n, np.int64)
-    for k, ra in enumerate(raws):
-        lo, hi = spans[k]
-        cue = (min(ra.cue), max(ra.cue))
-        for i in range(len(runs[k])):
-            s, e = runs[k][i]
-            blocked = cue_all | ((claim - masks[k]) > 0)
-            blocked[list(ra.source)] = True
-            for j, (s2, e2) in enumerate(runs[k]):
-                if j != i:
-                    blocked[max(s2 - 1, 0) : e2 + 2] = True
-            if blocked[s : e + 1].any() or not lo <= s <= e < hi:
-                continue
-            new = choose(k, i, candidates(tb, ems[k], lo, hi, (s, e), cue, blocked))
-            if new != (s, e):
-                runs[k][i] = new
-                claim = claim - masks[k]
-                masks[k] = mask(k)
-                claim = claim + masks[k]
-    return runs
 
 
 def apply(
@@ -352,8 +351,33 @@ def apply(
     w: np.ndarray,
     w_loss: float,
 ) -> list[RawAttribution]:
-    """The attributions with each content run replaced by its best-scoring candidate."""
-    runs = walk(d, cues, spans, ems, raws, lambda k, i, c: best(c, w, w_loss))
+    """The attributions with each content run replaced by its best-scoring candidate.
+
+    A new run that would take a token another attribution took first keeps its old bounds.
+    """
+    b = batch(d, cues, spans, ems, raws)
+    if b is None:
+        return raws
+    sc = scores(b, w, w_loss)
+    W = sc.shape[-1]
+    flat = sc.reshape(len(b.runs), -1).argmax(axis=1)
+    owner = np.full(len(d.head), -1, np.int64)
+    for k, ra in enumerate(raws):
+        owner[list(ra.source)] = k
+        owner[list(ra.cue)] = k
+        for s, e in ra.content:
+            owner[s : e + 1] = k
+    runs = [list(ra.content) for ra in raws]
+    for r, (k, i) in enumerate(b.runs):
+        new = (int(b.starts[r, flat[r] // W]), int(b.ends[r, flat[r] % W]))
+        old = runs[k][i]
+        if new == old:
+            continue
+        if ((owner[new[0] : new[1] + 1] != k) & (owner[new[0] : new[1] + 1] != -1)).any():
+            continue
+        owner[old[0] : old[1] + 1] = -1
+        owner[new[0] : new[1] + 1] = k
+        runs[k][i] = new
     return [
         replace(ra, content=tuple(sorted(r))) if r != list(ra.content) else ra
         for ra, r in zip(raws, runs, strict=True)

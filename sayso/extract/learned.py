@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import PipelineError
 from ..models import Article, Attribution, AttributionKind, Span
-from . import Extractor, _rerank, register
+from . import Extractor, _rerank, register, rules
 from . import _learned_core as core
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -129,7 +129,7 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
         _second_pass(z),
     )
     if "rerank_rows" in z.files:
-        rw = np.zeros(1 << _rerank.RERANK_BITS, np.float32)
+        rw = np.zeros(_rerank.WEIGHTS, np.float32)
         rw[z["rerank_rows"]] = z["rerank_vals"]
         model.rerank = (rw, float(z["rerank_loss_w"]))
     return model
@@ -181,12 +181,14 @@ def _kind(cue_lemmas: list[str], content: tuple[Span, ...]) -> AttributionKind:
     return "mixed"
 
 
+#: The rule extractor read as features: its spans only, so without reading times.
+_RULES = rules.RuleExtractor(times=False)
+
+
 def rule_spans(doc: Doc, article: Article) -> list[core.RuleSpans]:
     """The rule extractor's attributions on the same parse, as features for the model."""
-    from . import get  # the registry imports this module: look the rule extractor up late
-
     out = []
-    for a in get(RULES_NAME)(doc, article):
+    for a in _RULES(doc, article):
         out.append(
             core.RuleSpans(
                 ((a.cue.start, a.cue.end),),

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..models import Article, Attribution, AttributionKind, Span
 from ..resolve.time import resolve_time
 from . import Extractor, register
@@ -47,6 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
 NAME = "sayso.rules.v1"
+#: Marks that can stand for a cue between a name and its words (``X: "…"``, ``X — "…"``).
+COLON_MARKS = (":", "\u2014", "\u2013", "--")
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _CLAUSES = {"ccomp", "xcomp", "parataxis"}
@@ -159,6 +163,15 @@ def _source_tokens(subj: Token, cue: Token) -> list[Token]:
     return toks
 
 
+def _doc_text(doc: Doc, article: Article) -> str:
+    """The document's text: the article's when the parse covers exactly it (``Doc.text`` is
+    rebuilt token by token on each call)."""
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(article.text):
+        if doc[0].text == article.text[doc[0].idx : doc[0].idx + len(doc[0].text)]:
+            return article.text
+    return doc.text
+
+
 def _speech_cue(tok: Token) -> str | None:
     """'speech', 'thought', or None: is this token a cue verb?"""
     if tok.pos_ not in {"VERB"}:
@@ -179,8 +192,12 @@ class RuleExtractor:
 
     name = NAME
 
+    def __init__(self, times: bool = True) -> None:
+        #: Read the time of each statement (off when only the spans are wanted: faster).
+        self.times = times
+
     def __call__(self, doc: Doc, article: Article) -> list[Attribution]:
-        text = doc.text
+        text = _doc_text(doc, article)
         quotes = find_quotes(text)
         drafts: list[_Draft] = []
         used_cues: set[int] = set()
@@ -188,7 +205,12 @@ class RuleExtractor:
 
         if headline_end:
             drafts.extend(self._headline(doc, text, headline_end, used_cues))
-        for tok in doc:
+        # Only verbs and "according" can open a construction here: find them column-wise.
+        strings = doc.vocab.strings
+        cols = doc.to_array(["POS", "LOWER"])
+        firsts = (cols[:, 0] == strings["VERB"]) | (cols[:, 1] == strings.add("according"))
+        for i in np.flatnonzero(firsts).tolist():
+            tok = doc[i]
             if tok.i in used_cues or tok.idx < headline_end:
                 continue
             if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -277,7 +299,7 @@ class RuleExtractor:
             content=content,
             kind=kind,
             source=_char_range(src_toks),
-            time_text=_date_in(sent, exclude=set()),
+            time_text=_date_in(sent, exclude=set()) if self.times else None,
             confidence=0.85,
         )
 
@@ -397,7 +419,7 @@ class RuleExtractor:
             source=src,
             addressee=_phrase(addressee_tok) if addressee_tok is not None else None,
             channel=_channel(verb),
-            time_text=_time_of(verb, content),
+            time_text=_time_of(verb, content) if self.times else None,
             hedged=hedged,
             thought=cls == "thought",
             confidence=0.85 if subj is not None else 0.6,
@@ -425,8 +447,11 @@ class RuleExtractor:
         """
         out = []
         taken = [c for d in drafts for c in d.content] + [d.cue for d in drafts]
-        for mark in doc:
-            if mark.text not in {":", "\u2014", "\u2013", "--"} or _quote_at(quotes, mark.idx):
+        strings = doc.vocab.strings
+        marks = np.array([strings.add(m) for m in COLON_MARKS], np.uint64)
+        for i in np.flatnonzero(np.isin(doc.to_array("ORTH"), marks)).tolist():
+            mark = doc[i]
+            if _quote_at(quotes, mark.idx):
                 continue
             sent = mark.sent
             prefix = [t for t in doc[sent.start : mark.i] if not t.is_space]
@@ -503,7 +528,7 @@ class RuleExtractor:
                         kind="direct",
                         source=src,
                         channel=_channel(t),
-                        time_text=_time_of(t, list(q.pieces)),
+                        time_text=_time_of(t, list(q.pieces)) if self.times else None,
                         hedged=t.lemma_.lower() in HEDGE_VERBS or _hedge_adverb(t),
                         confidence=0.8,
                     )

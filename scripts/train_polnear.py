@@ -51,13 +51,9 @@ RULES = True
 #: Off: on dev (with RULES) it scored 76.7/72.0/60.3 against 77.3/72.5/61.0 without it.
 STACK = False
 STACK_FOLDS = 4
-#: The cue tagger reads the vectors of the token's neighbours and syntactic head as well.
-CUE_CONTEXT = False
 #: The role tagger weighs each token's vector per class of its position relative to the cue
 #: (``core.ROLE_CLASSES``: side, same sentence tree, steps, dependency group of the branch).
 ROLE_CLASSES = False
-#: Role taggers trained on the data in different orders; the model averages their weights.
-ROLE_BAGS = 1
 #: Train the content-boundary reranker (``sayso/extract/_rerank.py``) on decodings of each
 #: article by a role tagger trained on the other folds of articles (jackknife).
 RERANK = False
@@ -266,7 +262,7 @@ def train_cue(data: list[tuple], rng: np.random.Generator, t0: float,  # type: i
 
 
 def train_role(data: list[tuple], rng: np.random.Generator, epochs: int,  # type: ignore[type-arg]
-               dense_dim: int, classes: bool, t0: float, bag: int) -> Perceptron:
+               dense_dim: int, classes: bool, t0: float, label: str) -> Perceptron:
     """Train the role tagger on (rows, tags, cue mask, vectors, classes) per gold cue."""
     rt, rs = core.allowed(core.ROLE_TAGS)
     role_p = Perceptron(core.ROLE_BITS, 5, dense_dim)
@@ -282,7 +278,7 @@ def train_role(data: list[tuple], rng: np.random.Generator, epochs: int,  # type
                                 np.where(rs, role_p.start, -1e6))[0]
             errs += int((pred != gold).sum())
             role_p.update(rows, gold, pred, x)
-        print(f"role {bag} epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
+        print(f"role {label} epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
     return role_p
 
 
@@ -444,12 +440,8 @@ def main() -> None:
                     help="stack the rule extractor's attributions as features")
     ap.add_argument("--stack", action=argparse.BooleanOptionalAction, default=STACK,
                     help="train a second-pass cue tagger on jackknifed first-pass scores")
-    ap.add_argument("--cue-context", action=argparse.BooleanOptionalAction, default=CUE_CONTEXT,
-                    help="cue tagger reads the vectors of the neighbours and the head too")
     ap.add_argument("--role-classes", action=argparse.BooleanOptionalAction,
                     default=ROLE_CLASSES, help="role tagger weighs vectors per cue-relative class")
-    ap.add_argument("--role-bags", type=int, default=ROLE_BAGS,
-                    help="role taggers trained in different orders, weights averaged")
     ap.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=RERANK,
                     help="train the content-boundary reranker (on jackknifed decodings)")
     ap.add_argument("--cue-epochs", type=int, default=CUE_EPOCHS)
@@ -478,11 +470,9 @@ def main() -> None:
         cue_rows = core.keys_to_rows(core.cue_features(d), core.CUE_BITS)
         items.append((d, golds))
         doc_rows.append((cue_rows, cue_tags))
-        w = d.tensor.shape[1]
-        cvec = core.cue_vectors(d, 4 * w if args.cue_context else w)
         for lo, hi in d.windows:
             cue_data.append((cue_rows[lo:hi], cue_tags[lo:hi], pi,
-                             cvec[lo:hi] * args.dense_scale))
+                             d.tensor[lo:hi] * args.dense_scale))
     print(f"cue features: {len(cue_data)} windows, {time.time() - t0:.0f}s", flush=True)
     cue_data = prune(cue_data, core.CUE_BITS)
 
@@ -520,12 +510,9 @@ def main() -> None:
     width = role_data[0][3].shape[1]
     dense_dim = (width * (1 + core.ROLE_CLASSES) if args.role_classes else width) \
         if args.role_dense else 0
-    bags = [train_role(role_data, rng if b == 0 else np.random.default_rng(SEED + 1000 * b),
-                       args.role_epochs, dense_dim, args.role_classes, t0, b)
-            for b in range(args.role_bags)]
-    rw, rtr, rst = (np.mean(parts, axis=0) for parts in zip(*(p.averaged() for p in bags),
-                                                             strict=True))
-    role_dense = np.mean([p.averaged_dense() for p in bags], axis=0)
+    role_p = train_role(role_data, rng, args.role_epochs, dense_dim, args.role_classes, t0, "all")
+    rw, rtr, rst = role_p.averaged()
+    role_dense = role_p.averaged_dense()
     rerank = None
     if args.rerank:
         decoded = jackknife_decodings(paras, items, role_data, role_para, dense_dim, args, t0,
@@ -579,7 +566,6 @@ def main() -> None:
         "seed": SEED,
         "cue_epochs": args.cue_epochs,
         "role_epochs": args.role_epochs,
-        "role_bags": args.role_bags,
         "rerank": args.rerank,
         "rerank_folds": RERANK_FOLDS if args.rerank else 0,
         "rerank_epochs": RERANK_EPOCHS if args.rerank else 0,
@@ -587,7 +573,6 @@ def main() -> None:
         "cue_dense": DENSE,
         "dense_scale": args.dense_scale,
         "role_dense": args.role_dense,
-        "cue_context": args.cue_context,
         "role_classes": args.role_classes,
         "rule_features": args.rules,
         "stacked_cue_tagger": args.stack,

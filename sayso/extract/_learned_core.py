@@ -545,19 +545,6 @@ def _bucket(x: np.ndarray) -> np.ndarray:
     return U(np.sign(x) * b + 8)
 
 
-def cue_vectors(d: DocArrays, width: int) -> np.ndarray:
-    """The cue tagger's real-valued inputs: each token's tok2vec vector, or (``width`` four
-    times the vector size) the vectors of the token, its neighbours and its syntactic head."""
-    t = d.tensor
-    if width == t.shape[1]:
-        return t
-    if width != 4 * t.shape[1]:
-        raise ValueError(f"cue vector weights of width {width} do not fit vectors of {t.shape[1]}")
-    prev = np.vstack([np.zeros_like(t[:1]), t[:-1]])
-    nxt = np.vstack([t[1:], np.zeros_like(t[:1])])
-    return np.hstack([prev, t, nxt, t[d.head]])
-
-
 def cue_head(d: DocArrays, toks: np.ndarray) -> int:
     """The cue token closest to the root."""
     return int(toks[np.argmin(d.depth[toks])])
@@ -841,8 +828,8 @@ class Model:
         keys = cue_features(d)
         em = self.cue_w[keys_to_rows(keys, CUE_BITS)].sum(axis=1, dtype=np.float32)
         dense = self.cue_dense
-        if dense is not None and d.tensor.shape[1]:
-            em += cue_vectors(d, dense.shape[0]) @ dense  # what the cue's context looks like
+        if dense is not None and d.tensor.shape[1] == dense.shape[0]:
+            em += d.tensor @ dense  # tok2vec vectors: what the cue's context looks like
         trans, start = self.cue_trans, self.cue_start
         if self.cue2 is not None:
             w2, trans, start, dense2 = self.cue2

@@ -230,26 +230,26 @@ def batch(
     owner = np.full(n, -1, np.int64)
     for k, ra in enumerate(raws):
         owner[list(ra.source)] = k
-        for s, e in ra.content:
-            owner[s : e + 1] = k
+        for a0, a1 in ra.content:
+            owner[a0 : a1 + 1] = k
     rows: list[tuple[int, int]] = []
     info: list[tuple[int, int, int, int, int, int]] = []
     blocks = []
     for k, ra in enumerate(raws):
         if not ra.content:
             continue
-        lo, hi = spans[k]
+        wlo, whi = spans[k]
         base = cue_all | ((owner >= 0) & (owner != k))
         base[list(ra.source)] = True
-        for i, (s, e) in enumerate(ra.content):
+        for i, (r0, r1) in enumerate(ra.content):
             blocked = base.copy()
             for j, (s2, e2) in enumerate(ra.content):
                 if j != i:
                     blocked[max(s2 - 1, 0) : e2 + 2] = True
-            if blocked[s : e + 1].any() or not lo <= s <= e < hi:
+            if blocked[r0 : r1 + 1].any() or not wlo <= r0 <= r1 < whi:
                 continue
             rows.append((k, i))
-            info.append((s, e, lo, hi, min(ra.cue), max(ra.cue)))
+            info.append((r0, r1, wlo, whi, min(ra.cue), max(ra.cue)))
             blocks.append(blocked)
     if not rows:
         return None

@@ -17,6 +17,7 @@ import pickle
 import platform
 import sys
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -245,43 +246,44 @@ def sparse(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows.astype(np.uint32), w[rows].astype(np.float16)
 
 
-def train_cue(data: list[tuple], rng: np.random.Generator, t0: float,  # type: ignore[type-arg]
-              label: str, epochs: int = CUE_EPOCHS) -> Perceptron:
-    """Train the cue tagger on (rows, tags, paragraph) windows."""
-    ct, cs = core.allowed(core.CUE_TAGS)
-    cue_p = Perceptron(core.CUE_BITS, 3, data[0][3].shape[1] if DENSE else 0)
+def fit(p: Perceptron, tags: tuple[str, ...], data: list, rng: np.random.Generator,  # type: ignore[type-arg]
+        epochs: int, view: Callable[[tuple], tuple], label: str, t0: float) -> Perceptron:  # type: ignore[type-arg]
+    """Averaged-perceptron epochs over ``data``; ``view(item)`` gives (feature rows, gold tags,
+    dense features, mask of tokens that may only be O or None)."""
+    ok_trans, ok_start = core.allowed(tags)
     for ep in range(epochs):
         errs = 0
         for k in rng.permutation(len(data)):
-            rows, gold, _, x = data[k]
-            em = cue_p.emissions(rows, x)
-            pred = core.viterbi(em[None], np.where(ct, cue_p.trans, -1e6),
-                                np.where(cs, cue_p.start, -1e6))[0]
+            rows, gold, x, only_o = view(data[k])
+            em = p.emissions(rows, x)
+            if only_o is not None:
+                em[only_o, 1:] = -1e6
+            pred = core.viterbi(em[None], np.where(ok_trans, p.trans, -1e6),
+                                np.where(ok_start, p.start, -1e6))[0]
             errs += int((pred != gold).sum())
-            cue_p.update(rows, gold, pred, x)
-        print(f"cue {label} epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
-    return cue_p
+            p.update(rows, gold, pred, x)
+        print(f"{label} epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
+    return p
+
+
+def train_cue(data: list[tuple], rng: np.random.Generator, t0: float,  # type: ignore[type-arg]
+              label: str, epochs: int = CUE_EPOCHS) -> Perceptron:
+    """Train the cue tagger on (rows, tags, paragraph, vectors) windows."""
+    p = Perceptron(core.CUE_BITS, 3, data[0][3].shape[1] if DENSE else 0)
+    return fit(p, core.CUE_TAGS, data, rng, epochs, lambda it: (it[0], it[1], it[3], None),
+               f"cue {label}", t0)
 
 
 def train_role(data: list[tuple], rng: np.random.Generator, epochs: int,  # type: ignore[type-arg]
                dense_dim: int, classes: bool, t0: float, label: str) -> Perceptron:
     """Train the role tagger on (rows, tags, cue mask, vectors, classes) per gold cue."""
-    rt, rs = core.allowed(core.ROLE_TAGS)
-    role_p = Perceptron(core.ROLE_BITS, 5, dense_dim)
-    for ep in range(epochs):
-        errs = 0
-        for k in rng.permutation(len(data)):
-            rows, gold, cue_mask, x, rclass = data[k]
-            if classes:
-                x = class_vectors(x, rclass)
-            em = role_p.emissions(rows, x)
-            em[cue_mask, 1:] = -1e6
-            pred = core.viterbi(em[None], np.where(rt, role_p.trans, -1e6),
-                                np.where(rs, role_p.start, -1e6))[0]
-            errs += int((pred != gold).sum())
-            role_p.update(rows, gold, pred, x)
-        print(f"role {label} epoch {ep}: {errs} token errors, {time.time() - t0:.0f}s", flush=True)
-    return role_p
+    p = Perceptron(core.ROLE_BITS, 5, dense_dim)
+
+    def view(it: tuple) -> tuple:  # type: ignore[type-arg]
+        rows, gold, cue_mask, x, rclass = it
+        return rows, gold, class_vectors(x, rclass) if classes else x, cue_mask
+
+    return fit(p, core.ROLE_TAGS, data, rng, epochs, view, f"role {label}", t0)
 
 
 def jackknife_decodings(paras, items, role_data, role_para, dense_dim, args, t0,  # type: ignore[no-untyped-def]

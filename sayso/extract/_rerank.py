@@ -208,6 +208,23 @@ class Batch:
                           self.pair_rows[r], self.loss[r], self.valid[r])
 
 
+def _boundary_rows(
+    rows: np.ndarray, part: np.ndarray, T: np.ndarray, mv: np.ndarray, side: np.ndarray
+) -> np.ndarray:
+    """[m, W, k] weight rows of candidate boundaries T [m, W]: the token's own features, the
+    partial keys completed with the move, and the first of them with the side of the cue."""
+    m, W = T.shape
+    flat = T.ravel()
+    return np.concatenate(
+        [
+            rows[T],
+            keys_to_rows(_mix(part[flat], np.tile(mv, m)), RERANK_BITS).reshape(m, W, -1),
+            keys_to_rows(_mix(part[flat, :1], side.ravel()), RERANK_BITS).reshape(m, W, -1),
+        ],
+        axis=2,
+    )
+
+
 def batch(
     d: DocArrays,
     cues: list[tuple[np.ndarray, float]],
@@ -281,28 +298,12 @@ def batch(
     loss = np.minimum(phi - phi0[:, :, None], 0.0)
 
     mv = np.minimum(np.maximum(OFFSETS, -7), 7) + 8  # the move of a boundary, 1..15
-    W = len(OFFSETS)
-    mvs = np.tile(mv, m)
-    start_rows = np.concatenate(
-        [
-            tb.start_rows[Sc],
-            keys_to_rows(_mix(tb.start_part[Sc.ravel()], mvs), RERANK_BITS).reshape(m, W, -1),
-            keys_to_rows(_mix(tb.start_part[Sc.ravel(), :1],
-                              (_side(Sc, c0, c1) * np.uint64(2) + U(home)).ravel()),
-                         RERANK_BITS).reshape(m, W, -1),
-        ],
-        axis=2,
+    side = (
+        _side(Sc, c0, c1) * np.uint64(2) + U(home),
+        _side(Ec, c0, c1) * np.uint64(2) + U(home),
     )
-    end_rows = np.concatenate(
-        [
-            tb.end_rows[Ec],
-            keys_to_rows(_mix(tb.end_part[Ec.ravel()], mvs), RERANK_BITS).reshape(m, W, -1),
-            keys_to_rows(_mix(tb.end_part[Ec.ravel(), :1],
-                              (_side(Ec, c0, c1) * np.uint64(2) + U(home)).ravel()),
-                         RERANK_BITS).reshape(m, W, -1),
-        ],
-        axis=2,
-    )
+    start_rows = _boundary_rows(tb.start_rows, tb.start_part, Sc, mv, side[0])
+    end_rows = _boundary_rows(tb.end_rows, tb.end_part, Ec, mv, side[1])
     SS, EE = Sc[:, :, None], Ec[:, None, :]
     len_b = np.searchsorted(LENGTH_EDGES, np.maximum(EE - SS + 1, 0))
     nq = np.minimum(tb.qcum[np.minimum(EE + 1, n)] - tb.qcum[SS], 4)

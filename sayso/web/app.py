@@ -347,16 +347,7 @@ class _Pages:
         more = len(rows) > page.per_page
         rows = rows[: page.per_page]
         if wants_json(request):
-            return json_response(
-                {
-                    "q": q,
-                    "page": page.page,
-                    "per_page": page.per_page,
-                    "next": with_params(request, page=page.page + 1) if more else None,
-                    "prev": with_params(request, page=page.page - 1) if page.page > 1 else None,
-                    "rows": rows,
-                }
-            )
+            return json_response(_open_page_json(request, page, more, rows, q=q))
         return self.html(request, "speakers.html", rows=rows, page=page, more=more, q=q or "")
 
     def speaker(self, request: Request) -> Response:
@@ -399,16 +390,7 @@ class _Pages:
         more = len(rows) > page.per_page
         rows = rows[: page.per_page]
         if wants_json(request):
-            return json_response(
-                {
-                    "outlet": outlet,
-                    "page": page.page,
-                    "per_page": page.per_page,
-                    "next": with_params(request, page=page.page + 1) if more else None,
-                    "prev": with_params(request, page=page.page - 1) if page.page > 1 else None,
-                    "rows": rows,
-                }
-            )
+            return json_response(_open_page_json(request, page, more, rows, outlet=outlet))
         return self.html(request, "articles.html", rows=rows, page=page, more=more, outlet=outlet)
 
     def article(self, request: Request) -> Response:
@@ -468,6 +450,21 @@ class _Pages:
     async def on_query_error(self, request: Request, exc: Exception) -> Response:
         """A malformed search or filter: 400 with the store's readable message."""
         return self.error(request, 400, str(exc))
+
+
+def _open_page_json(
+    request: Request, page: Paging, more: bool, rows: Any, **filters: Any
+) -> dict[str, Any]:
+    """A page of a list without a total: its filters, page links (``more``: a next page
+    exists) and rows."""
+    return {
+        **filters,
+        "page": page.page,
+        "per_page": page.per_page,
+        "next": with_params(request, page=page.page + 1) if more else None,
+        "prev": with_params(request, page=page.page - 1) if page.page > 1 else None,
+        "rows": rows,
+    }
 
 
 def _page_json(request: Request, page: Paging, total: int) -> dict[str, Any]:

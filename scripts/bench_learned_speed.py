@@ -3,7 +3,8 @@
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 taskset -c 0 \\
         python scripts/bench_learned_speed.py /work/shared/data/polnear/dev/text [--repeats 3]
-    (or pass /work/shared/data/cofenet-polnear/valid.txt: its paragraphs, one text each)
+    (or pass /work/shared/data/cofenet-polnear/valid.txt: its paragraphs, one text each;
+    --no-rerank leaves the content-boundary reranker out, to measure what it costs)
 
 Prints words/s of both and their ratio (the target is >= 0.80).  Each measurement is the best
 of ``--repeats`` runs, because the machine is shared.  The parse is timed on its own, then the
@@ -13,6 +14,7 @@ extractor is timed on the same parsed Docs, so ratio = parse / (parse + extract)
 from __future__ import annotations
 
 import argparse
+import copy
 import time
 from pathlib import Path
 
@@ -28,6 +30,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--model", type=Path, default=learned.MODEL_FILE)
+    ap.add_argument("--no-rerank", action="store_true",
+                    help="switch the content-boundary reranker off (to measure its cost)")
     args = ap.parse_args()
     if args.folder.is_file():  # CofeNet paragraphs, rebuilt as the evaluation does
         from sayso.evaluate import cofenet
@@ -39,6 +43,9 @@ def main() -> None:
         texts = texts[: args.limit]
     articles = [Article(text=t) for t in texts]
     model = learned.load_model(args.model)
+    if args.no_rerank:
+        model = copy.copy(model)  # the cached model stays as shipped
+        model.rerank = None
     pipe = nlp.load()
     list(pipe.pipe(texts[:5]))  # warm up
     parse_best = extract_best = float("inf")

@@ -24,8 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 NAME = "sayso.learned.v1"
-#: The rule extractor whose attributions the model reads as features (when trained with them).
-RULES_NAME = "sayso.rules.v1"
 #: Where the shipped weights live (package data).
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = MODEL_DIR / "learned-v1.npz"
@@ -181,7 +179,8 @@ def _kind(cue_lemmas: list[str], content: tuple[Span, ...]) -> AttributionKind:
     return "mixed"
 
 
-#: The rule extractor read as features: its spans only, so without reading times.
+#: The rule extractor (``sayso.rules.v1``) whose attributions the model reads as features (when
+#: trained with them): its spans only, so without reading times.
 _RULES = rules.RuleExtractor(times=False)
 
 

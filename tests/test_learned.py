@@ -138,6 +138,18 @@ def test_bad_model_file_is_a_pipeline_error(tmp_path) -> None:  # type: ignore[n
         learned.load_model(bad)
 
 
+def test_incomplete_model_file_is_a_pipeline_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sayso.errors import PipelineError
+
+    arrays = dict(np.load(learned.MODEL_FILE))
+    for key in ("cue_rows", "rerank_loss_w"):
+        part = {k: v for k, v in arrays.items() if k != key}
+        path = tmp_path / f"without-{key}.npz"
+        np.savez(path, **part)
+        with pytest.raises(PipelineError, match=f"without-{key}.npz.*{key}"):
+            learned.load_model(path)
+
+
 def test_headline_then_body_spans_never_end_in_whitespace() -> None:
     # Regression: a content run ending on spaCy's "\n\n" token kept the newlines.
     text = (

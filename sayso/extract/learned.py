@@ -100,13 +100,17 @@ CONFIDENCE_SCALE = 40.0
 def load_model(path: Path = MODEL_FILE) -> core.Model:
     """Load the learned weights (package data by default); never downloads."""
     try:
-        z = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
+        return _build(np.load(path, allow_pickle=False))
+    except (OSError, ValueError, KeyError, IndexError) as exc:
         raise PipelineError(
-            f"cannot read the learned model {path} ({exc}); reinstall sayso, or retrain it with "
-            "`scripts/train_polnear.py PolNeAR/train --out DIR` and copy DIR/* into "
-            f"{MODEL_DIR}"
+            f"cannot read the learned model {path} ({type(exc).__name__}: {exc}); reinstall "
+            "sayso, or retrain it with `scripts/train_polnear.py PolNeAR/train --out DIR` and "
+            f"copy DIR/* into {MODEL_DIR}"
         ) from exc
+
+
+def _build(z: Any) -> core.Model:
+    """The model from the arrays of its ``.npz`` file (KeyError when one is missing)."""
     # float16, as stored: half the memory of float32 (sums are taken in float32).
     cue_w = np.zeros((1 << core.CUE_BITS, len(core.CUE_TAGS)), np.float16)
     cue_w[z["cue_rows"]] = z["cue_vals"]

@@ -481,6 +481,82 @@ def test_invalid_utf8_jsonl_line(tmp_path: Path) -> None:
     assert "not valid UTF-8" in second.message
 
 
+# Issue 14: each of these lines once failed the reader and dropped every later line.
+_BAD_JSON_LINES = {
+    "lone surrogate": ('{"text": "Putin said \\ud800 twice."}', "lone surrogate escape \\ud800"),
+    "lone surrogate in a key": ('{"text": "A said B.", "\\udfff": 1}', "\\udfff"),
+    "nested 5,000 deep": ("[" * 5000 + "]" * 5000, "nested too deeply"),
+    "object nested 5,000 deep": ('{"a":' * 5000 + "1" + "}" * 5000, "nested too deeply"),
+    "integer of 5,000 digits": ('{"text": "A said B.", "n": ' + "9" * 5000 + "}", "digits"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_JSON_LINES))
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_bad_jsonl_line_is_one_error_and_later_lines_are_read(
+    tmp_path: Path, case: str, via: str
+) -> None:
+    bad, expected = _BAD_JSON_LINES[case]
+    data = (
+        "\n".join(
+            [_record(text="A said B."), bad, _record(text="C told D."), _record(text="E said F.")]
+        ).encode()
+        + b"\n"
+    )
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(data)
+    name = str(path) if via == "file" else "<stdin>"
+    items = read(path) if via == "file" else read("-", stdin=io.BytesIO(data))
+    assert [type(i) for i in items] == [Article, InputError, Article, Article], items
+    error = items[1]
+    assert isinstance(error, InputError) and error.input == f"{name}:2"
+    assert expected in error.message and "fix" in error.message, error.message
+    assert "unexpected failure" not in error.message
+    assert [a.text for a in articles(items)] == ["A said B.", "C told D.", "E said F."]
+
+
+def test_valid_surrogate_pair_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "emoji.jsonl"
+    path.write_text('{"text": "She said \\ud83d\\ude00 at once."}\n', encoding="utf-8")
+    [article] = read(path)
+    assert isinstance(article, Article) and "\U0001f600" in article.text
+
+
+def test_json_document_nested_too_deeply(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 5000 + "]" * 5000)
+    error = only_error(read(path))
+    assert error.input == f"{path}:1" and "nested too deeply" in error.message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"[" * (2 * MAX_TEXT_BYTES),  # one over-size line (cut, not held whole)
+        b"[" * (MAX_TEXT_BYTES - 10),
+        b'{"a":' * (MAX_TEXT_BYTES // 6),
+        b'{"text": "' + b"\\ud800" * (MAX_TEXT_BYTES // 7) + b'"}',
+        b'{"text": 1' + b"1" * (MAX_TEXT_BYTES - 20) + b"}",
+        b'{"text": "' + b"\\" * (MAX_TEXT_BYTES - 40) + b'", "topics": 5}',
+        b"{" + b'"k": 1, ' * (MAX_TEXT_BYTES // 9) + b'"z": 1}',
+    ],
+    ids=["over-size", "deep-arrays", "deep-objects", "surrogates", "long-int", "escapes", "keys"],
+)
+def test_adversarial_jsonl_lines_take_linear_time(line: bytes) -> None:
+    """Lines of a few MiB built to be slow are rejected about as fast as they are read."""
+    import time
+
+    good = _record(text="A said B.").encode() + b"\n"
+    data = good + line + b"\n" + good
+    start = time.perf_counter()
+    items = list(read_inputs(["-"], stdin=io.BytesIO(data)))  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    assert [type(i) for i in items] == [Article, InputError, Article], items
+    assert "unexpected failure" not in items[1].message  # type: ignore[union-attr]
+    assert len(items[1].message) < 500  # type: ignore[union-attr]
+    assert elapsed < 5.0, f"{elapsed:.1f} s for {len(line):,} bytes"
+
+
 def test_missing_path_and_unmatched_glob(tmp_path: Path) -> None:
     missing = only_error(read(tmp_path / "nope.txt"))
     assert missing.input == str(tmp_path / "nope.txt")

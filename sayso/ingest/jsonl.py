@@ -1,4 +1,10 @@
-"""JSON Lines (one article object per line) and JSON files (one object, or a list of them)."""
+"""JSON Lines (one article object per line) and JSON files (one object, or a list of them).
+
+Every line is parsed on its own, and anything wrong with it (malformed or over-size JSON, a
+lone surrogate escape such as ``"\\ud800"``, a value nested too deeply, an integer too long
+to convert) becomes one InputError naming ``path:LINE``; the other lines are still read.
+Reading is linear in the input's size.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +48,30 @@ def _topics(record: dict[str, Any], where: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.strip() for t in value if t.strip()))
 
 
+#: how many field names an error message lists before it says "..."
+ERROR_FIELDS_SHOWN = 20
+
+
+def _lone_surrogate(record: Any) -> str | None:
+    """The first lone UTF-16 surrogate in any key or string of a decoded record, as an
+    escape (``\\ud800``), or None.  JSON's ``\\uD800`` escapes decode to such characters,
+    which no UTF-8 text (nor the database) can hold.  Walks with a stack, not recursion."""
+    stack = [record]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return f"\\u{ord(value[e.start]):04x}"
+    return None
+
+
 def record_to_article(record: Any, where: str) -> Article:
     """The Article in one decoded JSON record; ``where`` ("path:LINE") names it in errors.
 
@@ -52,10 +82,21 @@ def record_to_article(record: Any, where: str) -> Article:
         raise InputRejected(
             where, f"expected a JSON object per line, got {type(record).__name__}; fix the line"
         )
+    surrogate = _lone_surrogate(record)
+    if surrogate is not None:
+        raise InputRejected(
+            where,
+            f"the record holds a lone surrogate escape {surrogate} (half of a UTF-16 pair, "
+            "not a character); fix the escape (a whole pair such as \\ud83d\\ude00 is fine) "
+            "or remove the record",
+        )
     text = _field(record, "text")
     if not isinstance(text, str) or not text.strip():
         names = "/".join(JSONL_FIELDS["text"])
-        fields = ", ".join(sorted(record)) or "none"
+        names_seen = sorted(record)
+        fields = ", ".join(names_seen[:ERROR_FIELDS_SHOWN]) or "none"
+        if len(names_seen) > ERROR_FIELDS_SHOWN:
+            fields += f", ... ({len(names_seen)} in all)"
         raise InputRejected(
             where, f"no article text: no non-empty {names} field (fields: {fields}); fix the record"
         )
@@ -84,33 +125,66 @@ def _records(items: Iterable[tuple[str, Any]]) -> Iterator[Article | InputError]
             yield InputError(e.input_name, e.message)
 
 
+def parse_json_line(line: str, where: str) -> Any:
+    """The JSON value of one line; every way it can fail is an InputRejected naming ``where``."""
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as e:
+        raise InputRejected(
+            where,
+            f"malformed JSON: {e.msg} (column {e.colno}); fix or remove this line "
+            "(the other lines are read)",
+        ) from None
+    except RecursionError:
+        raise InputRejected(
+            where,
+            "JSON nested too deeply (arrays or objects inside each other about a thousand "
+            "levels deep); an article record needs two levels at most: fix or remove this line "
+            "(the other lines are read)",
+        ) from None
+    except ValueError as e:  # e.g. an integer of more than 4,300 digits
+        raise InputRejected(
+            where,
+            f"unreadable JSON value ({e}); fix or remove this line (the other lines are read)",
+        ) from None
+
+
+def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
+    """The lines of ``stream`` with their sizes in bytes; a line over ``limit`` is cut there.
+
+    The rest of an over-long line is skipped in ``limit``-sized reads, so a huge line costs
+    time linear in its size and memory bounded by ``limit``.
+    """
+    while raw := stream.readline(limit + 1):
+        size = len(raw)
+        if size > limit and not raw.endswith(b"\n"):
+            while more := stream.readline(limit):
+                size += len(more)
+                if more.endswith(b"\n"):
+                    break
+        yield raw[: limit + 1], size
+
+
 def read_jsonl(stream: BinaryIO, name: str) -> Iterator[Article | InputError]:
     """One Article per line of a JSON Lines stream, or an InputError naming ``name:LINE``.
 
     A bad line does not stop the others; blank lines are skipped.
     """
     seen = 0
-    for lineno, raw in enumerate(stream, 1):
-        if not raw.strip():
+    # A line holds one article, so the article limit bounds it (with room for JSON escapes).
+    limit = 2 * MAX_TEXT_BYTES
+    for lineno, (raw, size) in enumerate(_lines(stream, limit), 1):
+        if size <= limit and not raw.strip():
             continue
         seen += 1
         where = f"{name}:{lineno}"
-        # A line holds one article, so the article limit bounds it (with room for JSON escapes).
-        if len(raw) > 2 * MAX_TEXT_BYTES:
-            yield _error(too_large(where, len(raw), 2 * MAX_TEXT_BYTES, what="JSON line"))
+        if size > limit:
+            yield _error(too_large(where, size, limit, what="JSON line"))
             continue
         try:
-            line = decode_text(raw, where)
-            record = json.loads(line.rstrip("\r\n"))
+            record = parse_json_line(decode_text(raw, where).rstrip("\r\n"), where)
         except InputRejected as e:
             yield _error(e)
-            continue
-        except json.JSONDecodeError as e:
-            yield InputError(
-                where,
-                f"malformed JSON: {e.msg} (column {e.colno}); fix or remove this line "
-                "(the other lines are read)",
-            )
             continue
         yield from _records([(where, record)])
     if not seen:
@@ -132,7 +206,7 @@ def read_json(data: bytes, name: str) -> Iterator[Article | InputError]:
         return
     try:
         document = json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not one JSON value: each line tells what is wrong
         import io
 
         yield from read_jsonl(io.BytesIO(data), name)

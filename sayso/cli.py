@@ -469,20 +469,49 @@ def evaluate_cofenet_cmd(file: str, pipeline: str, as_json: bool) -> None:
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Address to bind; use 0.0.0.0 only on a trusted network.",
+    help="Address to bind; any but loopback needs --token-file or --no-auth.",
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(db: str, host: str, port: int) -> None:
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False),
+    help="File of access tokens, one per line; every request must carry one "
+    "(Authorization: Bearer TOKEN, or the /login form's cookie).",
+)
+@click.option(
+    "--no-auth",
+    is_flag=True,
+    help="Serve a non-loopback address without access control (trusted networks only).",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A Host name to answer besides loopback ones (repeatable; '*' answers any).",
+)
+def serve(
+    db: str,
+    host: str,
+    port: int,
+    token_file: str | None,
+    no_auth: bool,
+    allow_hosts: tuple[str, ...],
+) -> None:
     """Browse the database DB in a web browser (read-only); Ctrl-C stops it."""
     from .errors import StoreError
+    from .web import ServeError
     from .web import serve as serve_web
 
     def announce(url: str) -> None:
         click.echo(f"sayso explorer for {db} at {url}  (Ctrl-C to stop)")
 
     try:
-        serve_web(db, host=host, port=port, announce=announce)
-    except StoreError as e:
+        serve_web(
+            db, host=host, port=port, announce=announce,
+            token_file=token_file, no_auth=no_auth, allow_hosts=allow_hosts,
+        )  # fmt: skip
+    except (StoreError, ServeError) as e:
         console.print(f"[red]error[/red] {e}")
         sys.exit(1)
 

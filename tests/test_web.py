@@ -25,7 +25,7 @@ with warnings.catch_warnings():
 from sayso.errors import StoreError
 from sayso.models import Article, Attribution, Extraction, Span, Speaker, speaker_id
 from sayso.store import Store
-from sayso.web import MAX_PER_PAGE, create_app
+from sayso.web import MAX_PAGE, MAX_PER_PAGE, create_app
 from sayso.web.render import Mark, highlight, month_bars, safe_url
 
 XSS_TITLE = "<script>alert(1)</script> and <img src=x onerror=alert(1)>"
@@ -346,7 +346,6 @@ def test_pagination(client: TestClient) -> None:
     assert not seen & {(r["article_id"], r["attribution_id"]) for r in second["rows"]}
     # page size is bounded
     assert _ok_json(client, "/statements.json?per_page=100000")["per_page"] == MAX_PER_PAGE
-    assert _ok_json(client, "/statements.json?per_page=0")["per_page"] == 1
     html = _ok_html(client, "/statements?speaker=Peskov&per_page=4&page=2")
     assert "5–8 of 9" in html and 'rel="next"' in html and 'rel="prev"' in html
     # speakers and articles lists page too
@@ -493,16 +492,81 @@ def test_malformed_search_is_400(client: TestClient, q: str) -> None:
         "until=2024-13-01",
         "kind=shouted",
         "page=0",
+        "page=-3",
         "page=x",
         "per_page=many",
+        # issue 14: per_page=0 was clamped while page=0 was a 400; both are 400 now
+        "per_page=0",
+        "per_page=-1",
+        # issue 14: a page this large overflowed SQLite's integers into a plain-text 500
+        "page=200000000000000000",
+        "page=" + "9" * 5000,
+        # issue 14: hedged= with any value meant true
+        "hedged=maybe",
+        "hedged=2",
         "since=2024-05-01&until=2024-01-01",
     ],
 )
 def test_bad_filters_are_400(client: TestClient, query: str) -> None:
     r = client.get(f"/statements?{query}")
     assert r.status_code == 400 and 'role="alert"' in r.text
+    assert r.headers["content-type"].startswith("text/html")
+    assert len(r.text) < 20_000  # the message does not echo a huge parameter
     r = client.get(f"/statements.json?{query}")
-    assert r.status_code == 400 and r.json()["error"]
+    assert r.status_code == 400 and r.json()["error"] and r.json()["status"] == 400
+    if "page" in query:  # every list pages the same way
+        for url in ("/speakers", "/articles.json", f"/speakers/{speaker_id('Dmitry Peskov')}"):
+            assert client.get(f"{url}?{query}").status_code == 400, url
+
+
+def test_page_bounds(client: TestClient) -> None:
+    """Below 1 is a 400 for page and per_page alike; per_page above 200 is clamped."""
+    assert _ok_json(client, "/statements.json?per_page=100000")["per_page"] == MAX_PER_PAGE
+    r = client.get("/statements?page=200000000000000000")
+    assert "highest page number" in r.text
+    assert "per_page=0 is out of range" in client.get("/statements.json?per_page=0").json()["error"]
+    # the largest page number allowed is an empty page, not an error
+    assert _ok_json(client, f"/statements.json?page={MAX_PAGE}")["rows"] == []
+
+
+def test_page_past_the_last_is_empty_with_a_true_label(client: TestClient) -> None:
+    # 9 statements of Peskov, 4 a page: 3 pages
+    data = _ok_json(client, "/statements.json?speaker=Peskov&per_page=4&page=67")
+    assert (data["total"], data["page"], data["pages"], data["rows"]) == (9, 67, 3, [])
+    assert data["next"] is None and "page=3" in data["prev"]  # back to the last page
+    html = _ok_html(client, "/statements?speaker=Peskov&per_page=4&page=67")
+    assert "265–" not in html and "of 3" not in html  # was "265–9 of 9 · Page 67 of 3"
+    assert "None of 9 on this page" in html
+    assert "Page 67 is past the last page, 3" in html
+    assert "go to the last page" in html and "No statements match" not in html
+    # the last page itself is unchanged
+    assert "9–9 of 9" in _ok_html(client, "/statements?speaker=Peskov&per_page=4&page=3")
+    # lists without a total: an empty page
+    assert _ok_json(client, "/articles.json?page=500")["rows"] == []
+    assert _ok_json(client, "/speakers.json?page=500")["rows"] == []
+    pid = speaker_id("Dmitry Peskov")
+    detail = _ok_json(client, f"/speakers/{pid}.json?page=9")
+    assert detail["rows"] == [] and detail["pages"] == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "hedged_only"),
+    [("1", True), ("true", True), ("YES", True), ("0", False), ("false", False), ("no", False)],
+)
+def test_hedged_values(client: TestClient, value: str, hedged_only: bool) -> None:
+    total = _ok_json(client, f"/statements.json?hedged={value}")["total"]
+    assert total == (1 if hedged_only else 16)
+    assert (
+        " checked>" in _ok_html(client, f"/statements?hedged={value}")
+    ) == hedged_only  # the form's checkbox says the same
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(f"/statements.csv?hedged={value}").text)))
+    assert len(csv_rows) == total
+
+
+def test_hedged_nonsense_is_400_not_true(client: TestClient) -> None:
+    r = client.get("/statements.json?hedged=maybe")
+    assert r.status_code == 400 and "hedged" in r.json()["error"]
+    assert client.get("/statements.csv?hedged=off").status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -592,3 +656,43 @@ def test_serve_command(sample: tuple[Path, dict[str, Extraction]], monkeypatch) 
     missing = CliRunner().invoke(cli, ["serve", str(sample[0].parent / "nope.db")])
     assert missing.exit_code == 1 and "no such database" in missing.output
     assert "http://" not in missing.output
+
+
+# --- issue 14: serving on IPv6 loopback ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ("[::1]:8000", "::1"),
+        ("[::1]", "::1"),
+        ("127.0.0.1:8000", "127.0.0.1"),
+        ("LocalHost:80", "localhost"),
+        ("localhost", "localhost"),
+        ("[fe80::1%25eth0]:8000", "fe80::1%25eth0"),
+        ("::1", "::1"),
+    ],
+)
+def test_host_name_of_header(header: str, name: str) -> None:
+    from sayso.web.guard import host_name
+
+    assert host_name(header) == name
+
+
+def test_serve_on_ipv6_loopback(sample: tuple[Path, dict[str, Extraction]], monkeypatch) -> None:
+    """`sayso serve --host ::1` answered every request with 400: "[::1]:PORT" is loopback."""
+    import uvicorn
+    from click.testing import CliRunner
+
+    from sayso.cli import cli
+
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    result = CliRunner().invoke(cli, ["serve", str(sample[0]), "--host", "::1", "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    assert "http://[::1]:8124/" in result.output and calls[0]["host"] == "::1"
+    app = calls[0]["app"]
+    for base in ("http://[::1]:8124", "http://localhost:8124", "http://127.0.0.1:8124"):
+        assert TestClient(app, base_url=base).get("/").status_code == 200, base
+    r = TestClient(app, base_url="http://attacker.example:8124").get("/")
+    assert r.status_code == 400 and "--allow-host" in r.text

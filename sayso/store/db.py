@@ -48,14 +48,29 @@ UNKNOWN_KEY = "unknown"
 
 # The columns of a StatementRow, in order, as selected from attributions t, articles a and
 # speakers s.
-_ROW_SQL = """
+_ROW_COLUMNS = """
 SELECT t.article_id, t.id, t.speaker_id, s.name, s.kind, t.source_text, t.cue_text,
        t.content_text, t.kind, t.hedged, t.time, t.channel, t.addressee, t.parent_id,
        t.cue_class, t.extractor, t.confidence, a.outlet, a.published, a.title, a.url
-  FROM attributions t
+"""
+_ROW_JOINS = """
   JOIN articles a ON a.id = t.article_id
   LEFT JOIN speakers s ON s.id = t.speaker_id
 """
+_ROW_SQL = _ROW_COLUMNS + "  FROM attributions t" + _ROW_JOINS
+
+# A full-text search is evaluated once per query, whatever the filters: the matches (with
+# their bm25 rank) are materialized first and the statements looked up by primary key; left
+# to itself SQLite may walk a filter's index (kind, speaker) and re-run MATCH for every row.
+_FTS_ROWS_SQL = (
+    "WITH f(sid, rank) AS MATERIALIZED"
+    " (SELECT rowid, rank FROM statements_fts WHERE statements_fts MATCH ?)"
+    + _ROW_COLUMNS
+    + "  FROM f CROSS JOIN attributions t ON t.sid = f.sid"
+    + _ROW_JOINS
+)
+# Counting needs no rank: the set of matching rowids, built once, tested per statement.
+_FTS_IN = "t.sid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)"
 
 
 def _fold(s: str) -> str:
@@ -496,36 +511,43 @@ class Store:
 
     def statements(self, q: StatementQuery) -> StatementPage:
         """One page of the statements matching the query, and how many match in all."""
+        sql, count_sql, params = self._statement_sql(q)
+        with self._lock:
+            rows = self._q(sql, [*params, q.limit, q.offset], fts=q.text)
+            if q.offset == 0 and len(rows) < q.limit:
+                total = len(rows)  # the whole result is on this page: no need to count
+            else:
+                ((total,),) = self._q(count_sql, params, fts=q.text)
+        return StatementPage(tuple(_row(r) for r in rows), total, q.limit, q.offset)
+
+    def statement_plans(self, q: StatementQuery) -> tuple[str, str]:
+        """SQLite's query plans of the page and the count of ``statements(q)``, one step a
+        line (what a test reads to see that a search runs its MATCH once)."""
+        sql, count_sql, params = self._statement_sql(q)
+        with self._lock:
+            return (
+                "\n".join(r[3] for r in self._q("EXPLAIN QUERY PLAN " + sql, [*params, 1, 0])),
+                "\n".join(r[3] for r in self._q("EXPLAIN QUERY PLAN " + count_sql, params)),
+            )
+
+    def _statement_sql(self, q: StatementQuery) -> tuple[str, str, list[Any]]:
+        """The page query (its last two parameters LIMIT and OFFSET still to add), the count
+        query, and their parameters."""
         where, params = self._filters(q)
         cond = " WHERE " + " AND ".join(where) if where else ""
-        if q.text:
-            match = safe_match(q.text)
-            # rank is FTS5's bm25: best matches first.
-            sql = (
-                _ROW_SQL
-                + " JOIN (SELECT rowid AS sid, rank FROM statements_fts"
-                + " WHERE statements_fts MATCH ?) f ON f.sid = t.sid"
-                + cond
-                + " ORDER BY f.rank, t.article_id, t.seq LIMIT ? OFFSET ?"
-            )
-            count_sql = (
-                "SELECT count(*) FROM attributions t JOIN articles a ON a.id = t.article_id"
-                " JOIN statements_fts f ON f.rowid = t.sid AND statements_fts MATCH ?" + cond
-            )
-            lead: list[Any] = [match]
-        else:
+        # the count joins articles only when a filter is on one of its columns
+        on_articles = any(w.startswith("a.") for w in where)
+        count_from = "attributions t" + (" JOIN articles a ON a.id = t.article_id" * on_articles)
+        if not q.text:
             sql = (
                 _ROW_SQL + cond + " ORDER BY a.published_date DESC NULLS LAST,"
                 " a.ingested_at DESC, t.article_id, t.seq LIMIT ? OFFSET ?"
             )
-            count_sql = (
-                "SELECT count(*) FROM attributions t JOIN articles a ON a.id = t.article_id" + cond
-            )
-            lead = []
-        with self._lock:
-            rows = self._q(sql, [*lead, *params, q.limit, q.offset], fts=q.text)
-            ((total,),) = self._q(count_sql, [*lead, *params], fts=q.text)
-        return StatementPage(tuple(_row(r) for r in rows), total, q.limit, q.offset)
+            return sql, f"SELECT count(*) FROM {count_from}{cond}", params
+        # rank is FTS5's bm25: best matches first.
+        sql = _FTS_ROWS_SQL + cond + " ORDER BY f.rank, t.article_id, t.seq LIMIT ? OFFSET ?"
+        count_sql = f"SELECT count(*) FROM {count_from} WHERE " + " AND ".join([_FTS_IN, *where])
+        return sql, count_sql, [safe_match(q.text), *params]
 
     def _filters(self, q: StatementQuery) -> tuple[list[str], list[Any]]:
         where: list[str] = []

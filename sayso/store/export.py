@@ -1,5 +1,12 @@
 """Export a store: JSON lines (one Extraction per article), CSV or Parquet (one row per
-statement, the StatementRow columns)."""
+statement, the StatementRow columns).
+
+CSV cells are made safe for spreadsheets: a text cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return, which Excel, LibreOffice and Google Sheets would run as a
+formula ("CSV injection"), gets a single quote in front (``'=HYPERLINK(...)``), as OWASP
+advises; the spreadsheet shows the text as typed.  Numbers and the other formats are not
+touched, so JSON lines and Parquet keep the text exactly.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +28,16 @@ if TYPE_CHECKING:  # pragma: no cover
 FORMATS = ("jsonl", "csv", "parquet")
 #: Statements per Parquet row group (bounds memory on big stores).
 PARQUET_BATCH = 50_000
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text starting with one of FORMULA_STARTS gets
+    a single quote in front; anything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @contextmanager
@@ -69,7 +86,10 @@ def _csv(store: Store, f: BinaryIO) -> int:
         n = 0
         for row in store.iter_statements():
             writer.writerow(
-                [_csv_cell(v) for v in (getattr(row, c) for c in StatementRow.columns())]
+                [
+                    spreadsheet_safe(_csv_cell(v))
+                    for v in (getattr(row, c) for c in StatementRow.columns())
+                ]
             )
             n += 1
         text.flush()

@@ -2,9 +2,10 @@
 
 Every HTML page has a JSON twin (the same URL with ``.json``, or ``?format=json``) and takes
 its filters from the query string, so every view can be linked and bookmarked.  The
-database is opened read-only, one connection per request (SQLite connections belong to the
-thread that made them, and Starlette runs each request in a worker thread).  All SQL lives
-in :mod:`sayso.store`; this module only parses requests and renders records.
+database is opened read-only; requests borrow connections from a small pool, and what they
+read is cached until the database changes (:mod:`.cache`).  All SQL lives in
+:mod:`sayso.store`; this module only parses requests and renders records.  Who may ask is
+decided by the middlewares of :mod:`.guard`.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ import datetime as _dt
 import io
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
@@ -34,7 +35,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import QueryError, StoreError
 from ..models import ATTRIBUTION_KINDS
 from ..store import StatementQuery, Store
+from ..store.export import spreadsheet_safe
 from ..store.records import StatementRow
+from .cache import DataCache, StorePool
+from .guard import FailureLimiter, HostGuard, TokenAuth, _local_path
 from .render import (
     ROLE_LABEL,
     bars,
@@ -46,11 +50,18 @@ from .render import (
 )
 
 HERE = Path(__file__).parent
+T = TypeVar("T")
 
 #: statements, speakers or articles per page when the URL does not say
 DEFAULT_PER_PAGE = 50
-#: the most rows one page may ask for (``?per_page=``); larger requests are clamped
+#: the most rows one page may ask for (``?per_page=``); larger requests are clamped to it,
+#: while ``per_page`` or ``page`` below 1 is a 400
 MAX_PER_PAGE = 200
+#: the highest page number a request may ask for (a 400 above it); any page past the last
+#: one up to here is an empty page that says how many pages there are
+MAX_PAGE = 1_000_000_000
+#: the values ``?hedged=`` accepts, case-insensitively; anything else is a 400
+HEDGED_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 #: the most rows one CSV download holds; the store is paged through this many at a time
 CSV_MAX_ROWS = 50_000
 #: rows fetched from the store per round trip while building a CSV (the store's own cap)
@@ -96,19 +107,45 @@ def _int_param(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return default
+    if len(raw) > 30 and raw.isdigit():
+        return 10**30  # past every limit, and int() of a thousand digits is slow
     try:
         return int(raw)
     except ValueError:
-        raise QueryError(f"?{name}={raw!r} is not a whole number; use e.g. ?{name}=2") from None
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise QueryError(f"?{name}={shown!r} is not a whole number; use e.g. ?{name}=2") from None
 
 
 def paging(request: Request, default: int = DEFAULT_PER_PAGE) -> Paging:
-    """The page and page size from ``?page=`` and ``?per_page=`` (size clamped to 1..200)."""
+    """The page and page size from ``?page=`` and ``?per_page=``.
+
+    Below 1 either is a QueryError (a 400); ``per_page`` above MAX_PER_PAGE is clamped to it,
+    and ``page`` above MAX_PAGE is a QueryError.
+    """
     page = _int_param(request, "page", 1)
     if page < 1:
         raise QueryError(f"?page={page} is out of range; pages start at 1")
-    per_page = min(max(_int_param(request, "per_page", default), 1), MAX_PER_PAGE)
-    return Paging(page, per_page)
+    if page > MAX_PAGE:
+        raise QueryError(f"?page= is past the highest page number there can be, {MAX_PAGE:,}")
+    per_page = _int_param(request, "per_page", default)
+    if per_page < 1:
+        raise QueryError(
+            f"?per_page={per_page} is out of range; ask for 1 to {MAX_PER_PAGE} rows a page"
+        )
+    return Paging(page, min(per_page, MAX_PER_PAGE))
+
+
+def _bool_param(request: Request, name: str) -> bool:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return False
+    try:
+        return HEDGED_VALUES[raw.lower()]
+    except KeyError:
+        raise QueryError(
+            f"?{name}={raw!r} is not a yes or no; use ?{name}=1 (or true, yes) for only those "
+            f"statements, ?{name}=0 (or false, no) or leave it out for all"
+        ) from None
 
 
 def _date_param(request: Request, name: str) -> _dt.date | None:
@@ -145,7 +182,7 @@ def statement_query(request: Request, page: Paging) -> StatementQuery:
         since=since,
         until=until,
         kind=kind,
-        hedged_only=request.query_params.get("hedged", "") not in ("", "0", "false", "off"),
+        hedged_only=_bool_param(request, "hedged"),
         limit=page.per_page,
         offset=page.offset,
     )
@@ -232,10 +269,21 @@ class _Pages:
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
         self.env = _environment()
+        self.pool = StorePool(db_path)
+        self.cache = DataCache(db_path)
 
-    def store(self) -> Store:
-        """A read-only connection for one request."""
-        return Store(self.db_path, read_only=True)
+    def store(self) -> AbstractContextManager[Store]:
+        """A read-only connection for one request, from the pool."""
+        return self.pool.store()
+
+    def cached(self, key: Hashable, read: Callable[[Store], T]) -> T:
+        """``read(store)``, computed once per change of the database (see :mod:`.cache`)."""
+
+        def compute() -> T:
+            with self.store() as st:
+                return read(st)
+
+        return self.cache.get(key, compute)
 
     def html(self, request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
         """Render template ``name`` with the request and helper functions in its context."""
@@ -251,9 +299,15 @@ class _Pages:
 
     def home(self, request: Request) -> Response:
         """Counts, most-quoted speakers, outlets, latest articles and a search box."""
-        with self.store() as st:
-            stats, speakers = st.stats(), st.speakers(limit=HOME_LIST)
-            outlets, latest = st.outlets(), st.latest_articles(limit=HOME_LIST)
+        stats, speakers, outlets, latest = self.cached(
+            "home",
+            lambda st: (
+                st.stats(),
+                st.speakers(limit=HOME_LIST),
+                st.outlets(),
+                st.latest_articles(limit=HOME_LIST),
+            ),
+        )
         if wants_json(request):
             return json_response(
                 {
@@ -277,14 +331,14 @@ class _Pages:
         error: str | None = None
         page = Paging(1, DEFAULT_PER_PAGE)
         result = None
-        with self.store() as st:
-            # the outlet menu of the filter form; the JSON twin does not need it
-            outlets = () if wants_json(request) else st.outlets()
-            try:
-                page = paging(request)
-                result = st.statements(statement_query(request, page))
-            except QueryError as e:
-                error = str(e)
+        # the outlet menu of the filter form; the JSON twin does not need it
+        outlets = () if wants_json(request) else self.cached("outlets", Store.outlets)
+        try:
+            page = paging(request)
+            query = statement_query(request, page)
+            result = self.cached(("statements", query), lambda st: st.statements(query))
+        except QueryError as e:
+            error = str(e)
         if wants_json(request):
             if error is not None:
                 return json_response({"error": error, "status": 400}, 400)
@@ -325,7 +379,7 @@ class _Pages:
                 chunk = st.statements(dataclasses.replace(query, offset=written, limit=CSV_CHUNK))
                 total = chunk.total
                 for row in chunk.rows[: CSV_MAX_ROWS - written]:
-                    writer.writerow([_csv_cell(getattr(row, c)) for c in columns])
+                    writer.writerow([spreadsheet_safe(_csv_cell(getattr(row, c))) for c in columns])
                 written += len(chunk.rows)
                 if not chunk.rows or written >= total:
                     break
@@ -341,9 +395,11 @@ class _Pages:
         """All speakers, most statements first, with a name filter."""
         page = paging(request)
         q = _str_param(request, "q")
-        with self.store() as st:
-            # one extra row tells whether there is a next page (the store gives no total here)
-            rows = st.speakers(q, limit=page.per_page + 1, offset=page.offset)
+        # one extra row tells whether there is a next page (the store gives no total here)
+        rows = self.cached(
+            ("speakers", q, page),
+            lambda st: st.speakers(q, limit=page.per_page + 1, offset=page.offset),
+        )
         more = len(rows) > page.per_page
         rows = rows[: page.per_page]
         if wants_json(request):
@@ -354,13 +410,11 @@ class _Pages:
         """One speaker: names, counts by outlet and month, and their statements."""
         key = _strip_json(request.path_params["speaker_id"])
         page = paging(request)
-        with self.store() as st:
-            detail = st.speaker(key)
-            if detail is None:
-                raise HTTPException(404, f"No speaker {key!r} in this database.")
-            result = st.statements(
-                StatementQuery(speaker=detail.speaker.id, limit=page.per_page, offset=page.offset)
-            )
+        detail = self.cached(("speaker", key), lambda st: st.speaker(key))
+        if detail is None:
+            raise HTTPException(404, f"No speaker {key!r} in this database.")
+        query = StatementQuery(speaker=detail.speaker.id, limit=page.per_page, offset=page.offset)
+        result = self.cached(("statements", query), lambda st: st.statements(query))
         if wants_json(request):
             return json_response(
                 {
@@ -385,8 +439,10 @@ class _Pages:
         """Articles, newest first, optionally from one outlet."""
         page = paging(request)
         outlet = _str_param(request, "outlet")
-        with self.store() as st:
-            rows = st.articles(limit=page.per_page + 1, offset=page.offset, outlet=outlet)
+        rows = self.cached(
+            ("articles", outlet, page),
+            lambda st: st.articles(limit=page.per_page + 1, offset=page.offset, outlet=outlet),
+        )
         more = len(rows) > page.per_page
         rows = rows[: page.per_page]
         if wants_json(request):
@@ -396,8 +452,7 @@ class _Pages:
     def article(self, request: Request) -> Response:
         """One article with its sources, cues and contents highlighted, and its statements."""
         article_id = _strip_json(request.path_params["article_id"])
-        with self.store() as st:
-            ex = st.article(article_id)
+        ex = self.cached(("article", article_id), lambda st: st.article(article_id))
         if ex is None:
             raise HTTPException(404, f"No article {article_id!r} in this database.")
         chains = {a.id: chain_of(ex, a.id) for a in ex.attributions}
@@ -421,8 +476,7 @@ class _Pages:
         """Who passed one statement to whom: its ancestors, itself, its descendants."""
         article_id = request.path_params["article_id"]
         att_id = _strip_json(request.path_params["att_id"])
-        with self.store() as st:
-            rows = st.chain(article_id, att_id)
+        rows = self.cached(("chain", article_id, att_id), lambda st: st.chain(article_id, att_id))
         if not rows:
             raise HTTPException(404, f"No statement {att_id!r} in article {article_id!r}.")
         if wants_json(request):
@@ -451,6 +505,34 @@ class _Pages:
         """A malformed search or filter: 400 with the store's readable message."""
         return self.error(request, 400, str(exc))
 
+    async def on_server_error(self, request: Request, exc: Exception) -> Response:
+        """Any other failure: a 500 page (or JSON) instead of Starlette's plain text."""
+        message = (
+            str(exc)
+            if isinstance(exc, StoreError)
+            else "Something went wrong on the server; the log has the details. "
+            "Please report this as a sayso bug, with the URL."
+        )
+        return self.error(request, 500, message)
+
+    async def login_page(self, scope: Scope, target: str, message: str, status: int) -> Response:
+        """The sign-in form (for :class:`~sayso.web.guard.TokenAuth`), coming back to
+        ``target`` after signing in."""
+        request = Request(scope)
+        return self.html(
+            request, "login.html", status_code=status, message=message, next=_local_path(target)
+        )
+
+    def login(self, request: Request) -> Response:
+        """``GET /login``: the sign-in form (``POST /login`` is answered by TokenAuth)."""
+        target = _local_path(request.query_params.get("next", "/"))
+        return self.html(request, "login.html", message="Sign in with your token.", next=target)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.pool.close()
+        self.cache.close()
+
 
 def _open_page_json(
     request: Request, page: Paging, more: bool, rows: Any, **filters: Any
@@ -468,21 +550,28 @@ def _open_page_json(
 
 
 def _page_json(request: Request, page: Paging, total: int) -> dict[str, Any]:
+    """Paging fields of a list with a total.  A page past the last one is empty; its
+    ``prev`` link goes to the last page."""
     pages = max(1, math.ceil(total / page.per_page))
+    prev = min(page.page - 1, pages)
     return {
         "total": total,
         "page": page.page,
         "per_page": page.per_page,
         "pages": pages,
         "next": with_params(request, page=page.page + 1) if page.page < pages else None,
-        "prev": with_params(request, page=page.page - 1) if page.page > 1 else None,
+        "prev": with_params(request, page=prev) if page.page > 1 else None,
     }
 
 
 def _nav(request: Request, page: Paging, total: int) -> dict[str, Any]:
+    """What the pager shows: the page fields, the rows shown (first_row 0: none) and whether
+    the page is past the last one."""
     nav = _page_json(request, page, total)
-    nav["first_row"] = page.offset + 1 if total else 0
-    nav["last_row"] = min(page.offset + page.per_page, total)
+    nav["past_end"] = page.page > nav["pages"]
+    shown = 0 < total > page.offset
+    nav["first_row"] = page.offset + 1 if shown else 0
+    nav["last_row"] = min(page.offset + page.per_page, total) if shown else 0
     return nav
 
 
@@ -513,11 +602,18 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(db_path: str | Path, allowed_hosts: Sequence[str] | None = None) -> Starlette:
+def create_app(
+    db_path: str | Path,
+    allowed_hosts: Sequence[str] | None = None,
+    tokens: Sequence[str] | None = None,
+    limiter: FailureLimiter | None = None,
+) -> Starlette:
     """The read-only explorer app for the database at ``db_path``.
 
     ``allowed_hosts`` limits the ``Host`` header the app answers (a guard against DNS
-    rebinding when served on localhost); None answers any host.
+    rebinding); None answers any host.  ``tokens``, when given, are the secrets a request
+    must carry (``Authorization: Bearer TOKEN``, or the cookie the ``/login`` form sets);
+    ``limiter`` counts failed attempts per client (default: 10 a minute, then 429).
     Raises :class:`~sayso.errors.StoreError` when the database is missing or unreadable.
     """
     path = Path(db_path)
@@ -543,11 +639,22 @@ def create_app(db_path: str | Path, allowed_hosts: Sequence[str] | None = None) 
         Route("/articles/{article_id}/chain/{att_id}", pages.chain),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    # outermost first: every response gets the security headers, a foreign Host is refused
+    # before anything else, and only then are credentials looked at
     middleware = [Middleware(_SecurityHeaders)]
     if allowed_hosts is not None:
-        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+        middleware.append(Middleware(HostGuard, hosts=list(allowed_hosts)))
+    if tokens is not None:
+        middleware.append(
+            Middleware(TokenAuth, tokens=list(tokens), login_page=pages.login_page, limiter=limiter)
+        )
+        routes.append(Route("/login", pages.login))
     return Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={HTTPException: pages.on_http_error, QueryError: pages.on_query_error},
+        exception_handlers={
+            HTTPException: pages.on_http_error,
+            QueryError: pages.on_query_error,
+            500: pages.on_server_error,
+        },
     )

@@ -1,0 +1,191 @@
+"""Issue 14: how the explorer queries the store under load.
+
+- A full-text search runs its MATCH once per query, whatever filters come with it (SQLite
+  used to walk the kind or speaker index and re-run the MATCH for every row).
+- Counts and listings are cached between ingests: a commit by another connection (an
+  ingest, an alias) is seen on the next request through ``PRAGMA data_version``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import sqlite3
+import warnings
+from pathlib import Path
+
+import pytest
+from starlette.exceptions import StarletteDeprecationWarning
+from test_web import build_sample_db
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", StarletteDeprecationWarning)  # see test_web.py
+    from starlette.testclient import TestClient
+
+from sayso.models import Article, Attribution, Extraction, Span, Speaker, speaker_id
+from sayso.store import StatementQuery, Store
+from sayso.web import create_app
+
+#: a plan step that looks the FTS table up by rowid, i.e. runs the MATCH once per row
+PER_ROW_MATCH = re.compile(r"VIRTUAL TABLE INDEX \d+:=")
+
+FILTERS = {
+    "speaker": "Dmitry Peskov",
+    "outlet": "CNN",
+    "since": dt.date(2024, 1, 1),
+    "until": dt.date(2024, 12, 31),
+    "kind": "indirect",
+    "hedged_only": True,
+}
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "sample.db"
+    build_sample_db(path)
+    return path
+
+
+def _plans(st: Store, query: StatementQuery) -> list[str]:
+    """The plan of every statement ``st.statements(query)`` runs, read with SQLite's own
+    EXPLAIN QUERY PLAN on a second connection (the trace expands the parameters)."""
+    executed: list[str] = []
+    st._conn.set_trace_callback(executed.append)
+    try:
+        st.statements(query)
+        st.statements(query.__class__(**{**_fields(query), "limit": 1, "offset": 1}))
+    finally:
+        st._conn.set_trace_callback(None)
+    con = sqlite3.connect(st.path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return [
+            "\n".join(r[3] for r in con.execute("EXPLAIN QUERY PLAN " + sql))
+            for sql in executed
+            if "MATCH" in sql
+        ]
+    finally:
+        con.close()
+
+
+def _fields(q: StatementQuery) -> dict[str, object]:
+    return {f: getattr(q, f) for f in q.__slots__}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("n", range(len(FILTERS) + 1))
+def test_search_runs_match_once_with_any_filters(db: Path, n: int) -> None:
+    with Store(db, read_only=True) as st:
+        for names in itertools.combinations(FILTERS, n):
+            query = StatementQuery(text="t*", limit=2, **{k: FILTERS[k] for k in names})
+            plans = _plans(st, query)
+            assert plans, names  # the page and the count both ran
+            for plan in plans:
+                assert not PER_ROW_MATCH.search(plan), (names, plan)
+                assert plan.count("statements_fts") == 1, (names, plan)
+
+
+def test_search_with_filters_gives_the_same_rows(db: Path) -> None:
+    """The rewritten queries return what filtering the search by hand gives."""
+    with Store(db, read_only=True) as st:
+        everything = st.statements(StatementQuery(text="said OR ceasefire OR point", limit=500))
+        for names in itertools.chain.from_iterable(
+            itertools.combinations(("speaker", "kind", "since", "outlet"), n) for n in range(4)
+        ):
+            query = StatementQuery(
+                text="said OR ceasefire OR point", limit=3, **{k: FILTERS[k] for k in names}
+            )
+            first = st.statements(query)
+            rest = st.statements(StatementQuery(**{**_fields(query), "offset": 3, "limit": 500}))
+            got = [(r.article_id, r.attribution_id) for r in first.rows + rest.rows]
+            want = [
+                (r.article_id, r.attribution_id)
+                for r in everything.rows
+                if ("speaker" not in names or r.speaker_name == "Dmitry Peskov")
+                and ("kind" not in names or r.kind == "indirect")
+                and ("since" not in names or (r.published or "") >= "2024-01-01")
+                and ("outlet" not in names or r.outlet == "CNN")
+            ]
+            assert got == want, names
+            assert first.total == len(want), names
+
+
+# --- the cache -----------------------------------------------------------------------------------
+
+
+def _extra_article(n: int) -> Extraction:
+    text = f"Extra {n}\nThe envoy said talks number {n} went well."
+    envoy = Speaker(speaker_id("Special Envoy"), "Special Envoy", "person")
+    at = text.index("The envoy")
+    cue = text.index("said")
+    content = text.index("talks")
+    return Extraction(
+        Article(text, title=f"Extra {n}", source="Extra Wire", published="2025-01-0" + str(n)),
+        (envoy,),
+        (
+            Attribution(
+                "a1",
+                Span.of(text, cue, cue + 4),
+                (Span.of(text, content, len(text) - 1),),
+                "indirect",
+                Span.of(text, at, at + len("The envoy")),
+                envoy.id,
+                extractor="test.hand.v1",
+            ),
+        ),
+    )
+
+
+def test_home_counts_are_cached_until_another_connection_commits(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"stats": 0, "statements": 0}
+    stats, statements = Store.stats, Store.statements
+
+    def counting_stats(self: Store):  # type: ignore[no-untyped-def]
+        calls["stats"] += 1
+        return stats(self)
+
+    def counting_statements(self: Store, q: StatementQuery):  # type: ignore[no-untyped-def]
+        calls["statements"] += 1
+        return statements(self, q)
+
+    monkeypatch.setattr(Store, "stats", counting_stats)
+    monkeypatch.setattr(Store, "statements", counting_statements)
+    client = TestClient(create_app(db))
+    for _ in range(5):
+        assert client.get("/.json").json()["stats"]["articles"] == 5
+        assert client.get("/").status_code == 200
+        assert client.get("/statements.json?q=envoy").json()["total"] == 0
+    assert calls == {"stats": 1, "statements": 1}  # once, not once per request
+
+    with Store(db) as writer:  # an ingest in another connection (or process)
+        assert writer.write(_extra_article(1))
+    home = client.get("/.json").json()
+    assert home["stats"]["articles"] == 6 and home["stats"]["statements"] == 17
+    assert home["latest_articles"][0]["title"] == "Extra 1"
+    assert "Extra 1" in client.get("/").text
+    assert client.get("/statements.json?q=envoy").json()["total"] == 1
+    assert calls == {"stats": 2, "statements": 2}
+
+    # an alias added by `sayso alias` is a commit too
+    with Store(db) as writer:
+        writer.add_alias("The Envoy", "Special Envoy")
+        assert writer.write(_extra_article(2))
+    assert client.get("/.json").json()["stats"]["articles"] == 7
+    assert client.get("/statements.json?q=envoy").json()["total"] == 2
+
+
+def test_pages_reuse_connections(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = []
+    init = Store.__init__
+
+    def counting_init(self: Store, *a, **kw):  # type: ignore[no-untyped-def]
+        opened.append(1)
+        init(self, *a, **kw)
+
+    monkeypatch.setattr(Store, "__init__", counting_init)
+    client = TestClient(create_app(db))
+    before = len(opened)
+    for i in range(20):  # different searches: none is cached
+        assert client.get(f"/statements.json?q=point+{i}").status_code == 200
+    assert len(opened) - before <= 2

@@ -53,7 +53,7 @@ def pin_one_core() -> str:
 
 def default_input() -> Path:
     """Wikinews from the data folder when present, else the bundled sample."""
-    from sayso.evaluate.gate import DATA_CANDIDATES
+    from gate import DATA_CANDIDATES  # benchmarks/gate.py, next to this script
 
     roots = [Path(os.environ["SAYSO_DATA"])] if os.environ.get("SAYSO_DATA") else []
     for root in [*roots, *DATA_CANDIDATES]:

@@ -16,8 +16,11 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-from sayso.evaluate import gate
+# Run as a script (python benchmarks/update_floor.py): make the repository importable.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import gate  # noqa: E402
 
 
 def _commit() -> str:

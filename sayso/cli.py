@@ -108,11 +108,11 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
+    from .engines import ingest as store_ingest
     from .errors import PipelineError, StoreError
     from .ingest import read_inputs, sample_paths
     from .models import InputError
     from .store import Store
-    from .store import ingest as store_ingest
 
     specs = list(inputs) + ([str(p) for p in sample_paths()] if sample else [])
     if not specs:

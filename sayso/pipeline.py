@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from . import extract, nlp
-from .extract.context import add_context
+from .assemble import assemble
 from .models import Article, Extraction
 from .resolve.speakers import resolve_speakers
 
@@ -18,8 +18,10 @@ DEFAULT_PIPELINE = "fast"
 
 
 def extract_doc(doc: Doc, article: Article, pipeline: str = DEFAULT_PIPELINE) -> Extraction:
-    """Run a pipeline's extractor and the speaker resolver on an already parsed article."""
-    attributions = add_context(doc, article, extract.get(pipeline)(doc, article))
+    """Run a pipeline's extractor, the shared labelling pass and the speaker resolver on an
+    already parsed article."""
+    name = extract.resolve_name(pipeline)
+    attributions = assemble(doc, article, extract.get(name)(doc, article), name)
     speakers, resolved = resolve_speakers(doc, article, attributions)
     return Extraction(article=article, speakers=tuple(speakers), attributions=tuple(resolved))
 

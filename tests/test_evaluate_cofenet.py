@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import gate
 from sayso.errors import GoldDataError
-from sayso.evaluate import gate
 from sayso.evaluate.cofenet import (
     RoleSpan,
     attribution_spans,

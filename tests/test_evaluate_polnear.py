@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import gate
 from sayso.errors import GoldDataError
-from sayso.evaluate import gate
 from sayso.evaluate.polnear import GoldAttribution, GoldDocument, parse_ann, read_split
 from sayso.evaluate.scoring import normalise, score_document, total
 from sayso.models import Attribution, Span

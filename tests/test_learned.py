@@ -9,21 +9,22 @@ from sayso import extract, nlp
 from sayso.extract import _learned_core as core
 from sayso.extract import learned
 from sayso.models import Article, Attribution
+from sayso.pipeline import extract_article
 
 
 def run(text: str) -> list[Attribution]:
-    """The learned extractor's attributions for ``text``."""
-    return extract.get(learned.NAME)(nlp.parse(text), Article(text=text))
+    """The learned extractor's attributions for ``text``, through the shared pass."""
+    return list(extract_article(Article(text=text), pipeline=learned.NAME).attributions)
 
 
 def well_formed(text: str, atts: list[Attribution]) -> None:
-    """Offsets inside the text, span texts equal their slices, roles univocal, parents exist."""
+    """Offsets inside the text, span texts equal their slices, parents exist, and roles
+    univocal among the statements not nested in another."""
     ids = {a.id for a in atts}
     assert len(ids) == len(atts)
     claimed: list[tuple[int, int]] = []
     for a in atts:
         assert a.extractor == learned.NAME
-        assert a.speaker is None
         assert 0.0 <= a.confidence <= 1.0
         assert a.parent is None or a.parent in ids and a.parent != a.id
         spans = [a.cue, *a.content] + ([a.source] if a.source else [])
@@ -31,7 +32,8 @@ def well_formed(text: str, atts: list[Attribution]) -> None:
             assert 0 <= s.start < s.end <= len(text)
             assert s.text == text[s.start : s.end]
             assert s.text == s.text.strip()
-        claimed.extend((s.start, s.end) for s in spans)
+        if a.parent is None:
+            claimed.extend((s.start, s.end) for s in spans)
     claimed.sort()
     for (_, e0), (s1, _) in zip(claimed, claimed[1:], strict=False):
         assert e0 <= s1, "one role per character"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from sayso.evaluate import gate
+from benchmarks import gate
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sayso import nlp
+from sayso import extract, nlp
 from sayso.extract import _learned_core as core
 from sayso.extract import _rerank as rerank
 from sayso.extract import learned
@@ -104,7 +104,8 @@ def test_shipped_model_reranks_and_stays_univocal() -> None:
     text = ('"We will not back down," the mayor said on Tuesday, adding that the city '
             "would appeal. Critics said the ruling, issued late Monday, was final.")
     doc = nlp.parse(text)
-    raws = model.extract(doc, text, learned.rule_spans(doc, Article(text=text)))
+    ruled = extract.get(learned.READS)(doc, Article(text=text))
+    raws = model.extract(doc, text, learned.rule_spans(ruled, text))
     assert raws
     seen = np.zeros(len(doc), int)
     for ra in raws:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import extract, nlp
-from ..models import Article
+from ..models import Article, Attribution
 from ..pipeline import extract_many
 from . import cofenet, polnear
 from .scoring import COVERAGE_THRESHOLDS, PRF, PolnearScore, score_document, total
@@ -24,6 +24,16 @@ BATCH_SIZE = 16
 
 #: Called after each text with (texts done, texts in all), e.g. to move a progress bar.
 Progress = Callable[[int, int], None]
+
+
+def outermost(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """The statements PolNeAR would annotate: those not reported inside another one.
+
+    PolNeAR gives each token one role and annotates no nested statement (on the dev split no
+    gold cue lies inside another statement's content), so a nested statement is scored by the
+    chain gold (``sayso evaluate chains``), not by the span protocols.
+    """
+    return [a for a in attributions if a.parent is None]
 
 
 def count_words(text: str) -> int:
@@ -130,7 +140,10 @@ def evaluate_polnear(
             raise GoldDataError(f"{directory}: no such documents: {', '.join(sorted(missing))}")
     name = _warm_up(pipeline)
     extractions, seconds = _timed([d.text for d in docs], pipeline, progress)
-    scores = [score_document(d, ex.attributions) for d, ex in zip(docs, extractions, strict=True)]
+    scores = [
+        score_document(d, outermost(ex.attributions))
+        for d, ex in zip(docs, extractions, strict=True)
+    ]
     return PolnearReport(
         pipeline=pipeline,
         extractor=name,
@@ -200,7 +213,7 @@ def predict_bio(
     extractions, seconds = _timed(texts, pipeline, progress)
     tags: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key, ex in zip(keys, extractions, strict=True):
-        spans = [s for a in ex.attributions for s in cofenet.attribution_spans(a)]
+        spans = [s for a in outermost(ex.attributions) for s in cofenet.attribution_spans(a)]
         tags[key] = cofenet.spans_to_bio(rebuilt[key].offsets, spans)
     words = sum(count_words(t) for t in texts)
     return [tags[p.tokens] for p in paragraphs], len(keys), words, seconds

@@ -1,9 +1,10 @@
 """Attribution extractors behind a registry of versioned names.
 
-An extractor is a callable ``(doc, article) -> list[Attribution]`` registered under a
-versioned name such as ``sayso.rules.v1``.  The name is stored with every row it produces,
-so a newer extractor can re-run and replace only its own rows.  A *pipeline* is the
-user-facing alias (``fast``) for whichever extractor is the current default.
+An extractor is a callable ``(doc, article) -> list[Found]`` registered under a versioned name
+such as ``sayso.rules.v1``: it finds spans (cue, source, content pieces, confidence) and nothing
+else; ``sayso.assemble`` labels and links them the same way for every extractor.  The name is
+stored with every row it produces, so a newer extractor can re-run and replace only its own
+rows.  A *pipeline* is the user-facing alias (``fast``) for whichever extractor is the default.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..errors import PipelineError
-from ..models import Article, Attribution
+from ..models import Article, Found
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-Extractor = Callable[["Doc", Article], list[Attribution]]
+Extractor = Callable[["Doc", Article], list[Found]]
 
 _REGISTRY: dict[str, Callable[[], Extractor]] = {}
 _LOADED: dict[str, Extractor] = {}

@@ -18,10 +18,13 @@ drift apart.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from ..lexicon import TOKEN_CLOSE_QUOTES, TOKEN_OPEN_QUOTES, TOKEN_TOGGLE_QUOTES
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -54,9 +57,9 @@ SNAP = True
 #: to it (room for a source and a comma: "..., Senator Smith said").
 QUOTE_REACH = 6
 #: Quote marks.  Straight double quotes open or close depending on the running state.
-OPEN_QUOTES = ("\u201c", "``", "\u00ab")
-CLOSE_QUOTES = ("\u201d", "''", "\u00bb")
-TOGGLE_QUOTES = ('"',)
+OPEN_QUOTES = TOKEN_OPEN_QUOTES
+CLOSE_QUOTES = TOKEN_CLOSE_QUOTES
+TOGGLE_QUOTES = TOKEN_TOGGLE_QUOTES
 #: Dependency labels whose presence among a token's children is a feature (bit order matters).
 CHILD_DEPS = (
     "ccomp",
@@ -742,6 +745,19 @@ def pad_stack(ems: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+#: A content reranker: (doc arrays, cues, windows, role scores, attributions) -> attributions.
+Reranker = Callable[
+    [
+        "DocArrays",
+        list[tuple[np.ndarray, float]],
+        list[tuple[int, int]],
+        list[np.ndarray],
+        list["RawAttribution"],
+    ],
+    list["RawAttribution"],
+]
+
+
 @dataclass
 class RawAttribution:
     """One decoded attribution in doc token indices (before char offsets and labels)."""
@@ -801,8 +817,11 @@ class Model:
         self.cue_bias = CUE_BIAS
         self.content_bias = CONTENT_BIAS
         self.snap = SNAP
-        #: Content-boundary reranker (hashed weights, weight of the role-score loss); None: off.
-        self.rerank: tuple[np.ndarray, float] | None = None
+        #: Content-boundary reranker, set by whoever loads the weights (``learned.py`` wires
+        #: ``_rerank.apply`` with its weights in): ``(doc arrays, cues, windows, role scores,
+        #: attributions) -> attributions``.  None: off.  Injected so that this module and the
+        #: reranker, which reads this module's arrays, do not import each other.
+        self.rerank: Reranker | None = None
 
     def tables(self, strings: object) -> tuple[Hashes, Lexicon]:
         """Quote/dependency hashes and the lexicon, for a vocabulary's string store."""
@@ -897,9 +916,7 @@ class Model:
         paths = viterbi(pad_stack(ems), self.role_trans, self.role_start)
         raws = resolve(len(d.head), cues, spans, paths, d if self.snap else None)
         if self.rerank is not None:
-            from . import _rerank  # imports this module
-
-            raws = _rerank.apply(d, cues, spans, ems, raws, *self.rerank)
+            raws = self.rerank(d, cues, spans, ems, raws)
         return raws
 
     def role_emissions(

@@ -7,8 +7,10 @@ parse; see ``_learned_core`` for the features and the decoder.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import PipelineError
-from ..models import Article, Attribution, AttributionKind, Span
-from . import Extractor, _rerank, register, rules
+from ..models import Article, Found, Span
+from ..quotes import quoted
+from . import Extractor, _rerank, get, register
 from . import _learned_core as core
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,73 +30,15 @@ NAME = "sayso.learned.v1"
 #: Where the shipped weights live (package data).
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = MODEL_DIR / "learned-v1.npz"
-#: Cue lemmas by which the reporter distances itself from the claim.
-HEDGE_LEMMAS = frozenset(
-    {
-        "claim",
-        "allege",
-        "reportedly",
-        "allegedly",
-        "purport",
-        "purportedly",
-        "supposedly",
-        "insist",
-        "contend",
-        "maintain",
-    }
-)
-#: Cue lemmas that report an internal state rather than a speech act.
-THOUGHT_LEMMAS = frozenset(
-    {
-        "believe",
-        "think",
-        "want",
-        "hope",
-        "fear",
-        "feel",
-        "expect",
-        "know",
-        "consider",
-        "doubt",
-        "suspect",
-        "worry",
-        "wonder",
-        "assume",
-        "understand",
-        "realize",
-        "realise",
-        "wish",
-        "intend",
-        "plan",
-        "hate",
-        "love",
-        "like",
-        "prefer",
-        "see",
-        "view",
-        "regard",
-        "trust",
-        "imagine",
-        "suppose",
-        "guess",
-        "figure",
-        "recognize",
-        "decide",
-        "remember",
-        "forget",
-        "agree",
-        "disagree",
-        "support",
-        "oppose",
-    }
-)
-#: Characters that open or close a quotation (to label direct and mixed attributions).
-QUOTE_CHARS = '\u201c\u201d"\u00ab\u00bb'
 #: ``confidence`` = logistic((cue margin - CENTER) / SCALE).  On dev, correct cues have a
 #: median margin of ~146 and wrong ones ~96 (10th percentiles 81 and 43); this maps those to
 #: about 0.9 and 0.7.  It orders attributions by reliability; it is not a calibrated probability.
 CONFIDENCE_CENTER = 60.0
 CONFIDENCE_SCALE = 40.0
+#: The versioned rule extractor whose statements the model reads as features, and from which
+#: it takes what a token tagger trained on PolNeAR cannot give: nested statements inside a
+#: content it found (PolNeAR has one role per token) and the content of a cue it left empty.
+READS = "sayso.rules.v1"
 
 
 @lru_cache(maxsize=2)
@@ -133,7 +78,7 @@ def _build(z: Any) -> core.Model:
     if "rerank_rows" in z.files:
         rw = np.zeros(_rerank.WEIGHTS, np.float32)
         rw[z["rerank_rows"]] = z["rerank_vals"]
-        model.rerank = (rw, float(z["rerank_loss_w"]))
+        model.rerank = functools.partial(_rerank.apply, w=rw, w_loss=float(z["rerank_loss_w"]))
     return model
 
 
@@ -169,79 +114,80 @@ def _confidence(margin: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _kind(cue_lemmas: list[str], content: tuple[Span, ...]) -> AttributionKind:
-    if "accord" in cue_lemmas or "according" in cue_lemmas:
-        return "according_to"
-    joined = "".join(s.text for s in content).strip()
-    quoted = [c for c in joined if c in QUOTE_CHARS]
-    if not quoted:
-        return "indirect"
-    first = content[0].text.lstrip()
-    last = content[-1].text.rstrip(" .,;:")
-    if first[:1] in QUOTE_CHARS and last[-1:] in QUOTE_CHARS:
-        return "direct"
-    return "mixed"
-
-
-#: The rule extractor (``sayso.rules.v1``) whose attributions the model reads as features (when
-#: trained with them): its spans only, so without reading times.
-_RULES = rules.RuleExtractor(times=False)
-
-
-def rule_spans(doc: Doc, article: Article) -> list[core.RuleSpans]:
-    """The rule extractor's attributions on the same parse, as features for the model."""
-    out = []
-    for a in _RULES(doc, article):
-        out.append(
-            core.RuleSpans(
-                ((a.cue.start, a.cue.end),),
-                ((a.source.start, a.source.end),) if a.source is not None else (),
-                tuple((c.start, c.end) for c in a.content),
-                a.kind == "direct",
-            )
+def rule_spans(found: list[Found], text: str) -> list[core.RuleSpans]:
+    """The rule extractor's statements as the model's features."""
+    return [
+        core.RuleSpans(
+            ((f.cue.start, f.cue.end),),
+            ((f.source.start, f.source.end),) if f.source is not None else (),
+            tuple((c.start, c.end) for c in f.content),
+            all(quoted(c.text) for c in f.content if c.end - c.start >= 2),
         )
+        for f in found
+    ]
+
+
+def _inside(a: Span, b: Span) -> bool:
+    return b.start <= a.start and a.end <= b.end
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def with_rules(found: list[Found], ruled: list[Found]) -> list[Found]:
+    """The model's statements, completed by the rule extractor's on the same parse.
+
+    A cue the model left without content takes the content the rules found for it; a rule
+    statement whose cue and source lie inside one of the model's contents, on a cue the model
+    did not take, is added: PolNeAR's one role per token hides such nested statements.
+    """
+    out = []
+    for f in found:
+        if not f.content:
+            same = [r for r in ruled if r.content and _overlaps(r.cue, f.cue)]
+            if same:
+                f = replace(f, content=same[0].content, source=f.source or same[0].source)
+        out.append(f)
+    cues = [f.cue for f in out]
+    for r in ruled:
+        if r.continues or any(_overlaps(r.cue, c) for c in cues):
+            continue
+        spans = [r.cue] + ([r.source] if r.source is not None else [])
+        if any(all(any(_inside(s, c) for c in f.content) for s in spans) for f in out):
+            out.append(r)
     return out
 
 
-def attributions(doc: Doc, article: Article, model: core.Model | None = None) -> list[Attribution]:
-    """Attributions the learned model finds in a parsed article, as char-offset records."""
+def attributions(
+    doc: Doc, article: Article, model: core.Model | None = None, ruled: list[Found] | None = None
+) -> list[Found]:
+    """What the learned model finds in a parsed article (``ruled``: the rule extractor's
+    statements on the same parse, read as features when the model was trained with them)."""
     model = model or load_model()
     text = article.text
-    rules = rule_spans(doc, article) if model.use_rules else None
-    raws = model.extract(doc, text, rules)
-    ids = [f"a{k + 1}" for k in range(len(raws))]
+    if ruled is None:
+        ruled = get(READS)(doc, article) if model.use_rules else []
+    raws = model.extract(doc, text, rule_spans(ruled, text) if model.use_rules else None)
     out = []
-    for k, r in enumerate(raws):
-        lemmas = [doc[i].lemma_.lower() for i in r.cue]
+    for r in raws:
         cue = _char_span(doc, text, r.cue[0], r.cue[-1])
         pieces = (_char_span(doc, text, s, e) for s, e in r.content)
         content = tuple(p for p in pieces if p.end > p.start)
         source = _char_span(doc, text, r.source[0], r.source[-1]) if r.source else None
         if source is not None and source.end == source.start:
             source = None
-        out.append(
-            Attribution(
-                id=ids[k],
-                cue=cue,
-                content=content,
-                kind=_kind(lemmas, content),
-                source=source,
-                parent=ids[r.parent] if r.parent is not None else None,
-                hedged=any(lem in HEDGE_LEMMAS for lem in lemmas),
-                cue_class="thought" if any(lem in THOUGHT_LEMMAS for lem in lemmas) else "speech",
-                extractor=NAME,
-                confidence=_confidence(r.score),
-            )
-        )
-    return out
+        out.append(Found(cue=cue, content=content, source=source, confidence=_confidence(r.score)))
+    return with_rules(out, ruled)
 
 
 @register(NAME)
 def make() -> Extractor:
     """Build the learned extractor (loads the packaged weights once)."""
     model = load_model()
+    read = get(READS)
 
-    def run(doc: Doc, article: Article) -> list[Attribution]:
-        return attributions(doc, article, model)
+    def run(doc: Doc, article: Article) -> list[Found]:
+        return attributions(doc, article, model, read(doc, article))
 
     return run

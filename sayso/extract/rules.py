@@ -6,44 +6,37 @@ Constructions, each covered by a golden test row (tests/test_rules_golden.py):
   * ``according to X``
   * colon and dash attributions ``X: "…"``
   * direct, indirect and mixed quotes (a quoted fragment inside reported speech)
-  * headline cues ``Russia Claims Trump Reached Out to Putin``
   * floating quotes: a quoted sentence with no cue continues the previous speaker
-  * nested chains: a cue inside another attribution's content gets that attribution as parent
-Each attribution carries addressee, channel, time (resolved against the publication date),
-a hedge flag and the cue class (speech or thought).
+  * nested chains: a cue inside another attribution's content is found like any other
+It finds spans only (:class:`~sayso.models.Found`); the shared pass in ``sayso.assemble`` adds
+headline cues, kind, hedge, cue class, addressee, channel, time and parent links, the same way
+for every extractor.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..models import Article, Attribution, AttributionKind, Span
-from ..resolve.time import resolve_time
-from . import Extractor, register
-from .lexicon import (
+from ..lexicon import (
     ADDRESSEE_OBJECT_VERBS,
     ADDRESSEE_TO_VERBS,
-    CHANNEL_NOUNS,
     COLON_LABELS,
     CONTENT_PREPOSITIONS,
     FLOATING_QUOTE_CONFIDENCE,
     FLOATING_QUOTE_LOOKBACK_SENTENCES,
-    HEADLINE_CUES,
-    HEDGE_ADVERBS,
-    HEDGE_VERBS,
     MAX_COLON_SOURCE_TOKENS,
-    MAX_HEADLINE_SOURCE_TOKENS,
     NEEDS_PREPOSITION,
     OBJECT_CONTENT_VERBS,
-    PLATFORMS,
     SPEECH_VERBS,
     THOUGHT_VERBS,
 )
-from .quotes import Quote, find_quotes
+from ..models import Article, Found, Span
+from ..nlp import char_range, token_pieces, trim
+from ..quotes import Quote, find_quotes
+from . import Extractor, register
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
@@ -54,63 +47,20 @@ COLON_MARKS = (":", "\u2014", "\u2013", "--")
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _CLAUSES = {"ccomp", "xcomp", "parataxis"}
-_TRIM = set(" \t\n\r,;:.\u2014\u2013-")
 
 
 @dataclass
 class _Draft:
-    """An attribution under construction, in token and character terms."""
+    """An attribution under construction, in character terms."""
 
     cue: tuple[int, int]
     content: list[tuple[int, int]]
-    kind: AttributionKind
     source: tuple[int, int] | None = None
-    addressee: str | None = None
-    channel: str | None = None
-    time_text: str | None = None
-    hedged: bool = False
-    thought: bool = False
     confidence: float = 0.9
     floating_of: int | None = None  # index of the draft a floating quote continues
 
 
 # --- small helpers over tokens and character ranges ------------------------------------------
-
-
-def _char_range(tokens: Iterable[Token]) -> tuple[int, int] | None:
-    toks = sorted(tokens, key=lambda t: t.i)
-    if not toks:
-        return None
-    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a range past whitespace and edge punctuation (not past quote marks)."""
-    while start < end and text[start] in _TRIM:
-        start += 1
-    while end > start and text[end - 1] in _TRIM:
-        end -= 1
-    return start, end
-
-
-def _pieces(tokens: Iterable[Token], text: str) -> list[tuple[int, int]]:
-    """Contiguous character pieces covering the given tokens (gaps split the pieces)."""
-    toks = sorted(set(tokens), key=lambda t: t.i)
-    pieces: list[tuple[int, int]] = []
-    run: list[Token] = []
-    for t in toks:
-        if run and t.i != run[-1].i + 1:
-            pieces.append(_char_range(run))  # type: ignore[arg-type]
-            run = []
-        run.append(t)
-    if run:
-        pieces.append(_char_range(run))  # type: ignore[arg-type]
-    out = []
-    for s, e in pieces:
-        s, e = _trim(text, s, e)
-        if e > s:
-            out.append((s, e))
-    return out
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -192,19 +142,13 @@ class RuleExtractor:
 
     name = NAME
 
-    def __init__(self, times: bool = True) -> None:
-        #: Read the time of each statement (off when only the spans are wanted: faster).
-        self.times = times
-
-    def __call__(self, doc: Doc, article: Article) -> list[Attribution]:
+    def __call__(self, doc: Doc, article: Article) -> list[Found]:
         text = _doc_text(doc, article)
         quotes = find_quotes(text)
         drafts: list[_Draft] = []
         used_cues: set[int] = set()
-        headline_end = self._headline_end(article, text)
-
-        if headline_end:
-            drafts.extend(self._headline(doc, text, headline_end, used_cues))
+        # Headline cues ("Kremlin Claims …") are the shared pass's, for every extractor.
+        headline_end = len(article.title) if article.title and text.startswith(article.title) else 0
         # Only verbs and "according" can open a construction here: find them column-wise.
         strings = doc.vocab.strings
         cols = doc.to_array(["POS", "LOWER"])
@@ -229,45 +173,9 @@ class RuleExtractor:
         drafts.extend(self._colon(doc, text, quotes, drafts))
         drafts.extend(self._quote_cues(doc, text, quotes, drafts, used_cues))
         drafts.extend(self._floating(doc, text, quotes, drafts))
-        return self._finish(drafts, text, article)
+        return self._finish(drafts, text)
 
     # --- constructions ---------------------------------------------------------------------
-
-    @staticmethod
-    def _headline_end(article: Article, text: str) -> int:
-        if article.title and text.startswith(article.title):
-            return len(article.title)
-        return 0
-
-    def _headline(self, doc: Doc, text: str, end: int, used: set[int]) -> list[_Draft]:
-        """``Russia Claims Trump Reached Out to Putin``: cue words matched as words."""
-        toks = [t for t in doc if t.idx < end and not t.is_space]
-        for k, t in enumerate(toks):
-            if t.lower_ not in HEADLINE_CUES or k == 0 or k > MAX_HEADLINE_SOURCE_TOKENS:
-                continue
-            before, after = toks[:k], toks[k + 1 :]
-            if not after or not any(b.pos_ in {"PROPN", "NOUN", "PRON"} for b in before):
-                continue
-            if before[-1].is_punct:
-                continue
-            src = _char_range(before)
-            content = _pieces(after, text)
-            if not src or not content:
-                continue
-            used.add(t.i)
-            hedged = t.lemma_.lower() in HEDGE_VERBS or t.lower_.rstrip("s") in HEDGE_VERBS
-            kind: AttributionKind = "direct" if _all_quoted(content, text) else "indirect"
-            return [
-                _Draft(
-                    cue=(t.idx, t.idx + len(t.text)),
-                    content=content,
-                    kind=kind,
-                    source=src,
-                    hedged=hedged,
-                    confidence=0.7,
-                )
-            ]
-        return []
 
     def _according_to(self, doc: Doc, tok: Token, text: str, quotes: list[Quote]) -> _Draft | None:
         """``According to X, …`` / ``…, according to X.``"""
@@ -290,16 +198,13 @@ class RuleExtractor:
             and not t.is_space
             and not (t.is_punct and t.i == src_toks[-1].i + 1)
         ]
-        content = _pieces(content_toks, text)
+        content = token_pieces(content_toks, text)
         if not content:
             return None
-        kind: AttributionKind = "according_to"
         return _Draft(
             cue=(tok.idx, to.idx + len(to.text)),
             content=content,
-            kind=kind,
-            source=_char_range(src_toks),
-            time_text=_date_in(sent, exclude=set()) if self.times else None,
+            source=char_range(src_toks),
             confidence=0.85,
         )
 
@@ -388,7 +293,7 @@ class RuleExtractor:
         content_toks.discard(verb)
         if prep_content is not None:
             content_toks.discard(prep_content)
-        content = _pieces(content_toks, text) if content_toks else []
+        content = token_pieces(content_toks, text) if content_toks else []
         content = _snap_to_quotes(content, quotes, text)
         if not content:
             content = self._adjacent_quote(verb, quotes, text)
@@ -401,27 +306,19 @@ class RuleExtractor:
         src = None
         if subj is not None:
             st = _source_tokens(subj, verb)
-            src = _char_range(st) if st else None
+            src = char_range(st) if st else None
             if src:
-                src = _trim(text, *src)
+                src = trim(text, *src)
         cue_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + _auxiliaries(verb)
         cue_toks += _cue_modifiers(verb, content_toks)
         if prep_content is not None and lemma in NEEDS_PREPOSITION | {"warn", "ask"}:
             cue_toks.append(prep_content)
-        cue = _char_range(cue_toks)
+        cue = char_range(cue_toks)
         assert cue is not None
-        hedged = lemma in HEDGE_VERBS or _hedge_adverb(verb)
-        kind = _kind(content, quotes, text)
         return _Draft(
             cue=cue,
             content=content,
-            kind=kind,
             source=src,
-            addressee=_phrase(addressee_tok) if addressee_tok is not None else None,
-            channel=_channel(verb),
-            time_text=_time_of(verb, content) if self.times else None,
-            hedged=hedged,
-            thought=cls == "thought",
             confidence=0.85 if subj is not None else 0.6,
         )
 
@@ -478,9 +375,9 @@ class RuleExtractor:
                 content = list(after[0].pieces)
             else:
                 rest = [t for t in doc[mark.i + 1 : sent.end] if not t.is_space]
-                content = _pieces(rest, text) if len(rest) >= 3 else []
+                content = token_pieces(rest, text) if len(rest) >= 3 else []
             cue = (mark.idx, mark.idx + len(mark.text))
-            src = _char_range(prefix)
+            src = char_range(prefix)
             if not content or src is None:
                 continue
             if any(_overlaps(c, t) for c in content + [cue] for t in taken):
@@ -489,7 +386,6 @@ class RuleExtractor:
                 _Draft(
                     cue=cue,
                     content=content,
-                    kind=_kind(content, quotes, text),
                     source=src,
                     confidence=0.75 if after else 0.6,
                 )
@@ -519,17 +415,13 @@ class RuleExtractor:
                     subj = objs[0] if objs else None
                 src = None
                 if subj is not None:
-                    src = _char_range(_source_tokens(subj, t))
+                    src = char_range(_source_tokens(subj, t))
                 used.add(t.i)
                 out.append(
                     _Draft(
                         cue=(t.idx, t.idx + len(t.text)),
                         content=list(q.pieces),
-                        kind="direct",
                         source=src,
-                        channel=_channel(t),
-                        time_text=_time_of(t, list(q.pieces)) if self.times else None,
-                        hedged=t.lemma_.lower() in HEDGE_VERBS or _hedge_adverb(t),
                         confidence=0.8,
                     )
                 )
@@ -559,7 +451,9 @@ class RuleExtractor:
             prev = [
                 (k, d)
                 for k, d in enumerate(drafts + out)
-                if lo <= d.cue[0] < q.start and d.source is not None and d.kind != "according_to"
+                if lo <= d.cue[0] < q.start
+                and d.source is not None
+                and not text[d.cue[0] : d.cue[1]].lower().startswith("according")
             ]
             if not prev:
                 continue
@@ -568,7 +462,6 @@ class RuleExtractor:
                 _Draft(
                     cue=d.cue,
                     content=list(q.pieces),
-                    kind="direct",
                     source=d.source,
                     confidence=FLOATING_QUOTE_CONFIDENCE,
                     floating_of=k,
@@ -578,34 +471,19 @@ class RuleExtractor:
 
     # --- assembly -----------------------------------------------------------------------------
 
-    def _finish(self, drafts: list[_Draft], text: str, article: Article) -> list[Attribution]:
-        drafts = _dedupe(drafts)
-        order = sorted(
-            range(len(drafts)), key=lambda k: (drafts[k].cue[0], drafts[k].content[0][0])
-        )
-        ids = {k: f"a{n + 1}" for n, k in enumerate(order)}
-        published = article.published_date
-        out: list[Attribution] = []
-        for k in order:
-            d = drafts[k]
-            parent = _parent(k, drafts)
+    def _finish(self, drafts: list[_Draft], text: str) -> list[Found]:
+        out = []
+        for d in _dedupe(drafts):
             out.append(
-                Attribution(
-                    id=ids[k],
+                Found(
                     cue=Span.of(text, *d.cue),
                     content=tuple(Span.of(text, s, e) for s, e in d.content),
-                    kind=d.kind,
                     source=Span.of(text, *d.source) if d.source else None,
-                    parent=ids[parent] if parent is not None else None,
-                    addressee=d.addressee,
-                    channel=d.channel,
-                    time=resolve_time(d.time_text, published) if d.time_text else None,
-                    hedged=d.hedged,
-                    cue_class="thought" if d.thought else "speech",
-                    extractor=NAME,
                     confidence=d.confidence,
+                    continues=d.floating_of is not None,
                 )
             )
+        out.sort(key=lambda f: (f.cue.start, f.content[0].start if f.content else 0))
         return out
 
 
@@ -667,100 +545,6 @@ def _that_clause_after(verb: Token) -> set[Token]:
     return set()
 
 
-def _phrase(tok: Token) -> str:
-    toks = list(tok.subtree)
-    return tok.doc[toks[0].i : toks[-1].i + 1].text.strip(" ,")
-
-
-def _hedge_adverb(verb: Token) -> bool:
-    if any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS for c in verb.children):
-        return True
-    head = verb.head
-    return (
-        any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS for c in head.children)
-        if verb.dep_ in {"xcomp"}
-        else False
-    )
-
-
-def _channel(verb: Token) -> str | None:
-    """The medium: ``in a statement on Telegram`` -> "Telegram", ``at a news conference``."""
-    best: str | None = None
-    for prep in verb.children:
-        if prep.dep_ != "prep" or prep.lower_ not in {
-            "in",
-            "on",
-            "at",
-            "via",
-            "during",
-            "through",
-            "over",
-        }:
-            continue
-        sub = list(prep.subtree)
-        for t in sub:
-            if t.lower_ in PLATFORMS and t.pos_ in {"PROPN", "NOUN"}:
-                return t.text
-        pobj = [g for g in prep.children if g.dep_ == "pobj"]
-        if pobj and pobj[0].lemma_.lower() in CHANNEL_NOUNS:
-            best = _phrase(pobj[0])
-    return best
-
-
-def _date_in(span: Iterable[Token], exclude: set[int]) -> str | None:
-    for t in span:
-        if t.ent_type_ in {"DATE"} and t.ent_iob_ == "B" and t.i not in exclude:
-            ent = next(e for e in t.doc.ents if e.start == t.i)
-            return ent.text
-    return None
-
-
-def addressee_of(verb: Token) -> str | None:
-    """Who the cue verb addresses: ``told reporters``, ``said to Congress``."""
-    lemma = verb.lemma_.lower()
-    found: Token | None = None
-    for child in verb.children:
-        if child.dep_ in {"dobj", "dative"} and lemma in ADDRESSEE_OBJECT_VERBS:
-            if child.dep_ == "dative" or found is None:
-                found = child
-        elif child.dep_ == "prep" and child.lower_ == "to" and lemma in ADDRESSEE_TO_VERBS:
-            pobj = [g for g in child.children if g.dep_ == "pobj"]
-            if pobj:
-                found = pobj[0]
-    return _phrase(found) if found is not None else None
-
-
-def _time_of(verb: Token, content: list[tuple[int, int]]) -> str | None:
-    """The time the cue's clause gives: a DATE on the cue, else the first DATE in its sentence."""
-    for child in verb.children:
-        if child.ent_type_ == "DATE":
-            return _phrase(child)
-        if child.dep_ == "prep":
-            for g in child.children:
-                if g.ent_type_ == "DATE":
-                    return _phrase(g)
-    return _date_in(verb.sent, exclude=set())
-
-
-def _kind(content: list[tuple[int, int]], quotes: list[Quote], text: str) -> AttributionKind:
-    if _all_quoted(content, text):
-        return "direct"
-    for s, e in content:
-        for q in quotes:
-            for qs, qe in q.pieces:
-                if s <= qs and qe <= e + 1:
-                    return "mixed"
-    return "indirect"
-
-
-def _all_quoted(content: list[tuple[int, int]], text: str) -> bool:
-    return all(
-        text[s] in '"\u201c\u201e\u00ab' and text[e - 1] in '"\u201d\u00bb'
-        for s, e in content
-        if e - s >= 2
-    )
-
-
 def _snap_to_quotes(
     content: list[tuple[int, int]], quotes: list[Quote], text: str
 ) -> list[tuple[int, int]]:
@@ -804,27 +588,10 @@ def _dedupe(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
-def _parent(k: int, drafts: list[_Draft]) -> int | None:
-    """The innermost other draft whose content contains this draft's cue."""
-    d = drafts[k]
-    if d.floating_of is not None:
-        return None
-    best: tuple[int, int] | None = None
-    for j, o in enumerate(drafts):
-        if j == k or o.floating_of is not None:
-            continue
-        for piece in o.content:
-            if _inside(d.cue, piece):
-                size = piece[1] - piece[0]
-                if best is None or size < best[1]:
-                    best = (j, size)
-    return best[0] if best else None
-
-
 @register(NAME)
 def make() -> Extractor:
     """Build the rule extractor."""
     return RuleExtractor()
 
 
-__all__ = ["NAME", "RuleExtractor", "addressee_of", "make"]
+__all__ = ["NAME", "RuleExtractor", "make"]

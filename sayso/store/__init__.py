@@ -1,11 +1,10 @@
 """The embedded SQLite store: the only part of sayso that speaks SQL.
 
-``Store(path)`` opens or creates a database (schema in ``docs/schema.md``); ``ingest`` fills
-it from articles; the records it returns live in :mod:`sayso.store.records`.
+``Store(path)`` opens or creates a database (schema in ``docs/schema.md``); the records it
+returns live in :mod:`sayso.store.records`.  Filling it is ``sayso.engines.ingest``'s job.
 """
 
 from .db import Store
-from .ingest import ingest
 from .records import (
     MAX_LIMIT,
     Alias,
@@ -39,6 +38,5 @@ __all__ = [
     "StatementRow",
     "Store",
     "StoreStats",
-    "ingest",
     "parse_date",
 ]

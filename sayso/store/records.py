@@ -197,7 +197,7 @@ IngestStatus = Literal["added", "skipped", "error"]
 
 @dataclass(frozen=True, slots=True)
 class IngestOutcome:
-    """What :func:`sayso.store.ingest` did with one input."""
+    """What :func:`sayso.engines.ingest` did with one input."""
 
     id: str  #: the article id; "" for an input that could not be read
     title: str | None  #: the headline, when known
@@ -213,7 +213,7 @@ class IngestOutcome:
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    """The summary of one :func:`sayso.store.ingest` run."""
+    """The summary of one :func:`sayso.engines.ingest` run."""
 
     outcomes: tuple[IngestOutcome, ...]  #: one per input, in input order
     extractor: str  #: the versioned extractor name the pipeline resolved to

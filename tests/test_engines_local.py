@@ -1,4 +1,4 @@
-"""sayso.store.ingest with the real pipeline: statuses, resumability, error collection.
+"""sayso.engines.ingest with the real pipeline: statuses, resumability, error collection.
 
 The extractor's counts are not tested here (they change as it improves); that each article's
 stored statements match what the report says is.
@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from sayso.engines import ingest
 from sayso.errors import InputRejected, PipelineError
 from sayso.extract import resolve_name
 from sayso.models import Article, InputError
-from sayso.store import Store, ingest
+from sayso.store import Store
 
 TEXTS = (
     "Talks to resume\n\nThe foreign minister said on Monday that the talks would resume next week.",

@@ -1,5 +1,8 @@
 """The quality gate: pinned dev-split floors per extractor, measured and compared.
 
+Not part of the package: it knows where this repository keeps its floors and where the data
+folder may be, which an installed sayso does not.
+
 ``benchmarks/quality_floor.json`` pins, for each extractor behind a pipeline, the numbers that
 :func:`measure` produces on the PolNeAR dev split (brat protocol) and on CofeNet's ``valid.txt``
 (BIO protocol).  ``tests/test_quality_gate.py`` fails when a number falls more than the file's
@@ -18,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import extract
-from ..errors import GoldDataError
+from sayso import extract
+from sayso.errors import GoldDataError
 
-#: The repository root (this file is sayso/evaluate/gate.py).
-REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The repository root (this file is benchmarks/gate.py).
+REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The floors file.
 FLOOR_FILE = REPO_ROOT / "benchmarks" / "quality_floor.json"
 #: Where the data folder may be, after $SAYSO_DATA, in order.
@@ -65,7 +68,7 @@ def gated_extractors() -> dict[str, list[str]]:
 
 def measure(extractor: str, data: Path) -> dict[str, float]:
     """The gate's numbers for one extractor: PolNeAR dev (brat) and CofeNet valid (BIO)."""
-    from .runner import evaluate_cofenet, evaluate_polnear
+    from sayso.evaluate.runner import evaluate_cofenet, evaluate_polnear
 
     p = evaluate_polnear(data / POLNEAR_DEV, extractor).score
     c = evaluate_cofenet(data / COFENET_VALID, extractor).scores

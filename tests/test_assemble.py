@@ -22,14 +22,3 @@ def test_every_pipeline_gets_the_circumstances(pipeline: str) -> None:
     assert told.addressee == "reporters" and told.hedged and told.time == "2024-03-06"
     said = next(a for a in ex.attributions if "said" in a.cue.text)
     assert said.channel == "Telegram"
-
-
-def test_context_keeps_what_the_extractor_set() -> None:
-    from sayso import nlp
-    from sayso.extract import get
-    from sayso.extract.context import add_context
-
-    art = Article(text=TEXT, published="2024-03-07")
-    doc = nlp.parse(TEXT)
-    atts = get("rules")(doc, art)
-    assert add_context(doc, art, atts) == atts

@@ -1,4 +1,4 @@
-"""Ingest: extract articles not stored yet and write each in its own transaction.
+"""Ingest in this process: extract articles not stored yet and write each in its own transaction.
 
 Resumable: an article already stored for the pipeline's extractor is skipped, so rerunning an
 interrupted ingest picks up where it stopped.
@@ -11,9 +11,10 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 from ..errors import InputRejected
+from ..extract import resolve_name
 from ..models import Article, InputError
-from .db import Store
-from .records import IngestOutcome, IngestReport
+from ..pipeline import extract_many
+from ..store import IngestOutcome, IngestReport, Store
 
 Item = Article | InputError
 
@@ -28,9 +29,6 @@ def ingest(
 
     ``progress`` is called once per input (the Article or InputError) when it is done.
     """
-    from ..extract import resolve_name
-    from ..pipeline import extract_many
-
     name = resolve_name(pipeline)  # fails fast on an unknown pipeline, before reading inputs
     started = time.perf_counter()
     outcomes: dict[int, IngestOutcome] = {}

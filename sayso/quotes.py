@@ -55,6 +55,15 @@ def _paragraph_end(text: str, i: int) -> int:
     return len(text) if j < 0 else j
 
 
+def quoted(piece: str) -> bool:
+    """Does this piece of text begin with an opening quote mark and end with a closing one?"""
+    return (
+        len(piece) >= 2
+        and piece[0] in OPEN_DOUBLE | {STRAIGHT_DOUBLE}
+        and piece[-1] in CLOSE_DOUBLE | {STRAIGHT_DOUBLE}
+    )
+
+
 def find_quotes(text: str) -> list[Quote]:
     """All quotations in ``text``, in order; never raises on unbalanced marks."""
     quotes: list[Quote] = []

@@ -1,4 +1,8 @@
-"""Word lists that tune the rule extractor, in one place, each with the reason it exists."""
+"""Word lists and quote marks, in one place, each with the reason it exists.
+
+The extractors read them to find spans; the shared labelling pass (``sayso.assemble``) reads them
+to give every extractor's statements the same kind, hedge and cue class.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,20 @@ SPEECH_VERBS = frozenset(
     """.split()
 )
 
-#: Internal-state verbs: beliefs, wishes and intentions, kept apart from speech acts.
+#: Internal-state verbs: beliefs, wishes and intentions, kept apart from speech acts.  The rule
+#: extractor takes these as cues (with a clause for content).
 THOUGHT_VERBS = frozenset(
     """
     believe think feel want hope fear expect doubt worry wish suspect assume consider
     reckon guess imagine know realize realise understand intend prefer trust
     """.split()
+)
+
+#: Every cue lemma labelled ``thought`` by the shared pass, for every extractor: the verbs above
+#: and others a learned extractor may take as cues.  "agree", "support" and "oppose" are stances
+#: people state, so they are speech.
+THOUGHT_LEMMAS = THOUGHT_VERBS | frozenset(
+    "suppose figure recognize recognise remember forget plan regard view see".split()
 )
 
 #: Verbs whose content can be their direct object or a for/of/against phrase, not only a clause
@@ -62,8 +74,9 @@ ADDRESSEE_TO_VERBS = frozenset(
     "say explain write speak announce complain report reply respond admit confess".split()
 )
 
-#: Cue lemmas by which the reporter distances itself from the claim.
-HEDGE_VERBS = frozenset({"claim", "allege", "assert", "purport", "contend"})
+#: Cue lemmas by which the reporter distances itself from the claim.  "insist", "maintain" and
+#: "assert" report how firmly the source speaks, not the reporter's doubt: not hedges.
+HEDGE_VERBS = frozenset({"claim", "allege", "purport", "contend"})
 
 #: Adverbs that hedge the attribution they modify.
 HEDGE_ADVERBS = frozenset(
@@ -111,6 +124,13 @@ PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "him", "her", "them"
 OPEN_DOUBLE = frozenset({"\u201c", "\u201e", "\u00ab"})
 CLOSE_DOUBLE = frozenset({"\u201d", "\u00bb"})
 STRAIGHT_DOUBLE = '"'
+#: Every character that opens or closes a double quotation.
+QUOTE_CHARS = frozenset(OPEN_DOUBLE | CLOSE_DOUBLE | {STRAIGHT_DOUBLE})
+#: Quote tokens as the learned model's features see them: real marks and the Penn-Treebank
+#: forms of PolNeAR/CofeNet text (``\`\``` and ``''``).  Changing them changes the model's features.
+TOKEN_OPEN_QUOTES = ("\u201c", "``", "\u00ab")
+TOKEN_CLOSE_QUOTES = ("\u201d", "''", "\u00bb")
+TOKEN_TOGGLE_QUOTES = (STRAIGHT_DOUBLE,)
 
 #: Words that open a "Label: text" line without naming a speaker.
 COLON_LABELS = frozenset(
@@ -128,3 +148,27 @@ MAX_HEADLINE_SOURCE_TOKENS = 6
 FLOATING_QUOTE_LOOKBACK_SENTENCES = 3
 #: Confidence given to floating quotes, which continue the previous speaker by position only.
 FLOATING_QUOTE_CONFIDENCE = 0.6
+
+#: Cue head words that are not speech or thought, whatever an extractor thinks ("It appears
+#: that", "preferring to", "aimed at", "unveiled a plan"): statements with such a cue are dropped.
+NOT_CUES = frozenset(
+    """
+    appear seem look sound aim unveil launch prefer tend try attempt manage seek begin start
+    continue stop happen
+    """.split()
+)
+
+#: Phrases that are cues although their head is not a verb of the lexicons above.
+CUE_PHRASES = frozenset({"according to", "quoted as saying", "in the words of"})
+
+#: Nouns that name people or bodies who speak: a subject headed by one can be a source.
+SPEAKER_NOUNS = frozenset(
+    """
+    official spokesman spokeswoman spokesperson minister president secretary leader source
+    aide adviser advisor senator lawmaker governor mayor chief director police officer
+    government ministry department agency campaign company group party committee council
+    court judge lawyer attorney expert analyst witness resident protester activist critic
+    supporter opponent member representative ambassador diplomat report statement study
+    survey poll person people man woman official
+    """.split()
+)

@@ -1,0 +1,71 @@
+"""The shared pass: what an extractor found -> labelled, linked attributions.
+
+Extractors find spans (:class:`~sayso.models.Found`: cue, source, content pieces, confidence).
+Everything else happens here, the same way for every extractor, in this order:
+
+1. screen: statements with no content (an extractor recovers what it can first), with a cue
+   that is not speech or thought, or found twice are dropped (``screen.py``);
+2. the headline's cue ("Kremlin Claims …") when the extractor found none there (``headline.py``);
+3. siblings and parent links (``chains.py``);
+4. labels and circumstances: kind, hedge, cue class, addressee, channel, time (``context.py``).
+
+Speakers are resolved afterwards by ``sayso.resolve``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..models import Article, Attribution, Found
+from ..quotes import find_quotes
+from ..resolve.time import resolve_time
+from . import chains, context, screen
+from .headline import headline_statement
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+
+def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> list[Attribution]:
+    """The attributions of one article from what ``extractor`` found in its parse ``doc``."""
+    text = article.text
+    found = screen.select(doc, found)
+    end = article.headline_length
+    if end and not any(f.cue.start < end for f in found):
+        head = headline_statement(doc, article)
+        if head is not None:
+            found.append(head)
+    found.sort(key=lambda f: (f.cue.start, f.content[0].start, f.cue.end))
+    tokens = [context.cue_tokens(doc, f.cue) for f in found]
+    verbs = [context.cue_verb(t) for t in tokens]
+    found = chains.siblings(found, verbs)
+    found = [f for f in found if any(c.end > c.start for c in f.content)]
+    # siblings() may have emptied a content: recompute what hangs on the list's order.
+    tokens = [context.cue_tokens(doc, f.cue) for f in found]
+    verbs = [context.cue_verb(t) for t in tokens]
+    parent = chains.parents(found)
+    quotes = find_quotes(text)
+    published = article.published_date
+    ids = [f"a{k + 1}" for k in range(len(found))]
+    out = []
+    for k, f in enumerate(found):
+        toks, verb = tokens[k], verbs[k]
+        expr = context.time_expression(toks, verb)
+        out.append(
+            Attribution(
+                id=ids[k],
+                cue=f.cue,
+                content=f.content,
+                kind=context.kind(f.cue.text, f.content, quotes, text),
+                source=f.source,
+                parent=ids[p] if (p := parent[k]) is not None else None,
+                addressee=context.addressee(verb) if verb is not None else None,
+                channel=context.channel(verb) if verb is not None else None,
+                time=resolve_time(expr, published) if expr else None,
+                hedged=context.hedged(toks, verb),
+                cue_class=context.cue_class(toks),
+                extractor=extractor,
+                confidence=f.confidence,
+            )
+        )
+    return out

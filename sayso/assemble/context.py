@@ -1,0 +1,148 @@
+"""The circumstances and labels of a statement, read off the parse around its cue.
+
+Every extractor's statements get them here, the same way: the addressee (``told reporters``),
+the channel (``in a statement on Telegram``), the time (``on Friday``, resolved against the
+publication date), the hedge (``claims``, ``reportedly``), the cue class (speech or thought)
+and the kind (direct, indirect, mixed, according to).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..lexicon import (
+    ADDRESSEE_OBJECT_VERBS,
+    ADDRESSEE_TO_VERBS,
+    CHANNEL_NOUNS,
+    HEDGE_ADVERBS,
+    HEDGE_VERBS,
+    PLATFORMS,
+    SPEECH_VERBS,
+    THOUGHT_LEMMAS,
+)
+from ..models import AttributionKind, CueClass, Span
+from ..quotes import Quote, quoted
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+#: Prepositions that open a channel phrase ("in a statement", "on Telegram").
+CHANNEL_PREPOSITIONS = frozenset({"in", "on", "at", "via", "during", "through", "over"})
+
+
+def cue_tokens(doc: Doc, cue: Span) -> list[Token]:
+    """The tokens of a cue span (empty when it aligns with none)."""
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    return [t for t in span if not t.is_space] if span is not None else []
+
+
+def cue_verb(tokens: list[Token]) -> Token | None:
+    """The verb of a cue (the lexical one when there are several: "has also said" -> said)."""
+    verbs = [t for t in tokens if t.pos_ in {"VERB", "AUX"}]
+    if not verbs:
+        return None
+    lexical = [t for t in verbs if t.lemma_.lower() in SPEECH_VERBS | THOUGHT_LEMMAS]
+    return (lexical or verbs)[-1]
+
+
+def phrase(tok: Token) -> str:
+    """The text of a token's subtree, without edge commas and spaces."""
+    toks = list(tok.subtree)
+    return tok.doc[toks[0].i : toks[-1].i + 1].text.strip(" ,")
+
+
+def hedged(tokens: list[Token], verb: Token | None) -> bool:
+    """Does the reporter distance itself: a hedging cue verb or adverb ("claims", "reportedly")."""
+    if any(t.lemma_.lower() in HEDGE_VERBS or t.lower_ in HEDGE_ADVERBS for t in tokens):
+        return True
+    if any(t.lower_.rstrip("s") in HEDGE_VERBS for t in tokens):  # title-case "Claims"
+        return True
+    if verb is None:
+        return False
+    if any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS for c in verb.children):
+        return True
+    if verb.dep_ == "xcomp":  # "is reportedly said to have ..."
+        return any(c.dep_ == "advmod" and c.lower_ in HEDGE_ADVERBS for c in verb.head.children)
+    return False
+
+
+def cue_class(tokens: list[Token]) -> CueClass:
+    """``thought`` when the cue reports an internal state (believe, hope, fear), else speech."""
+    if any(t.lemma_.lower() in THOUGHT_LEMMAS and t.pos_ in {"VERB", "AUX"} for t in tokens):
+        return "thought"
+    return "speech"
+
+
+def channel(verb: Token) -> str | None:
+    """The medium: ``in a statement on Telegram`` -> "Telegram", ``at a news conference``."""
+    best: str | None = None
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in CHANNEL_PREPOSITIONS:
+            continue
+        for t in prep.subtree:
+            if t.lower_ in PLATFORMS and t.pos_ in {"PROPN", "NOUN"}:
+                return t.text
+        pobj = [g for g in prep.children if g.dep_ == "pobj"]
+        if pobj and pobj[0].lemma_.lower() in CHANNEL_NOUNS:
+            best = phrase(pobj[0])
+    return best
+
+
+def addressee(verb: Token) -> str | None:
+    """Who the cue verb addresses: ``told reporters``, ``said to Congress``."""
+    lemma = verb.lemma_.lower()
+    found: Token | None = None
+    for child in verb.children:
+        if child.dep_ in {"dobj", "dative"} and lemma in ADDRESSEE_OBJECT_VERBS:
+            if child.dep_ == "dative" or found is None:
+                found = child
+        elif child.dep_ == "prep" and child.lower_ == "to" and lemma in ADDRESSEE_TO_VERBS:
+            pobj = [g for g in child.children if g.dep_ == "pobj"]
+            if pobj:
+                found = pobj[0]
+    return phrase(found) if found is not None else None
+
+
+def _date_in(tokens: Iterable[Token]) -> str | None:
+    for t in tokens:
+        if t.ent_type_ == "DATE" and t.ent_iob_ == "B":
+            ent = next(e for e in t.doc.ents if e.start == t.i)
+            return ent.text
+    return None
+
+
+def time_expression(tokens: list[Token], verb: Token | None) -> str | None:
+    """The time the cue's clause gives: a DATE on the cue verb, else the first in its sentence."""
+    if verb is not None:
+        for child in verb.children:
+            if child.ent_type_ == "DATE":
+                return phrase(child)
+            if child.dep_ == "prep":
+                for g in child.children:
+                    if g.ent_type_ == "DATE":
+                        return phrase(g)
+    anchor = verb if verb is not None else (tokens[0] if tokens else None)
+    return _date_in(anchor.sent) if anchor is not None else None
+
+
+def kind(
+    cue_text: str, content: tuple[Span, ...], quotes: list[Quote], text: str
+) -> AttributionKind:
+    """Direct (all quoted), mixed (a quoted bit inside), indirect, or according to."""
+    if cue_text.lower().startswith("according"):
+        return "according_to"
+    pieces = [(s.start, s.end) for s in content]
+    if pieces and _all_quoted(pieces, text):
+        return "direct"
+    for s, e in pieces:
+        for q in quotes:
+            for qs, qe in q.pieces:
+                if s <= qs and qe <= e + 1:
+                    return "mixed"
+    return "indirect"
+
+
+def _all_quoted(content: list[tuple[int, int]], text: str) -> bool:
+    # A period or comma after the closing mark ('"We will win".') leaves the piece quoted.
+    return all(quoted(text[s:e].rstrip(" .,;:")) for s, e in content if e - s >= 2)

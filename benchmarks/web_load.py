@@ -63,6 +63,21 @@ def _build_sample(folder: Path) -> Path:
     return db
 
 
+def _vocabulary(db: Path, n: int = 200) -> list[str]:
+    """The ``n`` most frequent words of four letters or more in what was said."""
+    import re
+    from collections import Counter
+
+    con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        words: Counter[str] = Counter()
+        for (text,) in con.execute("SELECT content_text FROM attributions LIMIT 20000"):
+            words.update(re.findall(r"[a-z]{4,}", text.lower()))
+    finally:
+        con.close()
+    return [w for w, _ in words.most_common(n)]
+
+
 def _pick_article(db: Path) -> str:
     """The id of the article with the most statements (the heaviest article page)."""
     con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
@@ -130,8 +145,10 @@ def alone(port: int, path: str) -> dict[str, float]:
     return {"first_ms": times[0], "median_ms": statistics.median(times[1:])}
 
 
-def load(port: int, path: str, requests: int, concurrency: int, limit_s: float) -> dict[str, Any]:
-    """``requests`` GETs of ``path`` over ``concurrency`` keep-alive connections."""
+def load(
+    port: int, paths: list[str], requests: int, concurrency: int, limit_s: float
+) -> dict[str, Any]:
+    """``requests`` GETs over ``concurrency`` keep-alive connections, going round ``paths``."""
     lock = threading.Lock()
     issued = 0
     latencies: list[float] = []
@@ -146,6 +163,7 @@ def load(port: int, path: str, requests: int, concurrency: int, limit_s: float) 
             with lock:
                 if issued >= requests:
                     break
+                path = paths[issued % len(paths)]
                 issued += 1
             t0 = time.perf_counter()
             try:
@@ -249,9 +267,19 @@ def main(argv: list[str] | None = None) -> int:
         try:
             single = {name: alone(server.port, path) for name, path in scenarios.items()}
             runs = {
-                name: load(server.port, path, args.requests, args.concurrency, args.time_limit)
+                name: load(server.port, [path], args.requests, args.concurrency, args.time_limit)
                 for name, path in scenarios.items()
             }
+            # a different search every request: nothing is cached, every query runs
+            words = _vocabulary(db)
+            varied = [
+                "/statements?" + urlencode({"q": f"{a} OR {b}"})
+                for i, a in enumerate(words)
+                for b in words[i + 1 :]
+            ]
+            runs["search, uncached"] = load(
+                server.port, varied, args.requests, args.concurrency, args.time_limit
+            )
         finally:
             server.stop()
 

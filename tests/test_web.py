@@ -696,3 +696,93 @@ def test_serve_on_ipv6_loopback(sample: tuple[Path, dict[str, Extraction]], monk
         assert TestClient(app, base_url=base).get("/").status_code == 200, base
     r = TestClient(app, base_url="http://attacker.example:8124").get("/")
     assert r.status_code == 400 and "--allow-host" in r.text
+
+
+# --- issue 14: the article page in time linear in its marks --------------------------------------
+
+
+def _highlight_reference(text: str, marks: list[Mark]) -> str:
+    """The first highlight(): every boundary scans every mark (quadratic, but plainly right)."""
+    from markupsafe import escape
+
+    from sayso.web.render import ROLE_RANK, _open_tag
+
+    n = len(text)
+    spans = sorted({m for m in marks if 0 <= m.start < m.end <= n}, key=lambda m: (m.start, m.end))
+    bounds = sorted({0, n, *(m.start for m in spans), *(m.end for m in spans)})
+    stack: list[Mark] = []
+    out: list[str] = []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        active = [m for m in spans if m.start <= lo and hi <= m.end]
+        keep = 0
+        while keep < len(stack) and stack[keep] in active:
+            keep += 1
+        while len(stack) > keep:
+            stack.pop()
+            out.append("</mark>")
+        for m in sorted(
+            (m for m in active if m not in stack),
+            key=lambda m: (-m.end, m.start, ROLE_RANK[m.role], m.att),
+        ):
+            stack.append(m)
+            out.append(_open_tag(m))
+        out.append(str(escape(text[lo:hi])))
+    out.extend("</mark>" for _ in stack)
+    return "".join(out)
+
+
+def test_highlight_matches_the_plain_algorithm() -> None:
+    import random
+
+    rng = random.Random(14)
+    text = "".join(rng.choice("ab <&>\n") for _ in range(300))
+    for _ in range(200):
+        marks = []
+        for i in range(rng.randint(0, 12)):
+            start = rng.randint(-5, 300)
+            marks.append(
+                Mark(
+                    start,
+                    start + rng.randint(-2, 60),
+                    rng.choice(["src", "cue", "content"]),
+                    f"a{i}",
+                )
+            )
+        assert str(highlight(text, marks)) == _highlight_reference(text, marks)
+
+
+def test_big_article_page_is_fast(tmp_path: Path) -> None:
+    """An article with 1,500 statements renders in well under a second (it was quadratic)."""
+    import time
+
+    n = 1500
+    text = "Big briefing\n" + " ".join(f"Aide {i} said item {i} was done." for i in range(n))
+    aide = _speaker("Aide")
+    atts = []
+    for i in range(n):
+        src = _span(text, f"Aide {i} said", 13)
+        src = Span.of(text, src.start, src.start + len(f"Aide {i}"))
+        cue = Span.of(text, src.end + 1, src.end + 5)
+        content = _span(text, f"item {i} was done", cue.end)
+        atts.append(
+            Attribution(
+                f"a{i}",
+                cue,
+                (content,),
+                "indirect",
+                src,
+                aide.id,
+                parent=f"a{i - 1}" if i % 3 else None,
+                extractor="test.hand.v1",
+            )  # fmt: skip
+        )
+    ex = Extraction(Article(text, title="Big briefing", source="Wire"), (aide,), tuple(atts))
+    path = tmp_path / "big.db"
+    with Store(path) as st:
+        st.write(ex)
+    client = TestClient(create_app(path))
+    start = time.perf_counter()
+    r = client.get(f"/articles/{ex.article.id}")
+    elapsed = time.perf_counter() - start
+    assert r.status_code == 200 and r.text.count('<li class="att"') == n
+    assert elapsed < 3.0, f"{elapsed:.1f} s"

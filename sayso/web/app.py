@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import jinja2
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -33,21 +34,22 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import QueryError, StoreError
-from ..models import ATTRIBUTION_KINDS
+from ..models import ATTRIBUTION_KINDS, Extraction
 from ..store import StatementQuery, Store
 from ..store.export import spreadsheet_safe
-from ..store.records import StatementRow
+from ..store.records import StatementPage, StatementRow
 from .cache import DataCache, StorePool
 from .guard import FailureLimiter, HostGuard, TokenAuth, _local_path
 from .render import (
     ROLE_LABEL,
+    ChainLink,
     bars,
-    chain_of,
     highlight,
     marks_for,
     month_bars,
     safe_url,
 )
+from .render import chains as chains_of
 
 HERE = Path(__file__).parent
 T = TypeVar("T")
@@ -276,6 +278,22 @@ class _Pages:
         """A read-only connection for one request, from the pool."""
         return self.pool.store()
 
+    def macro(self, name: str, *args: Any) -> Markup:
+        """The HTML of macro ``name`` of ``_macros.html`` (a piece of a page)."""
+        return Markup(getattr(self.env.get_template("_macros.html").module, name)(*args))
+
+    def listing(self, query: StatementQuery) -> tuple[StatementPage, Markup]:
+        """A page of statements and its HTML list, both cached until the database changes
+        (rendering the rows costs more than finding them)."""
+
+        def compute() -> tuple[StatementPage, Markup]:
+            # one entry for both, so the HTML is always that of the rows beside it
+            with self.store() as st:
+                result = st.statements(query)
+            return result, self.macro("statement_list", result.rows)
+
+        return self.cache.get(("listing", query), compute)
+
     def cached(self, key: Hashable, read: Callable[[Store], T]) -> T:
         """``read(store)``, computed once per change of the database (see :mod:`.cache`)."""
 
@@ -333,10 +351,14 @@ class _Pages:
         result = None
         # the outlet menu of the filter form; the JSON twin does not need it
         outlets = () if wants_json(request) else self.cached("outlets", Store.outlets)
+        listing = Markup()
         try:
             page = paging(request)
             query = statement_query(request, page)
-            result = self.cached(("statements", query), lambda st: st.statements(query))
+            if wants_json(request):
+                result = self.cached(("statements", query), lambda st: st.statements(query))
+            else:
+                result, listing = self.listing(query)
         except QueryError as e:
             error = str(e)
         if wants_json(request):
@@ -356,6 +378,7 @@ class _Pages:
             status_code=400 if error else 200,
             error=error,
             result=result,
+            listing=listing,
             nav=_nav(request, page, result.total if result else 0),
             filters=self._filters(request),
             outlets=outlets,
@@ -414,7 +437,7 @@ class _Pages:
         if detail is None:
             raise HTTPException(404, f"No speaker {key!r} in this database.")
         query = StatementQuery(speaker=detail.speaker.id, limit=page.per_page, offset=page.offset)
-        result = self.cached(("statements", query), lambda st: st.statements(query))
+        result, listing = self.listing(query)
         if wants_json(request):
             return json_response(
                 {
@@ -429,6 +452,7 @@ class _Pages:
             "speaker.html",
             detail=detail,
             result=result,
+            listing=listing,
             nav=_nav(request, page, result.total),
             outlet_bars=bars([(c.key, c.n) for c in detail.by_outlet]),
             month_bars=months,
@@ -452,10 +476,10 @@ class _Pages:
     def article(self, request: Request) -> Response:
         """One article with its sources, cues and contents highlighted, and its statements."""
         article_id = _strip_json(request.path_params["article_id"])
-        ex = self.cached(("article", article_id), lambda st: st.article(article_id))
-        if ex is None:
+        view = self.cached(("article", article_id), lambda st: self._article_view(st, article_id))
+        if view is None:
             raise HTTPException(404, f"No article {article_id!r} in this database.")
-        chains = {a.id: chain_of(ex, a.id) for a in ex.attributions}
+        ex, body, chains, statements = view
         if wants_json(request):
             return json_response(
                 {
@@ -467,10 +491,25 @@ class _Pages:
             request,
             "article.html",
             ex=ex,
-            body=highlight(ex.article.text, marks_for(ex)),
-            chains=chains,
+            body=body,
+            statements=statements,
             original=safe_url(ex.article.url),
         )
+
+    def _article_view(
+        self, st: Store, article_id: str
+    ) -> tuple[Extraction, Markup, dict[str, tuple[ChainLink, ...]], Markup] | None:
+        """What the article page shows, computed once per article and ingest: the
+        extraction, its highlighted text, every statement's chain of sources, and the HTML
+        list of its statements."""
+        ex = st.article(article_id)
+        if ex is None:
+            return None
+        chains = chains_of(ex)
+        # statements that others are reported inside get a chain view link too
+        parents = {a.parent for a in ex.attributions if a.parent}
+        statements = self.macro("article_statements", ex, chains, parents)
+        return ex, highlight(ex.article.text, marks_for(ex)), chains, statements
 
     def chain(self, request: Request) -> Response:
         """Who passed one statement to whom: its ancestors, itself, its descendants."""

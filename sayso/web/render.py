@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from ..models import Attribution, Extraction
+from ..models import Attribution, Extraction, Speaker
 
 Role = Literal["src", "cue", "content"]
 
@@ -99,10 +99,19 @@ def highlight(text: str, marks: Iterable[Mark]) -> Markup:
     # a set: the same stretch listed twice must not be opened twice
     spans = sorted({m for m in marks if 0 <= m.start < m.end <= n}, key=lambda m: (m.start, m.end))
     bounds = sorted({0, n, *(m.start for m in spans), *(m.end for m in spans)})
+    starting: dict[int, list[Mark]] = {}
+    ending: dict[int, list[Mark]] = {}
+    for m in spans:
+        starting.setdefault(m.start, []).append(m)
+        ending.setdefault(m.end, []).append(m)
+    # a sweep over the boundaries: ``active`` holds the marks covering [lo, hi), kept up to
+    # date as marks start and end, so the work is linear in the marks, not marks x bounds
+    active: set[Mark] = set()
     stack: list[Mark] = []
     out: list[str] = []
     for lo, hi in zip(bounds, bounds[1:], strict=False):
-        active = [m for m in spans if m.start <= lo and hi <= m.end]
+        active.difference_update(ending.get(lo, ()))
+        active.update(starting.get(lo, ()))
         keep = 0
         while keep < len(stack) and stack[keep] in active:
             keep += 1
@@ -110,8 +119,9 @@ def highlight(text: str, marks: Iterable[Mark]) -> Markup:
             stack.pop()
             out.append("</mark>")
         # widest first so the longest-lived mark is outermost and is split least often
+        opened = set(stack)
         for m in sorted(
-            (m for m in active if m not in stack),
+            (m for m in active if m not in opened),
             key=lambda m: (-m.end, m.start, ROLE_RANK[m.role], m.att),
         ):
             stack.append(m)
@@ -119,6 +129,24 @@ def highlight(text: str, marks: Iterable[Mark]) -> Markup:
         out.append(str(escape(text[lo:hi])))
     out.extend("</mark>" for _ in stack)
     return Markup("".join(out))
+
+
+def chains(extraction: Extraction) -> dict[str, tuple[ChainLink, ...]]:
+    """:func:`chain_of` for every statement of the extraction, by attribution id."""
+    by_id = {a.id: a for a in extraction.attributions}
+    speakers = {s.id: s for s in extraction.speakers}
+    links = {a.id: _link_of(a, speakers) for a in extraction.attributions}
+    out: dict[str, tuple[ChainLink, ...]] = {}
+    for a in extraction.attributions:
+        chain: list[ChainLink] = []
+        seen: set[str] = set()
+        cur: Attribution | None = a
+        while cur is not None and cur.id not in seen:
+            seen.add(cur.id)
+            chain.append(links[cur.id])
+            cur = by_id.get(cur.parent) if cur.parent else None
+        out[a.id] = tuple(reversed(chain))
+    return out
 
 
 def chain_of(extraction: Extraction, att_id: str) -> tuple[ChainLink, ...]:
@@ -139,7 +167,11 @@ def chain_of(extraction: Extraction, att_id: str) -> tuple[ChainLink, ...]:
 
 
 def _link(extraction: Extraction, a: Attribution) -> ChainLink:
-    sp = extraction.speaker(a.speaker)
+    return _link_of(a, {s.id: s for s in extraction.speakers})
+
+
+def _link_of(a: Attribution, speakers: dict[str, Speaker]) -> ChainLink:
+    sp = speakers.get(a.speaker) if a.speaker is not None else None
     if sp is not None:
         return ChainLink(a.id, sp.name, sp.id)
     return ChainLink(a.id, a.source.text if a.source else "(unnamed)", None)

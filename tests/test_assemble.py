@@ -1,8 +1,11 @@
-"""Circumstances (addressee, channel, time, hedge) are filled in for every extractor's output."""
+"""The shared pass (sayso.assemble): labels, circumstances, chains, headlines and screening,
+the same for every extractor."""
 
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sayso.models import Article
 from sayso.pipeline import extract_article
@@ -22,3 +25,154 @@ def test_every_pipeline_gets_the_circumstances(pipeline: str) -> None:
     assert told.addressee == "reporters" and told.hedged and told.time == "2024-03-06"
     said = next(a for a in ex.attributions if "said" in a.cue.text)
     assert said.channel == "Telegram"
+
+
+# --- chains: parent links come from the shared pass, for every extractor ----------------------
+
+PIPELINES = ["fast", "rules"]
+
+
+def _chain(pipeline: str, text: str, title: str | None = None) -> dict[str, str | None]:
+    """cue text -> the cue text of its parent (None when top-level)."""
+    ex = extract_article(Article(text=text, title=title), pipeline=pipeline)
+    by_id = {a.id: a for a in ex.attributions}
+    return {a.cue.text: (by_id[a.parent].cue.text if a.parent else None) for a in ex.attributions}
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_three_level_chain(pipeline: str) -> None:
+    text = "CNN reports that the Kremlin said Putin called for Trump to reduce sanctions."
+    chain = _chain(pipeline, text)
+    assert chain == {"reports": None, "said": "reports", "called for": "said"}
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_coordinated_cues_are_siblings_with_the_same_source(pipeline: str) -> None:
+    text = "Trump said the wall would be built but denied that Mexico would pay."
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    said = next(a for a in ex.attributions if a.cue.text == "said")
+    denied = next(a for a in ex.attributions if a.cue.text == "denied")
+    assert said.parent is None and denied.parent is None
+    assert denied.source is not None and denied.source.text == "Trump"
+    assert "denied" not in said.content_text
+    assert ex.speaker(denied.speaker) == ex.speaker(said.speaker)
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_according_to_inside_a_report_makes_no_cycle(pipeline: str) -> None:
+    text = "Smith told reporters that, according to Jones, the plan had failed."
+    chain = _chain(pipeline, text)
+    assert chain.get("according to") == "told"
+    assert chain.get("told") is None
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_headline_cue_for_every_extractor(pipeline: str) -> None:
+    title = "Kremlin Claims Minister Called First"
+    text = f"{title}\n\nThe Kremlin said on Monday that the minister had called first."
+    ex = extract_article(Article(text=text, title=title), pipeline=pipeline)
+    head = [a for a in ex.attributions if a.cue.start < len(title)]
+    assert [(a.source.text if a.source else None, a.cue.text) for a in head] == [
+        ("Kremlin", "Claims")
+    ]
+    assert head[0].hedged and head[0].content_text == "Minister Called First"
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_no_statement_without_content(pipeline: str) -> None:
+    text = (
+        "President Trump told. It appears that the talks stalled, officials said. "
+        "Ms. Lee said so. She left, preferring to wait."
+    )
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    assert all(a.content and all(c.text for c in a.content) for a in ex.attributions)
+    assert not any(a.cue.text.lower().startswith(("appear", "prefer")) for a in ex.attributions)
+
+
+def test_the_same_cue_gets_the_same_labels_from_every_extractor() -> None:
+    text = (
+        "The governor insisted that the budget was balanced. "
+        "Mr. Ortiz claimed that the vote was rigged. "
+        "The senators agreed that the bill should pass."
+    )
+    labels = {}
+    for pipeline in PIPELINES:
+        ex = extract_article(Article(text=text), pipeline=pipeline)
+        labels[pipeline] = {a.cue.text: (a.hedged, a.cue_class) for a in ex.attributions}
+    common = set(labels["fast"]) & set(labels["rules"])
+    assert {"insisted", "claimed"} <= common
+    for cue in common:
+        assert labels["fast"][cue] == labels["rules"][cue], cue
+    assert labels["rules"]["insisted"] == (False, "speech")
+    assert labels["rules"]["claimed"] == (True, "speech")
+
+
+# --- invariants over generated text: parents exist, never a cycle ------------------------------
+
+_WORDS = st.sampled_from(
+    [
+        "Smith",
+        "said",
+        "that",
+        "Jones",
+        "told",
+        "reporters",
+        "according",
+        "to",
+        "CNN",
+        "reports",
+        "the",
+        "Kremlin",
+        "claimed",
+        "denied",
+        "and",
+        "but",
+        ",",
+        "\u201c",
+        "\u201d",
+        '"',
+        "the",
+        "plan",
+        "failed",
+        ".",
+        "he",
+        "believes",
+        "she",
+        "added",
+        ":",
+        "Putin",
+        "called",
+        "for",
+        "sanctions",
+        "who",
+        "warned",
+        "\n\n",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(_WORDS, min_size=1, max_size=40), pipeline=st.sampled_from(PIPELINES))
+def test_generated_text_never_makes_a_cycle(words: list[str], pipeline: str) -> None:
+    text = " ".join(words)
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    ids = {a.id for a in ex.attributions}
+    parent = {a.id: a.parent for a in ex.attributions}
+    for a in ex.attributions:
+        assert a.content, "no statement without content"
+        for s in (a.cue, *a.content, *([a.source] if a.source else [])):
+            assert 0 <= s.start <= s.end <= len(text) and text[s.start : s.end] == s.text
+        seen = {a.id}
+        node = a.parent
+        while node is not None:
+            assert node in ids and node not in seen, "parent missing or a cycle"
+            seen.add(node)
+            node = parent[node]
+
+
+def test_break_cycles_cuts_every_loop() -> None:
+    from sayso.assemble.chains import break_cycles
+
+    assert break_cycles([1, 0]) == [1, None]
+    assert break_cycles([1, 2, 0, 0]) == [1, 2, None, 0]
+    assert break_cycles([None, 0, 1]) == [None, 0, 1]

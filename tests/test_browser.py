@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ if CHROMIUM is None:
 
 import uvicorn  # noqa: E402
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from starlette.types import ASGIApp  # noqa: E402
 from test_web import XSS_SPEAKER, XSS_TITLE, build_sample_db  # noqa: E402
 
 from sayso.models import Extraction  # noqa: E402
@@ -47,6 +49,8 @@ CHROMIUM_ARGS = [
 SERVER_START_S = 15.0
 #: the class the highlighting script puts on every part of the hovered statement
 HL = re.compile(r"\bhl\b")
+#: the access token of the locked server
+TOKEN = "browser-test-token-4f7c2a9d81e6"
 
 
 def _free_port() -> int:
@@ -55,19 +59,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Extraction]]]:
-    """The explorer over the sample database, served on a free localhost port."""
-    path = tmp_path_factory.mktemp("browser") / "sample.db"
-    arts = build_sample_db(path)
+@contextmanager
+def _serving(app: ASGIApp) -> Iterator[str]:
+    """``app`` served by uvicorn on a free localhost port in a thread; yields its base URL."""
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(path, allowed_hosts=["127.0.0.1"]),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -76,9 +72,29 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError(f"the test server did not start on port {port}")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", arts
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Extraction]]]:
+    """The explorer over the sample database, served on a free localhost port."""
+    path = tmp_path_factory.mktemp("browser") / "sample.db"
+    arts = build_sample_db(path)
+    with _serving(create_app(path, allowed_hosts=["127.0.0.1"])) as base:
+        yield base, arts
+
+
+@pytest.fixture(scope="module")
+def locked_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The explorer as ``sayso serve --token-file`` serves it: every page needs TOKEN."""
+    path = tmp_path_factory.mktemp("browser-locked") / "sample.db"
+    build_sample_db(path)
+    with _serving(create_app(path, allowed_hosts=["127.0.0.1"], tokens=[TOKEN])) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +245,49 @@ def test_every_page_renders(site: tuple[str, dict[str, Extraction]], page: Page)
     page.goto(base + "/speakers/Dmitry%20Peskov")
     # 2024-03 (CNN), 2024-04 (none), 2024-05 (Reuters), 2024-06 (none), 2024-07 (TASS)
     assert page.locator("svg.vchart rect").count() == 5
+
+
+def test_login_opens_the_locked_explorer(locked_site: str, page: Page) -> None:
+    """A locked server shows the sign-in form instead of any page; the right token lets the
+    person in (an HttpOnly cookie a script cannot read), a wrong one does not."""
+    base = locked_site
+    denied = page.goto(base + "/statements?q=Putin")
+    assert denied is not None and denied.status == 401
+    expect(page.locator("h1")).to_have_text("Sign in")
+    assert page.locator(".stmt").count() == 0  # nothing of the database is shown
+    _shot(page, "login")
+
+    page.fill("#token", "not-the-token")
+    page.click("form.login button")
+    expect(page.locator("p.alert")).to_contain_text("not valid")
+    assert page.context.cookies() == []
+
+    page.fill("#token", TOKEN)
+    page.click("form.login button")
+    # back where the person was going, with the page shown
+    expect(page).to_have_url(base + "/statements?q=Putin")
+    expect(page.locator(".stmt").first).to_be_visible()
+    [cookie] = page.context.cookies()
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and TOKEN not in cookie["value"]
+    assert page.evaluate("document.cookie") == ""  # scripts cannot read the session
+    _shot(page, "after-login")
+    # other pages open too, and the JSON twin answers the signed-in browser
+    response = page.goto(base + "/speakers")
+    assert response is not None and response.status == 200
+
+
+def test_locked_explorer_denies_requests_without_a_token(
+    locked_site: str, browser: Browser
+) -> None:
+    context = browser.new_context()
+    try:
+        api = context.request
+        r = api.get(locked_site + "/statements.json?q=Putin")
+        assert r.status == 401 and r.json()["status"] == 401
+        assert "Putin" not in r.text()
+        wrong = api.get(locked_site + "/.json", headers={"Authorization": "Bearer wrong"})
+        assert wrong.status == 401
+        ok = api.get(locked_site + "/.json", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert ok.status == 200 and ok.json()["stats"]["articles"] == 5
+    finally:
+        context.close()

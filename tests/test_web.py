@@ -786,3 +786,18 @@ def test_big_article_page_is_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - start
     assert r.status_code == 200 and r.text.count('<li class="att"') == n
     assert elapsed < 3.0, f"{elapsed:.1f} s"
+
+
+def test_unexpected_failure_is_a_500_page_not_plain_text(
+    sample: tuple[Path, dict[str, Extraction]], monkeypatch
+) -> None:
+    def broken(self: Store) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Store, "stats", broken)
+    client = TestClient(create_app(sample[0]), raise_server_exceptions=False)
+    r = client.get("/")
+    assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in r.text and "boom" not in r.text
+    r = client.get("/.json")
+    assert r.status_code == 500 and r.json()["status"] == 500

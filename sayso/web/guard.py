@@ -19,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import json
 import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -254,7 +255,7 @@ class TokenAuth:
                 await self.app(scope, receive, send)
                 return
             self.limiter.fail(client)
-            await _denied(scope, "the token in the Authorization header is not valid")(
+            await _denied("the token in the Authorization header is not valid")(
                 scope, receive, send
             )
             return
@@ -273,7 +274,7 @@ class TokenAuth:
             page = await self.login_page(scope, target, "Sign in to see this page.", 401)
             await page(scope, receive, send)
             return
-        await _denied(scope, "this server needs a token")(scope, receive, send)
+        await _denied("this server needs a token")(scope, receive, send)
 
     async def _login(self, scope: Scope, receive: Receive, send: Send, client: str) -> None:
         body = b""
@@ -317,11 +318,6 @@ def _local_path(target: str) -> str:
     return "/"
 
 
-def login_url(target: str) -> str:
-    """The login form's URL that comes back to ``target`` afterwards."""
-    return "/login?" + urlencode({"next": _local_path(target)})
-
-
 def _wants_page(scope: Scope, headers: Headers) -> bool:
     """Whether a person's browser asked for an HTML page (else: an API client)."""
     path: str = scope["path"]
@@ -330,29 +326,22 @@ def _wants_page(scope: Scope, headers: Headers) -> bool:
     return "text/html" in headers.get("accept", "")
 
 
-def _denied(scope: Scope, why: str) -> Response:
-    path: str = scope["path"]
-    body = {"error": f"{why}; send `Authorization: Bearer TOKEN` or sign in at /login"}
-    import json
-
+def _denied(why: str) -> Response:
+    """401 for an API client, in the explorer's JSON error shape."""
+    message = f"{why}; send `Authorization: Bearer TOKEN` or sign in at /login"
     return Response(
-        json.dumps({**body, "status": 401}),
+        json.dumps({"error": message, "status": 401}),
         status_code=401,
         media_type="application/json",
-        headers={"www-authenticate": 'Bearer realm="sayso"', "x-sayso-path": path[:200]},
+        headers={"www-authenticate": 'Bearer realm="sayso"'},
     )
 
 
 def _too_many(wait: int) -> Response:
-    import json
-
+    """429 for a client over MAX_FAILURES, saying when to try again."""
+    message = f"too many failed attempts from this address; wait {wait} s"
     return Response(
-        json.dumps(
-            {
-                "error": f"too many failed attempts from this address; wait {wait} s",
-                "status": 429,
-            }
-        ),
+        json.dumps({"error": message, "status": 429}),
         status_code=429,
         media_type="application/json",
         headers={"retry-after": str(wait)},

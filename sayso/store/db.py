@@ -62,12 +62,24 @@ _ROW_SQL = _ROW_COLUMNS + "  FROM attributions t" + _ROW_JOINS
 # A full-text search is evaluated once per query, whatever the filters: the matches (with
 # their bm25 rank) are materialized first and the statements looked up by primary key; left
 # to itself SQLite may walk a filter's index (kind, speaker) and re-run MATCH for every row.
+# Best matches first (rank is FTS5's bm25), ties in the order statements were stored.
 _FTS_ROWS_SQL = (
     "WITH f(sid, rank) AS MATERIALIZED"
     " (SELECT rowid, rank FROM statements_fts WHERE statements_fts MATCH ?)"
     + _ROW_COLUMNS
     + "  FROM f CROSS JOIN attributions t ON t.sid = f.sid"
     + _ROW_JOINS
+)
+# With no filter but the search, FTS5 picks the page itself, and only that page's rows are
+# joined to their articles and speakers (ranking every match is the cost that stays).
+_FTS_PAGE_SQL = (
+    "WITH f(sid, rank) AS MATERIALIZED"
+    " (SELECT rowid, rank FROM statements_fts WHERE statements_fts MATCH ?"
+    "  ORDER BY rank, rowid LIMIT ? OFFSET ?)"
+    + _ROW_COLUMNS
+    + "  FROM f CROSS JOIN attributions t ON t.sid = f.sid"
+    + _ROW_JOINS
+    + " ORDER BY f.rank, f.sid"
 )
 # Counting needs no rank: the set of matching rowids, built once, tested per statement.
 _FTS_IN = "t.sid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)"
@@ -544,8 +556,10 @@ class Store:
                 " a.ingested_at DESC, t.article_id, t.seq LIMIT ? OFFSET ?"
             )
             return sql, f"SELECT count(*) FROM {count_from}{cond}", params
-        # rank is FTS5's bm25: best matches first.
-        sql = _FTS_ROWS_SQL + cond + " ORDER BY f.rank, t.article_id, t.seq LIMIT ? OFFSET ?"
+        if where:
+            sql = _FTS_ROWS_SQL + cond + " ORDER BY f.rank, f.sid LIMIT ? OFFSET ?"
+        else:
+            sql = _FTS_PAGE_SQL
         count_sql = f"SELECT count(*) FROM {count_from} WHERE " + " AND ".join([_FTS_IN, *where])
         return sql, count_sql, [safe_match(q.text), *params]
 

@@ -271,6 +271,8 @@ class _Pages:
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
         self.env = _environment()
+        for name in self.env.list_templates(extensions=["html"]):
+            self.env.get_template(name)  # compiled now, not by the first request's visitor
         self.pool = StorePool(db_path)
         self.cache = DataCache(db_path)
 

@@ -12,12 +12,48 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SpeakerKind = Literal["person", "organization", "place", "group", "unknown"]
+SpeakerKind = Literal["person", "organization", "place", "group", "document", "unknown"]
+#: How a statement's speaker was found (``Attribution.speaker_via``).
+SpeakerVia = Literal[
+    "name",
+    "alias",
+    "surname",
+    "pronoun",
+    "relative",
+    "role",
+    "first_person",
+    "document",
+    "group",
+    "organization",
+    "place",
+    "unresolved",
+]
 AttributionKind = Literal["direct", "indirect", "mixed", "according_to"]
 CueClass = Literal["speech", "thought"]
 
 ATTRIBUTION_KINDS: tuple[AttributionKind, ...] = ("direct", "indirect", "mixed", "according_to")
-SPEAKER_KINDS: tuple[SpeakerKind, ...] = ("person", "organization", "place", "group", "unknown")
+SPEAKER_KINDS: tuple[SpeakerKind, ...] = (
+    "person",
+    "organization",
+    "place",
+    "group",
+    "document",
+    "unknown",
+)
+SPEAKER_VIAS: tuple[SpeakerVia, ...] = (
+    "name",
+    "alias",
+    "surname",
+    "pronoun",
+    "relative",
+    "role",
+    "first_person",
+    "document",
+    "group",
+    "organization",
+    "place",
+    "unresolved",
+)
 
 
 def content_hash(text: str) -> str:
@@ -100,14 +136,19 @@ class Speaker:
 
     id: str  #: stable id derived from the canonical name (same name -> same id, across articles)
     name: str  #: canonical name ("Sarah Huckabee Sanders")
-    kind: SpeakerKind  #: person, organization, place, group or unknown
-    aliases: tuple[
-        str, ...
-    ] = ()  #: other surface forms seen for it ("Sanders", "the press secretary")
+    kind: SpeakerKind  #: person, organization, place, group, document or unknown
+    aliases: tuple[str, ...] = ()  #: other names seen for it ("Sanders", "President Sanders")
+    members: tuple[str, ...] = ()  #: speaker ids of a group's members ("the two presidents")
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract's speaker object."""
-        return {"id": self.id, "name": self.name, "kind": self.kind, "aliases": list(self.aliases)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "members": list(self.members),
+        }
 
 
 def speaker_id(name: str) -> str:
@@ -149,6 +190,8 @@ class Attribution:
     cue_class: CueClass = "speech"  #: speech act, or internal state (believe, think, want)
     extractor: str = ""  #: versioned name of the extractor that produced it ("sayso.rules.v1")
     confidence: float = 1.0  #: the extractor's confidence in [0, 1]
+    speaker_via: SpeakerVia = "unresolved"  #: how the speaker was found (name, pronoun, role, ...)
+    speaker_confidence: float = 0.0  #: the resolver's confidence in the speaker, in [0, 1]
 
     @property
     def content_text(self) -> str:
@@ -172,6 +215,8 @@ class Attribution:
             "cue_class": self.cue_class,
             "extractor": self.extractor,
             "confidence": round(self.confidence, 4),
+            "speaker_via": self.speaker_via,
+            "speaker_confidence": round(self.speaker_confidence, 4),
         }
 
 

@@ -1,52 +1,110 @@
 """Resolve attribution sources to canonical speakers within one article.
 
-No neural coreference model installs offline on Python 3.11, so this is rules over the parse
-and the named entities:
-  * a source naming a person is mapped to the fullest form of that name in the article
-    (``Sanders`` -> ``Sarah Huckabee Sanders``), titles stripped (``President``, ``Mr.``);
-  * a role phrase (``the press secretary``, ``the spokeswoman``) goes to the person the article
-    introduced with that role (``White House press secretary Sarah Huckabee Sanders``);
-  * a pronoun goes to the most recent speaker of a fitting kind, else the most recent person
-    named before it (he/she), organisation (it) or group (they);
-  * organisations standing for their people (``the Kremlin``, ``the White House``) are kept as
-    organisations, places (``Russia``) as places, and descriptions (``Russian officials``,
-    ``sources``) as groups.
-Speaker ids come from the canonical name, so the same name gets the same id in every article.
+One resolver for every extractor, run by ``sayso.pipeline`` after ``sayso.assemble``.  No neural
+coreference model installs offline on Python 3.11, so this is rules over the parse, the named
+entities and a first-name table (``names.py``):
+
+* people: every name the article gives a person is gathered first (``_People``), so a surname
+  (``Sanders``) or titled surname (``President Biden``) goes to the full name the article uses
+  for one person, with gender from titles, the first name and the pronouns used for them;
+* pronouns agree in gender and number with their antecedent and prefer the previous speaker,
+  then subjects, then recency; never the statement's addressee, never someone named inside the
+  statement's own content, never the speaker of the quotation a pronoun stands in;
+* first person (``I``, ``we``): the speaker of the quotation it stands in, the turn of a
+  transcript (``NAME:``), else the issuer named in the title (``Statement by President …``);
+* relative pronouns go to their antecedent, role nouns (``the governor``) to the person the
+  article introduced with that role, documents (``the statement``) to their issuer when the text
+  says who issued them, else to a ``document`` speaker, never a person;
+* possessives (``Trump's advisers``) are a group tied to the possessor, never the possessor;
+  conjunctions and counted groups (``the two presidents``) are ``group`` speakers with members.
+
+Every attribution records how its speaker was found (``speaker_via``) and how sure that is.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..models import Article, Attribution, Speaker, SpeakerKind, speaker_id
+from ..models import Article, Attribution, Speaker, SpeakerKind, SpeakerVia, speaker_id
+from . import names as nm
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-#: Titles and honorifics dropped from the front of a person's name.
-TITLES = frozenset(
-    """
-    mr mrs ms miss dr prof president vice secretary sen senator rep representative gov governor
-    mayor judge justice gen general col colonel lt capt captain sgt adm admiral minister
-    prime foreign chancellor premier king queen prince princess pope sir lady lord rev
-    reverend sheriff chief deputy ambassador attorney speaker leader former acting candidate
-    nominee state press spokesman spokeswoman spokesperson
-    us u.s. uk u.k. eu un white house american russian ukrainian british french german chinese
-    israeli iranian turkish indian japanese
-    """.split()
-)
+TITLES = nm.TITLES
 #: Determiners and possessives stripped from the front of a description ("the officials").
 _DETERMINERS = re.compile(r"^(the|a|an|this|that|these|those|its|his|her|their|our)\s+", re.I)
-_PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
-_GROUP_PRONOUNS = {"they", "them", "we", "us"}
-_ORG_PRONOUNS = {"it"}
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_PLURAL = {"they", "them", "their"}
+_NEUTER = {"it", "its"}
+_FIRST = {"i", "me", "my", "we", "us", "our"}
+_RELATIVE = {"who", "which", "that", "whom"}
+_NOBODY = {"you", "one", "someone", "everyone", "anyone", "somebody", "nobody"}
 #: How many sentences back a pronoun may look for its antecedent.
 PRONOUN_LOOKBACK_SENTENCES = 4
-_ALL_PRONOUNS = _PERSON_PRONOUNS | _GROUP_PRONOUNS | _ORG_PRONOUNS | {"you", "one"}
+#: Nouns for a document or channel that speaks for whoever issued it.
+DOCUMENT_NOUNS = frozenset(
+    """
+    statement release tweet post video letter interview report readout summary communique
+    communiqué declaration website document guidance story article message memo note op-ed
+    transcript filing ruling order proclamation announcement notice blog broadcast footage
+    """.split()
+)
+#: Nouns for an organisation described rather than named ("the embassy", "police").
+ORG_NOUNS = frozenset(
+    """
+    government administration court police embassy ministry department committee campaign
+    agency office council commission company firm party parliament army military newspaper
+    site network board union authority authorities team club kremlin
+    """.split()
+)
+#: Nouns for a group of the people named before ("the two presidents", "the leaders").
+GROUP_NOUNS = frozenset({"president", "leader", "side", "minister", "candidate", "party"})
+_NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4}
+#: Channels that are not speakers of their own ("Twitter" said nothing; its user did).
+CHANNEL_NAMES = frozenset({"twitter", "facebook", "telegram", "instagram", "youtube", "x"})
+#: Confidence of each way of finding a speaker (a pronoun's is scaled by its margin).
+VIA_CONFIDENCE: dict[str, float] = {
+    "name": 0.95, "alias": 0.9, "surname": 0.9, "pronoun": 0.75, "relative": 0.8, "role": 0.75,
+    "first_person": 0.9, "document": 0.7, "group": 0.8, "organization": 0.85, "place": 0.85,
+    "unresolved": 0.0,
+}  # fmt: skip
+
+
+def _clean(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"\s*\([^)]*\)?$", "", text)  # "Commission (USCIRF)"
+    return text.strip(" ,;:\"'\u201c\u201d()")
+
+
+def _unpossess(text: str) -> str:
+    return re.sub(r"['\u2019]s?$", "", text)
+
+
+@dataclass
+class _Person:
+    forms: Counter[str] = field(default_factory=Counter)  # full names as written, titles off
+    surname: str = ""
+    first: str = ""
+    start: int = 0  # first mention
+    roles: set[str] = field(default_factory=set)  # lower-case role nouns and titles
+    role_words: set[str] = field(default_factory=set)  # words around its roles ("russian")
+    gender: str | None = None
+    mentions: int = 0
+    first_name_alone: int = 0
+
+    @property
+    def name(self) -> str:
+        full = [f for f in self.forms if len(f.split()) >= 2] or list(self.forms)
+        # The most used full form; on a tie the plainer one ("Joe Biden" over "Joseph R. Biden").
+        order = list(self.forms)
+        return min(full, key=lambda f: (-self.forms[f], len(f.split()), order.index(f)))
 
 
 @dataclass
@@ -54,220 +112,809 @@ class _Entity:
     name: str
     kind: SpeakerKind
     aliases: set[str] = field(default_factory=set)
+    members: tuple[str, ...] = ()
 
 
-def _is_subject(ent: SpacySpan) -> bool:
-    return ent.root.dep_ in {"nsubj", "nsubjpass"}
+class _Article:
+    """What the article says about who is who: people, their names, roles and mentions."""
 
-
-def _strip_title(words: list[str]) -> list[str]:
-    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES:
-        words = words[1:]
-    return words
-
-
-def _clean(text: str) -> str:
-    text = " ".join(text.replace("\u2019s", "").replace("'s", "").split())
-    return text.strip(" ,;:\"'\u201c\u201d")
-
-
-class _ArticleSpeakers:
-    """What the article says about who is who: full names, surnames, roles."""
-
-    def __init__(self, doc: Doc, skip_before: int = 0) -> None:
+    def __init__(self, doc: Doc, article: Article) -> None:
         self.doc = doc
-        self.full_names: dict[str, str] = {}  # lower surname / first name -> full name
-        self.roles: list[tuple[int, str, str]] = []  # (char offset, role lemma, full name)
-        # (char offset, name, kind, is a subject) of PERSON mentions, and of ORG/GPE/NORP ones
-        self.persons: list[tuple[int, str, SpeakerKind, bool]] = []
-        self.others: list[tuple[int, str, SpeakerKind, bool]] = []
+        self.text = article.text
+        self.headline = article.headline_length
         self._sent_starts = [s.start_char for s in doc.sents]
-        self.person_forms: set[str] = set()  # every name the NER called a person, lower-cased
-        self.skip_before = skip_before
+        self.people: list[_Person] = []
+        # (offset, end, person index or -1, other name, kind, is a subject) in text order
+        self.mentions: list[tuple[int, int, int, str, SpeakerKind, bool]] = []
         for ent in doc.ents:
-            if ent.start_char < skip_before:
-                continue  # title-case headlines fool the NER ("Brandt Asked")
-            if ent.label_ == "PERSON":
-                words = _strip_title(_clean(ent.text).split())
-                if not words:
-                    continue
-                name = " ".join(words)
-                if len(words) >= 2:
-                    for key in (words[-1].lower(), words[0].lower()):
-                        prev = self.full_names.get(key)
-                        if prev is None or len(name) > len(prev):
-                            self.full_names[key] = name
-                self.persons.append((ent.start_char, name, "person", _is_subject(ent)))
-                self.person_forms.add(name.lower())
-                self._roles_of(ent, name)
-            elif ent.label_ in {"ORG", "GPE", "NORP", "LOC", "FAC"}:
-                kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(
-                    ent.label_, "place"
-                )  # type: ignore[assignment]
-                name = _DETERMINERS.sub("", _clean(ent.text))
-                self.others.append((ent.start_char, name, kind, _is_subject(ent)))
+            self._read_entity(ent)
+        self.mentions.sort()
+        self._genders_from_pronouns()
+        self.issuer = self._issuer(article)
+        self.turns = self._turns()
 
-    def _roles_of(self, ent: SpacySpan, name: str) -> None:
-        """Record role nouns introducing a name: compounds before it, or an appositive."""
-        head = ent.root
-        for child in head.children:
-            if child.i < ent.start and child.dep_ in {"compound", "amod", "nmod"}:
-                if child.pos_ == "NOUN" or child.lower_ in TITLES:
-                    self.roles.append((ent.start_char, child.lemma_.lower(), name))
+    # -- people -------------------------------------------------------------------------------
+    def _person_words(self, ent: SpacySpan) -> list[str] | None:
+        words = nm.strip_title(_unpossess(_clean(ent.text)).split())
+        if ent.label_ == "PERSON":
+            return words or None
+        # The NER calls some names organisations ("Scotland Nicola Sturgeon", "Brock Pierce").
+        for k, w in enumerate(words[:-1]):
+            if nm.is_first_name(w) and w[:1].isupper() and all(x[:1].isupper() for x in words[k:]):
+                if ent.label_ in {"ORG", "GPE", "NORP", "FAC"} and len(words) - k in (2, 3):
+                    return words[k:]
+        return None
+
+    def _read_entity(self, ent: SpacySpan) -> None:
+        subject = ent.root.dep_ in {"nsubj", "nsubjpass"}
+        words = self._person_words(ent)
+        if words is not None:
+            if ent.start_char < self.headline and len(words) < 2:
+                return  # title-case headlines fool the NER ("Brandt Asked")
+            idx = self.person(words, ent.start_char, create=True, titles=self._titles_before(ent))
+            if idx is not None:
+                self.mentions.append((ent.start_char, ent.end_char, idx, "", "person", subject))
+            return
+        if ent.start_char < self.headline:
+            return
+        if ent.label_ in {"ORG", "GPE", "NORP", "LOC", "FAC"}:
+            kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(  # type: ignore[assignment]
+                ent.label_, "place"
+            )
+            name = _DETERMINERS.sub("", _unpossess(_clean(ent.text)))
+            self.mentions.append((ent.start_char, ent.end_char, -1, name, kind, subject))
+
+    def _titles_before(self, ent: SpacySpan) -> list[str]:
+        """Title and role words before a name, in it, or in an apposition to it."""
+        out = [t.text for t in ent if nm.word_key(t.text) in TITLES or t.lower_ in nm.GENDER_TITLES]
+        k = ent.start - 1
+        while k >= 0 and (
+            self.doc[k].pos_ in {"NOUN", "PROPN", "ADJ"} or self.doc[k].lower_ in TITLES
+        ):
+            if self.doc[k].ent_type_ == "PERSON":
+                break
+            out.append(self.doc[k].text)
+            k -= 1
+            if ent.start - k > 5:
+                break
+        for child in ent.root.children:
             if child.dep_ == "appos":
-                self.roles.append((ent.start_char, child.lemma_.lower(), name))
-        if head.dep_ == "appos" and head.head.pos_ == "NOUN":
-            self.roles.append((ent.start_char, head.head.lemma_.lower(), name))
+                out += [t.text for t in child.subtree if t.pos_ in {"NOUN", "ADJ", "PROPN"}][:6]
+        if ent.root.dep_ == "appos" and ent.root.head.pos_ == "NOUN":
+            out += [
+                t.text
+                for t in ent.root.head.subtree
+                if t.i < ent.start and t.pos_ in {"NOUN", "ADJ", "PROPN"}
+            ][:6]
+        return out
 
+    def person(
+        self,
+        words: list[str],
+        offset: int,
+        create: bool = False,
+        titles: list[str] = (),  # type: ignore[assignment]
+    ) -> int | None:
+        """The person these name words (titles already off) stand for; a new one if ``create``."""
+        if not words:
+            return None
+        name = " ".join(words)
+        gender = next(
+            (nm.GENDER_TITLES[w] for w in map(nm.word_key, titles) if w in nm.GENDER_TITLES), None
+        )
+        idx = self._find(words, offset, gender, [nm.word_key(t) for t in titles])
+        if idx is None and create and (len(words) >= 2 or not self._single_word_known(words[0])):
+            p = _Person(surname=words[-1], first=words[0] if len(words) >= 2 else "", start=offset)
+            p.gender = gender or (nm.first_name_gender(words[0]) if len(words) >= 2 else None)
+            self.people.append(p)
+            idx = len(self.people) - 1
+        if idx is None:
+            return None
+        p = self.people[idx]
+        if create:
+            p.forms[name] += 1
+            p.mentions += 1
+            if len(words) >= 2 and not p.first:
+                p.first, p.surname = words[0], words[-1]
+                p.gender = p.gender or nm.first_name_gender(words[0])
+            if len(words) == 1 and p.first and nm.word_key(words[0]) == nm.word_key(p.first):
+                p.first_name_alone += 1
+            if gender and not p.gender:
+                p.gender = gender
+            for t in titles:
+                key = nm.word_key(t)
+                p.role_words.add(key)
+                if key in TITLES or t[:1].islower():
+                    p.roles.add(key)
+        return idx
+
+    def _single_word_known(self, word: str) -> bool:
+        return any(
+            nm.same_surname(word, p.surname) or nm.word_key(word) == nm.word_key(p.first)
+            for p in self.people
+        )
+
+    def _find(
+        self, words: list[str], offset: int, gender: str | None, titles: list[str]
+    ) -> int | None:
+        if len(words) >= 2:
+            name = " ".join(words)
+            for k, p in enumerate(self.people):
+                if p.first and nm.same_person_name(p.first + " " + p.surname, name):
+                    return k
+            for k, p in enumerate(self.people):  # a two-word surname ("La Riva")
+                if any(f != name and nm.plain(f).endswith(" " + nm.plain(name)) for f in p.forms):
+                    return k
+            for k, p in enumerate(self.people):  # a surname seen alone before the full name
+                if not p.first and nm.same_surname(p.surname, words[-1]):
+                    return k
+            return None
+        w = words[0]
+        cands = [k for k, p in enumerate(self.people) if nm.same_surname(w, p.surname)]
+        if gender:
+            cands = [k for k in cands if self.people[k].gender in (None, gender)]
+        # A title the person was never given ("President Trump" is not Melania Trump).
+        role_titles = [
+            t
+            for t in titles
+            if t in TITLES
+            and t not in nm.GENDER_TITLES
+            and t not in {"former", "mr", "mrs", "ms", "dr"}
+        ]
+        if role_titles and len(cands) >= 1:
+            fit = [k for k in cands if any(t in self.people[k].roles for t in role_titles)]
+            if fit:
+                cands = fit
+            elif all(self.people[k].roles and self.people[k].first for k in cands) and all(
+                self.people[k].gender == "f" for k in cands
+            ):
+                cands = []
+        if (
+            len(cands) > 1
+        ):  # Joe and Hunter Biden: the bare surname is the one not called by first name
+            cands.sort(
+                key=lambda k: (
+                    self.people[k].first_name_alone,
+                    -self.people[k].mentions,
+                    self.people[k].start,
+                )
+            )
+        if cands:
+            return cands[0]
+        firsts = [
+            k
+            for k, p in enumerate(self.people)
+            if p.first and nm.word_key(p.first) == nm.word_key(w)
+        ]
+        return firsts[0] if len(firsts) == 1 else None
+
+    def _genders_from_pronouns(self) -> None:
+        """A person who is a sentence's subject and is then called he or she has that gender."""
+        votes: dict[int, Counter[str]] = {}
+        for sent in self.doc.sents:
+            subj = [
+                m
+                for m in self.mentions
+                if sent.start_char <= m[0] < sent.end_char and m[2] >= 0 and m[5]
+            ]
+            if len(subj) != 1:
+                continue
+            for t in sent:
+                if t.idx > subj[0][1] and t.lower_ in _MALE | _FEMALE:
+                    votes.setdefault(subj[0][2], Counter())["m" if t.lower_ in _MALE else "f"] += 1
+        for idx, v in votes.items():
+            p = self.people[idx]
+            if p.gender is None and len(v) == 1:
+                p.gender = next(iter(v))
+
+    # -- first-person texts -------------------------------------------------------------------
+    _ISSUED = re.compile(
+        r"^(?:(?:joint\s+)?(?:statement|remarks|readout|op-ed|letter|message|press release|"
+        r"briefing|"
+        r"address|interview|proclamation|memorandum|speech)s?)\s+(?:by|of|from)\s+(.+?)"
+        r"(?:\s+(?:on|at|to|following|after|before|in|regarding|announcing|with|during|for)\b.*)?$",
+        re.I,
+    )
+
+    def _issuer(self, article: Article) -> int | None:
+        """The person the title names as issuing a first-person text."""
+        title = article.title or (self.text[: self.headline] if self.headline else "")
+        m = self._ISSUED.match(" ".join(title.split()))
+        if not m:
+            return None
+        who = re.sub(r"['\u2019]s?$", "", m.group(1).strip())
+        words = nm.strip_title(who.split())
+        if not words:
+            return None
+        if len(words) == 1 and nm.word_key(words[0]) in {"president"}:
+            return self._role_holder("president", len(self.text), ())
+        idx = self.person(words, 0)
+        if idx is None and len(words) >= 2:
+            idx = self.person(words, 0, create=True, titles=who.split()[: -len(words)])
+        return idx
+
+    def _turns(self) -> list[tuple[int, int]]:
+        """(offset, person) of transcript turns: lines starting ``NAME:``."""
+        out = []
+        for m in re.finditer(
+            r"(?m)^[ \t*]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,6}):", self.text
+        ):
+            words = nm.strip_title(m.group(1).split())
+            idx = self.person(words, m.start())
+            if idx is None and len(words) >= 2 and nm.is_first_name(words[0]):
+                idx = self.person(words, m.start(), create=True)
+            if idx is not None:
+                out.append((m.start(), idx))
+        return out
+
+    # -- helpers ------------------------------------------------------------------------------
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence containing a character offset."""
         return bisect.bisect_right(self._sent_starts, offset) - 1
 
-    def canonical_person(self, text: str) -> str:
-        words = _strip_title(_clean(text).split())
-        if not words:
-            return text
-        if len(words) == 1:
-            return self.full_names.get(words[0].lower(), words[0])
-        # "US President Donald Trump": the longest tail that is a name the NER gave a person.
-        for k in range(len(words) - 1):
-            tail = " ".join(words[k:])
-            if tail.lower() in self.person_forms:
-                return tail
-        return " ".join(words)
+    def _role_holder(
+        self, role: str, offset: int, words: tuple[str, ...] | list[str]
+    ) -> int | None:
+        """The person introduced with ``role``; modifiers ("Russian") pick among several."""
+        cands = [k for k, p in enumerate(self.people) if role in p.roles and p.start < offset]
+        if not cands:
+            cands = [k for k, p in enumerate(self.people) if role in p.roles]
+        if not cands:
+            return None
+        mods = {nm.word_key(w) for w in words} - {role, "the", "a", "an"}
+        fit = [k for k in cands if mods & self.people[k].role_words]
+        if fit:
+            cands = fit
+        last = {m[2]: m[0] for m in self.mentions if m[2] >= 0 and m[0] < offset}
+        return max(cands, key=lambda k: (last.get(k, -1), -self.people[k].start))
+
+
+class _Resolver:
+    def __init__(self, doc: Doc, article: Article, attributions: list[Attribution]) -> None:
+        self.info = _Article(doc, article)
+        self.doc = doc
+        self.entities: dict[str, _Entity] = {}
+        self.atts = attributions
+        self.by_id = {a.id: a for a in attributions}
+        self.done: dict[str, tuple[_Entity | None, str, float]] = {}
+        self.history: list[tuple[int, _Entity]] = []
+
+    # -- entities -----------------------------------------------------------------------------
+    def remember(
+        self, name: str, kind: SpeakerKind, alias: str = "", members: tuple[str, ...] = ()
+    ) -> _Entity:
+        key = speaker_id(name)
+        ent = self.entities.get(key)
+        if ent is None:
+            ent = self.entities[key] = _Entity(name, kind, members=members)
+        if alias and alias != name:
+            ent.aliases.add(alias)
+        return ent
+
+    def person_entity(self, idx: int, alias: str = "") -> _Entity:
+        p = self.info.people[idx]
+        name = p.name
+        # Only name forms become aliases: never roles, pronouns or "Our President".
+        words = nm.strip_title(alias.split()) if alias else []
+        keep = bool(words) and nm.same_surname(words[-1], p.surname) and alias[:1].isupper()
+        return self.remember(name, "person", alias if keep else "")
+
+    # -- the pass -----------------------------------------------------------------------------
+    def run(self) -> list[Attribution]:
+        order = sorted(self.atts, key=lambda a: a.source.start if a.source else a.cue.start)
+        first = [a for a in order if a.source and _clean(a.source.text).lower() in _FIRST]
+        for att in [a for a in order if a not in first] + first:
+            if att.source is None:
+                self.done[att.id] = self._sourceless(att)
+                continue
+            ent, via, conf = self.resolve_source(att)
+            self.done[att.id] = (ent, via, conf)
+            if ent is not None:
+                self.history.append((att.source.start, ent))
+                self.history.sort(key=lambda h: h[0])
+        out = []
+        for att in self.atts:
+            ent, via, conf = self.done[att.id]
+            out.append(
+                replace(
+                    att,
+                    speaker=speaker_id(ent.name) if ent else None,
+                    speaker_via=via,  # type: ignore[arg-type]
+                    speaker_confidence=round(conf, 3),
+                )
+            )
+        return out
+
+    def _sourceless(self, att: Attribution) -> tuple[_Entity | None, str, float]:
+        """A statement without source words: a transcript turn or the issuer speaks."""
+        turn = self._turn_at(att.cue.start)
+        if turn is not None:
+            return self.person_entity(turn), "first_person", 0.8
+        return None, "unresolved", 0.0
+
+    def _turn_at(self, offset: int) -> int | None:
+        turns = [t for t in self.info.turns if t[0] <= offset]
+        return turns[-1][1] if turns else None
+
+    def _enclosing(self, att: Attribution) -> Attribution | None:
+        """The statement whose content holds this one's source (the quotation it stands in)."""
+        assert att.source is not None
+        best = None
+        for other in self.atts:
+            if other.id == att.id:
+                continue
+            if any(c.start <= att.source.start < c.end for c in other.content):
+                if best is None or other.content[0].start > best.content[0].start:
+                    best = other
+        if best is None and att.parent:
+            best = self.by_id.get(att.parent)
+        return best
+
+    def _speaker_of(self, att: Attribution) -> _Entity | None:
+        if att.id not in self.done and att.source is not None:
+            self.done[att.id] = self.resolve_source(att)
+        got = self.done.get(att.id)
+        return got[0] if got else None
+
+    def resolve_source(self, att: Attribution) -> tuple[_Entity | None, str, float]:
+        assert att.source is not None
+        raw = _clean(att.source.text)
+        low = raw.lower()
+        if not raw:
+            return None, "unresolved", 0.0
+        if low in _FIRST:
+            return self._first_person(att, low)
+        if low in _NOBODY:
+            return None, "unresolved", 0.0
+        if low in _MALE | _FEMALE | _PLURAL | _NEUTER:
+            return self._pronoun(att, low)
+        span = self.doc.char_span(att.source.start, att.source.end, alignment_mode="expand")
+        if span is None:
+            return None, "unresolved", 0.0
+        if low in _RELATIVE:
+            return self._relative(span, att)
+        return self.phrase(span, raw, att)
+
+    # -- first person -------------------------------------------------------------------------
+    def _first_person(self, att: Attribution, low: str) -> tuple[_Entity | None, str, float]:
+        assert att.source is not None
+        outer = self._enclosing(att)
+        if outer is not None and outer.source is not None:
+            ent = self._speaker_of(outer)
+            if ent is not None:
+                return ent, "first_person", 0.9
+        turn = self._turn_at(att.source.start)
+        if turn is not None:
+            return self.person_entity(turn), "first_person", 0.9
+        if self.info.issuer is not None:
+            return self.person_entity(self.info.issuer), "first_person", 0.9
+        return None, "unresolved", 0.0
+
+    # -- pronouns -----------------------------------------------------------------------------
+    def _pronoun(self, att: Attribution, low: str) -> tuple[_Entity | None, str, float]:
+        assert att.source is not None
+        start = att.source.start
+        info = self.info
+        here = info.sentence_of(start)
+        excluded: set[str] = set()
+        if att.addressee:
+            excluded.add(_clean(att.addressee).lower())
+        outer = self._enclosing(att)
+        if outer is not None:
+            o = self._speaker_of(outer)
+            if o is not None:
+                excluded.add(o.name.lower())
+        inside = [(c.start, c.end) for c in att.content]
+        cands: dict[str, list[float]] = {}
+        ents: dict[str, _Entity | int | tuple[str, SpeakerKind]] = {}
+        person = low in _MALE | _FEMALE
+        gender = "m" if low in _MALE else "f" if low in _FEMALE else None
+
+        def agrees(kind: SpeakerKind, idx: int) -> bool:
+            if person:
+                if kind != "person":
+                    return False
+                return idx < 0 or info.people[idx].gender in (None, gender)
+            if low in _PLURAL:
+                return kind in ("group", "organization")
+            return kind in ("organization", "document")
+
+        def add(key: str, score: float, what: _Entity | int | tuple[str, SpeakerKind]) -> None:
+            cands.setdefault(key, []).append(score)
+            ents[key] = what
+
+        prev = self.history[-1] if self.history else None
+        for off, e in self.history:
+            if off >= start:
+                continue
+            dist = here - info.sentence_of(off)
+            if dist > PRONOUN_LOOKBACK_SENTENCES:
+                continue
+            idx = self._person_index(e)
+            if not agrees(e.kind, idx if idx is not None else -1):
+                continue
+            bonus = 2.5 if prev is not None and e is prev[1] else 1.5
+            add(e.name.lower(), bonus - dist, e)
+        for off, _end, idx, name, kind, subject in info.mentions:
+            if off >= start or any(s <= off < e for s, e in inside):
+                continue
+            dist = here - info.sentence_of(off)
+            if dist > PRONOUN_LOOKBACK_SENTENCES or not agrees(kind, idx):
+                continue
+            if self._possessor(off):
+                continue
+            key = info.people[idx].name.lower() if idx >= 0 else name.lower()
+            what: _Entity | int | tuple[str, SpeakerKind] = idx if idx >= 0 else (name, kind)
+            add(key, (1.0 if subject else 0.0) - dist + off / 1e7, what)
+        for key in list(cands):
+            if key in excluded:
+                del cands[key]
+        if not cands:
+            return None, "unresolved", 0.0
+        ranked = sorted(cands, key=lambda k: max(cands[k]), reverse=True)
+        best = ranked[0]
+        margin = max(cands[best]) - (max(cands[ranked[1]]) if len(ranked) > 1 else -3.0)
+        conf = min(0.95, 0.55 + 0.1 * margin)
+        what = ents[best]
+        if isinstance(what, _Entity):
+            return what, "pronoun", conf
+        if isinstance(what, int):
+            return self.person_entity(what), "pronoun", conf
+        return self.remember(what[0], what[1]), "pronoun", conf
+
+    def _person_index(self, e: _Entity) -> int | None:
+        if e.kind != "person":
+            return None
+        for k, p in enumerate(self.info.people):
+            if p.name == e.name:
+                return k
+        return None
+
+    def _possessor(self, off: int) -> bool:
+        """Whether the name at ``off`` is a possessor ("Trump's advisers")."""
+        span = self.doc.char_span(off, off + 1, alignment_mode="expand")
+        if span is None:
+            return False
+        tok = span[0]
+        while (
+            tok.i + 1 < len(self.doc)
+            and tok.ent_iob_ in "IB"
+            and self.doc[tok.i + 1].ent_iob_ == "I"
+        ):
+            tok = self.doc[tok.i + 1]
+        nxt = self.doc[tok.i + 1] if tok.i + 1 < len(self.doc) else None
+        return nxt is not None and nxt.tag_ == "POS"
+
+    # -- relative pronouns --------------------------------------------------------------------
+    def _relative(self, span: SpacySpan, att: Attribution) -> tuple[_Entity | None, str, float]:
+        tok = span[0]
+        verb = tok.head
+        while (
+            verb.dep_ not in {"relcl", "acl"}
+            and verb.head is not verb
+            and verb.pos_ not in {"NOUN", "PROPN"}
+        ):
+            if verb.dep_ == "ROOT":
+                break
+            verb = verb.head
+        ante = verb.head if verb.dep_ in {"relcl", "acl"} else None
+        if ante is None or ante.i >= tok.i:
+            return None, "unresolved", 0.0
+        left = [t for t in ante.subtree if t.i < verb.i and t.i <= ante.i or t.i == ante.i]
+        lo = min(t.i for t in left)
+        sub = self.doc[lo : ante.i + 1]
+        # "and" inside the antecedent: take the whole conjunction
+        conj = [t for t in ante.children if t.dep_ == "conj" and t.i < tok.i]
+        if conj:
+            sub = self.doc[lo : max(t.i for t in conj[-1].subtree if t.i < tok.i) + 1]
+        ent, via, conf = self.phrase(sub, _clean(sub.text), att)
+        return ent, ("relative" if ent is not None else "unresolved"), conf * 0.95
+
+    # -- noun phrases -------------------------------------------------------------------------
+    def phrase(
+        self, span: SpacySpan, raw: str, att: Attribution | None
+    ) -> tuple[_Entity | None, str, float]:
+        """Resolve a source noun phrase."""
+        info = self.info
+        start = span.start_char
+        head = span.root
+        # Conjunctions of names: a group with members.
+        group = self._conjunction(span)
+        if group is not None:
+            return group, "group", VIA_CONFIDENCE["group"]
+        # A named person: the name that heads the phrase, never a possessor or a modifier.
+        for ent in self._person_ents(span):
+            words = info._person_words(ent)
+            if not words:
+                continue
+            idx = info.person(words, ent.start_char)
+            if idx is not None:
+                via = "name" if len(words) >= 2 else "surname"
+                return (
+                    self.person_entity(idx, _unpossess(_clean(ent.text))),
+                    via,
+                    VIA_CONFIDENCE[via],
+                )
+        # Capitalised words the NER missed ("Sanders added", "President Erdogan").
+        toks = [t for t in span if not t.is_punct]
+        caps = [t.text for t in toks if t.text[:1].isupper() and (t.is_alpha or "." in t.text)]
+        if caps and len(caps) == len(toks) and len(caps) <= 4:
+            words = nm.strip_title(list(caps))
+            idx = info.person(words, start, titles=caps[: len(caps) - len(words)])
+            if idx is not None:
+                via = "name" if len(words) >= 2 else "surname"
+                return self.person_entity(idx, raw), via, VIA_CONFIDENCE[via]
+            if (
+                len(words) >= 2
+                and nm.is_first_name(words[0])
+                and not any(e.label_ in {"ORG", "GPE", "NORP"} for e in span.ents if e.root == head)
+            ):
+                idx = info.person(words, start, create=True)
+                if idx is not None:
+                    return self.person_entity(idx, raw), "name", 0.8
+        lemma = head.lemma_.lower()
+        # A possessor with a common-noun head: a document issued by it, or a group tied to it.
+        poss = [t for t in head.children if t.dep_ == "poss"]
+        if lemma in DOCUMENT_NOUNS:
+            return self._document(span, head, raw)
+        desc = _DETERMINERS.sub("", raw)
+        # Counted groups of the people named before ("the two presidents", "both sides").
+        if head.tag_ in {"NNS", "NNPS"} and lemma in GROUP_NOUNS and not poss:
+            grp = self._counted_group(span, lemma, start)
+            if grp is not None:
+                return grp, "group", 0.75
+        # A role noun: the person the article introduced with that role.
+        if (
+            (head.pos_ == "NOUN" or lemma in _ROLE_NOUNS)
+            and head.tag_ in {"NN", "NNP"}
+            and (lemma in TITLES or lemma in _ROLE_NOUNS)
+        ):
+            if not span.ents or all(e.root.i != head.i for e in span.ents):
+                idx = info._role_holder(lemma, start, [t.text for t in span])
+                if idx is not None:
+                    return self.person_entity(idx), "role", VIA_CONFIDENCE["role"]
+            if lemma in _ROLE_NOUNS or lemma in TITLES:
+                return self.remember(desc, "person"), "role", 0.4
+        if poss:
+            kind: SpeakerKind = "group" if head.tag_ in {"NNS", "NNPS"} else "unknown"
+            if lemma in ORG_NOUNS:
+                kind = "organization"
+            name = desc
+            if poss[0].lower_ in _MALE | _FEMALE | _PLURAL | _NEUTER and att is not None:
+                ant, _, _ = (
+                    self._pronoun(replace(att, source=att.source), poss[0].lower_)
+                    if att.source
+                    else (None, "", 0)
+                )
+                if ant is not None:
+                    owner = ant.name.split()[-1] if ant.kind == "person" else ant.name
+                    name = f"{owner}'s {head.text}"
+            return (
+                self.remember(name, kind, raw),
+                "group"
+                if kind == "group"
+                else "organization"
+                if kind == "organization"
+                else "unresolved",
+                0.6,
+            )
+        # An organisation, place or group named by an entity that heads the phrase.
+        for ent in span.ents:
+            if ent.label_ in {"ORG", "GPE", "LOC", "FAC", "NORP"} and ent.start <= head.i < ent.end:
+                if ent.label_ == "NORP" and head.pos_ == "NOUN":
+                    break
+                kind = {"ORG": "organization", "NORP": "group"}.get(ent.label_, "place")  # type: ignore[assignment]
+                name = _DETERMINERS.sub("", _unpossess(_clean(ent.text)))
+                if nm.word_key(name) in CHANNEL_NAMES:
+                    return self.remember(name, "document", raw), "document", 0.5
+                via = (
+                    "place"
+                    if kind == "place"
+                    else "organization"
+                    if kind == "organization"
+                    else "group"
+                )
+                return self.remember(name, kind, raw), via, VIA_CONFIDENCE[via]
+        if nm.word_key(desc) in CHANNEL_NAMES:
+            return self.remember(desc, "document", raw), "document", 0.5
+        # A proper name with no entity label: an organisation ("the Kremlin", "CNN").
+        if head.pos_ == "PROPN" and not [
+            e for e in span.ents if e.start > head.i or e.end <= head.i
+        ]:
+            words = nm.strip_title(desc.split())
+            return self.remember(" ".join(words), "organization", raw), "organization", 0.7
+        # A description: plural -> group ("Russian officials"); organisations; else unknown.
+        if lemma in ORG_NOUNS:
+            return self.remember(desc, "organization", raw), "organization", 0.5
+        if head.tag_ in {"NNS", "NNPS"}:
+            return self.remember(desc, "group", raw), "group", 0.6
+        if head.pos_ in {"PRON", "DET", "PUNCT", "SYM", "NUM", "X"} or not any(
+            c.isalpha() for c in raw
+        ):
+            return None, "unresolved", 0.0
+        return self.remember(desc, "unknown", raw), "unresolved", 0.3
+
+    def _person_ents(self, span: SpacySpan) -> list[SpacySpan]:
+        """Person names in a phrase, the head's first; possessors and modifiers left out."""
+        head = span.root
+        ents = [e for e in self.doc.ents if e.start >= span.start and e.end <= span.end]
+        ents += [e for e in self.doc.ents if e.start < span.start < e.end]
+        out: list[SpacySpan] = []
+        for e in ents:
+            if self.info._person_words(e) is None:
+                continue
+            if e.start <= head.i < e.end:
+                out.insert(0, e)
+                continue
+            nxt = self.doc[e.end] if e.end < len(self.doc) else None
+            if nxt is not None and nxt.tag_ == "POS":
+                continue  # "Trump's advisers", "Merkel's spokesperson"
+            if e.root.dep_ in {"compound", "nmod", "amod"} and not (
+                e.root.head.i >= e.end and e.root.head.ent_type_ == "PERSON"
+            ):
+                continue  # "Trump adviser Steve Bannon": Trump modifies
+            if e.root.dep_ in {"pobj", "dobj"} and head.pos_ == "NOUN":
+                continue  # "a spokesman for Senator X"
+            out.append(e)
+        return out
+
+    def _conjunction(self, span: SpacySpan) -> _Entity | None:
+        head = span.root
+        conj = [t for t in head.children if t.dep_ == "conj"]
+        if not conj or head.lower_ in {"both"} and not conj:
+            return None
+        parts = [head]
+        for c in conj:
+            parts.append(c)
+            parts += [t for t in c.children if t.dep_ == "conj"]
+        members: list[_Entity] = []
+        for p in parts:
+            sub = self.doc[
+                min(t.i for t in p.subtree if t.dep_ not in {"conj", "cc", "punct"} or t is p) : p.i
+                + 1
+            ]
+            if p.lower_ in _MALE | _FEMALE:
+                continue
+            words = nm.strip_title([t.text for t in sub if t.text[:1].isupper() and t.is_alpha])
+            idx = self.info.person(words, sub.start_char) if words else None
+            if idx is None and len(words) >= 2 and nm.is_first_name(words[0]):
+                idx = self.info.person(words, sub.start_char, create=True)
+            if idx is not None:
+                members.append(self.person_entity(idx))
+                continue
+            ents = [e for e in sub.ents if e.label_ in {"ORG", "GPE", "NORP"}]
+            if ents:
+                e = ents[0]
+                kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(e.label_, "place")  # type: ignore[assignment]
+                members.append(
+                    self.remember(_DETERMINERS.sub("", _unpossess(_clean(e.text))), kind)
+                )
+        if len(members) < 2:
+            return None
+        return self._group(members)
+
+    def _group(self, members: list[_Entity]) -> _Entity:
+        names = [m.name for m in members]
+        name = (
+            names[0] + " and " + names[1]
+            if len(names) == 2
+            else ", ".join(names[:-1]) + " and " + names[-1]
+        )
+        return self.remember(name, "group", members=tuple(speaker_id(n) for n in names))
+
+    def _counted_group(self, span: SpacySpan, lemma: str, start: int) -> _Entity | None:
+        n = next((_NUMBERS[t.lower_] for t in span if t.lower_ in _NUMBERS), 2)
+        if (
+            lemma not in {"side", "leader"}
+            and not any(t.lower_ in _NUMBERS for t in span)
+            and not span.text.lower().startswith("the ")
+        ):
+            return None
+        seen: list[int] = []
+        for off, _end, idx, _name, _kind, _subj in reversed(self.info.mentions):
+            if off >= start or idx < 0 or idx in seen:
+                continue
+            p = self.info.people[idx]
+            if lemma in {"president", "minister"} and lemma not in p.roles:
+                continue
+            seen.append(idx)
+        if len(seen) < n:
+            seen = []
+            for _off, e in reversed(self.history):
+                k = self._person_index(e)
+                if k is not None and k not in seen:
+                    seen.append(k)
+        if len(seen) < n:
+            return None
+        chosen = sorted(seen[:n], key=lambda k: self.info.people[k].start)
+        return self._group([self.person_entity(k) for k in chosen])
+
+    # -- documents ----------------------------------------------------------------------------
+    def _document(
+        self, span: SpacySpan, head: Token, raw: str
+    ) -> tuple[_Entity | None, str, float]:
+        issuer = self._issuer_of(head, span)
+        if issuer is None:
+            # The same kind of document introduced earlier with its issuer ("released a statement").
+            for tok in reversed(self.doc[: span.start]):
+                if tok.lemma_.lower() == head.lemma_.lower() and tok.pos_ == "NOUN":
+                    issuer = self._issuer_of(tok, None)
+                    break
+        if issuer is not None:
+            return issuer, "document", VIA_CONFIDENCE["document"]
+        desc = _DETERMINERS.sub("", raw)
+        return self.remember(desc, "document", raw), "document", 0.5
+
+    def _issuer_of(self, tok: Token, span: SpacySpan | None) -> _Entity | None:
+        """Who issued the document ``tok``: its possessor, ``by X``, or the subject releasing it."""
+        for child in tok.children:
+            if (
+                child.dep_ == "poss"
+                and child.lower_ not in _MALE | _FEMALE | _PLURAL | _NEUTER | _FIRST
+            ):
+                return self._noun_entity(child)
+            if child.dep_ == "amod" and child.ent_type_ in {"NORP", "GPE"}:
+                return None
+        for child in list(tok.children) + [
+            c for c in tok.children if c.dep_ == "acl" for c in c.children
+        ]:
+            if child.dep_ in {"prep", "agent"} and child.lower_ in {"by", "from"}:
+                obj = [c for c in child.children if c.dep_ == "pobj"]
+                if obj:
+                    return self._noun_entity(obj[0])
+        verb = tok.head
+        if tok.dep_ == "pobj":
+            verb = tok.head.head
+        if span is None and verb.pos_ in {"VERB", "AUX"}:
+            subj = [c for c in verb.children if c.dep_ == "nsubj"]
+            if subj and subj[0].lower_ not in _RELATIVE:
+                return self._noun_entity(subj[0])
+        return None
+
+    def _noun_entity(self, tok: Token) -> _Entity | None:
+        lo = min(t.i for t in tok.subtree)
+        hi = max(t.i for t in tok.subtree)
+        sub = self.doc[lo : hi + 1]
+        text = _clean(sub.text)
+        if text.lower() in _MALE | _FEMALE | _PLURAL | _NEUTER:
+            return None
+        ent, via, _ = self.phrase(sub, _unpossess(text), None)
+        return ent if via != "unresolved" else None
+
+
+_ROLE_NOUNS = frozenset(
+    """
+    president governor senator spokesman spokeswoman spokesperson minister chancellor secretary
+    mayor official source nominee candidate chairman chairwoman director adviser advisor aide
+    ambassador leader premier king queen pope judge prosecutor lawyer attorney sheriff chief
+    commissioner general representative congressman congresswoman envoy diplomat
+    """.split()
+)
 
 
 def resolve_speakers(
     doc: Doc, article: Article, attributions: list[Attribution]
 ) -> tuple[list[Speaker], list[Attribution]]:
     """Speakers of the article and the attributions with their ``speaker`` ids filled in."""
-    headline = len(article.title) if article.title and article.text.startswith(article.title) else 0
-    info = _ArticleSpeakers(doc, skip_before=headline)
-    entities: dict[str, _Entity] = {}
-    resolved: list[Attribution] = []
-    history: list[tuple[int, _Entity]] = []  # (char offset, speaker) in text order of sources
-
-    def remember(name: str, kind: SpeakerKind, alias: str) -> _Entity:
-        key = speaker_id(name)
-        ent = entities.get(key)
-        if ent is None:
-            ent = entities[key] = _Entity(name, kind)
-        # Pronouns resolve to a speaker but are not names of it: keep them out of the aliases.
-        if alias and alias != name and alias.lower() not in _ALL_PRONOUNS:
-            ent.aliases.add(alias)
-        return ent
-
-    for att in sorted(attributions, key=lambda a: a.source.start if a.source else a.cue.start):
-        if att.source is None:
-            resolved.append(att)
-            continue
-        addressee = info.canonical_person(att.addressee) if att.addressee else None
-        ent = _resolve_one(
-            att.source.text, att.source.start, att.source.end, info, history, remember, addressee
-        )
-        if ent is not None:
-            history.append((att.source.start, ent))
-            resolved.append(replace(att, speaker=speaker_id(ent.name)))
-        else:
-            resolved.append(att)
-    order = {a.id: k for k, a in enumerate(attributions)}
-    resolved.sort(key=lambda a: order[a.id])
+    r = _Resolver(doc, article, attributions)
+    resolved = r.run()
+    used = {a.speaker for a in resolved if a.speaker}
+    for e in r.entities.values():
+        if speaker_id(e.name) in used:
+            used.update(e.members)
     speakers = [
-        Speaker(id=speaker_id(e.name), name=e.name, kind=e.kind, aliases=tuple(sorted(e.aliases)))
-        for e in entities.values()
+        Speaker(
+            id=speaker_id(e.name),
+            name=e.name,
+            kind=e.kind,
+            aliases=tuple(sorted(e.aliases)),
+            members=e.members,
+        )
+        for e in r.entities.values()
+        if speaker_id(e.name) in used
     ]
     speakers.sort(key=lambda s: s.name.lower())
     return speakers, resolved
 
 
-def _resolve_one(text, start, end, info, history, remember, addressee=None):  # type: ignore[no-untyped-def]
-    doc = info.doc
-    span = doc.char_span(start, end, alignment_mode="expand")
-    raw = _clean(text)
-    low = raw.lower()
-    if span is None or not raw:
-        return None
-    # 1. A named person inside the source ("government spokeswoman Lea Moser").
-    # 2. A surname or name the NER mislabels ("Brandt told reporters", "Sanders added").
-    propn = [t for t in span if t.pos_ == "PROPN"]
-    caps = [t.text for t in span if t.text[:1].isupper() and t.is_alpha]
-    if caps and len(caps) == len([t for t in span if not t.is_punct]):
-        words = _strip_title(caps)
-        # The NER is inconsistent ("Zelenskyy" a person once, an organisation next): a name it
-        # called a person anywhere in the article is a person everywhere.
-        known = " ".join(words).lower() in info.person_forms
-        if words and (
-            known or words[-1].lower() in info.full_names or words[0].lower() in info.full_names
-        ):
-            return remember(info.canonical_person(" ".join(words)), "person", raw)
-    for ent in span.ents:
-        if ent.label_ == "PERSON" and ent.start_char >= info.skip_before:
-            return remember(info.canonical_person(ent.text), "person", _clean(ent.text))
-    # 3. Pronouns: the latest fitting speaker, else the latest fitting mention.  "You" and
-    # "one" name nobody the article can point at.
-    if low in {"you", "one", "someone", "everyone", "anyone", "who", "which", "that"}:
-        return None
-    # A bare title ("the President", "the Secretary") is the person introduced with it.
-    if _DETERMINERS.sub("", low) in TITLES:
-        title = _DETERMINERS.sub("", low)
-        for off, role, name in reversed(info.roles):
-            if off < start and role == title:
-                return remember(name, "person", raw)
-        return None
-    if low in _PERSON_PRONOUNS | _GROUP_PRONOUNS | _ORG_PRONOUNS:
-        return _antecedent(low, start, info, history, remember, addressee)
-    # 4. A role phrase ("the press secretary") introduced earlier with a name.
-    head = span.root
-    desc = _DETERMINERS.sub("", raw)
-    # Only a singular role names one person: "the two presidents" is a group.
-    if (
-        head.pos_ == "NOUN"
-        and head.tag_ == "NN"
-        and (low.startswith(("the ", "a ")) or len(span) <= 3)
-    ):
-        for off, role, name in reversed(info.roles):
-            if off < start and role == head.lemma_.lower():
-                return remember(name, "person", desc)
-    # 5. An organisation, place or group named by an entity.
-    for ent in span.ents:
-        if ent.label_ in {"ORG", "GPE", "LOC", "FAC", "NORP"}:
-            if ent.label_ == "NORP" and head.pos_ == "NOUN":
-                break  # "Russian officials": a group described, not the nation
-            kind = {"ORG": "organization", "NORP": "group"}.get(ent.label_, "place")
-            name = _DETERMINERS.sub("", _clean(ent.text))
-            return remember(name, kind, raw)  # type: ignore[arg-type]
-    # 6. A proper name with no entity label: an organisation ("the Kremlin", "CNN").
-    if propn and head.pos_ == "PROPN":
-        words = _strip_title(desc.split())
-        return remember(" ".join(words), "organization", raw)
-    # 7. A description: plural -> group ("Russian officials"), else unknown ("a source").
-    kind: SpeakerKind = "group" if head.tag_ in {"NNS", "NNPS"} else "unknown"
-    return remember(desc, kind, raw)
-
-
-def _antecedent(pronoun, start, info, history, remember, exclude=None):  # type: ignore[no-untyped-def]
-    """The latest sentence before the pronoun with a fitting candidate wins; in it, a subject
-    beats a speaker, which beats any other mention ("He informed Zelenskyy" after "Biden
-    spoke with Zelenskyy." is Biden).  The statement's own addressee is never its source."""
-    if pronoun in _PERSON_PRONOUNS:
-        want = {"person"}
-    elif pronoun in _ORG_PRONOUNS:
-        want = {"organization", "place"}
-    else:
-        want = {"group", "organization", "place"}
-    here = info.sentence_of(start)
-    cands: list[tuple[int, int, int, str, SpeakerKind]] = []
-    for off, e in history:
-        if off < start and e.kind in want:
-            cands.append((info.sentence_of(off), 1, off, e.name, e.kind))
-    mentions = info.persons if "person" in want else info.others
-    for off, name, kind, subject in mentions:
-        if off < start and kind in want:
-            cands.append((info.sentence_of(off), 2 if subject else 0, off, name, kind))
-    if exclude:
-        cands = [c for c in cands if c[3] != exclude]
-    cands = [c for c in cands if here - c[0] <= PRONOUN_LOOKBACK_SENTENCES]
-    if not cands:
-        return None
-    _, _, _, name, kind = max(cands)
-    return remember(name, kind, pronoun)
+__all__ = ["resolve_speakers", "SpeakerVia"]

@@ -51,7 +51,8 @@ UNKNOWN_KEY = "unknown"
 _ROW_COLUMNS = """
 SELECT t.article_id, t.id, t.speaker_id, s.name, s.kind, t.source_text, t.cue_text,
        t.content_text, t.kind, t.hedged, t.time, t.channel, t.addressee, t.parent_id,
-       t.cue_class, t.extractor, t.confidence, a.outlet, a.published, a.title, a.url
+       t.cue_class, t.extractor, t.confidence, a.outlet, a.published, a.title, a.url,
+       t.speaker_via, t.speaker_confidence
 """
 _ROW_JOINS = """
   JOIN articles a ON a.id = t.article_id
@@ -100,7 +101,7 @@ def _row(r: Sequence[Any]) -> StatementRow:
         speaker_kind=r[4], source_text=r[5], cue_text=r[6], content_text=r[7], kind=r[8],
         hedged=bool(r[9]), time=r[10], channel=r[11], addressee=r[12], parent_id=r[13],
         cue_class=r[14], extractor=r[15], confidence=r[16], outlet=r[17], published=r[18],
-        title=r[19], url=r[20],
+        title=r[19], url=r[20], speaker_via=r[21], speaker_confidence=r[22],
     )  # fmt: skip
 
 
@@ -228,10 +229,11 @@ class Store:
                 canon[sp.id] = cid
                 conn.executemany(
                     "INSERT INTO article_speakers"
-                    " (article_id, extractor, ref, seq, name, kind, aliases, speaker_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    " (article_id, extractor, ref, seq, name, kind, aliases, speaker_id, members)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(art.id, name, sp.id, seq, sp.name, sp.kind,
-                      json.dumps(list(sp.aliases), ensure_ascii=False), cid) for name in todo],
+                      json.dumps(list(sp.aliases), ensure_ascii=False), cid,
+                      json.dumps(list(sp.members))) for name in todo],
                 )  # fmt: skip
             counts = dict.fromkeys(todo, 0)
             for seq, a in enumerate(ex.attributions):
@@ -319,8 +321,9 @@ class Store:
         conn.execute(
             "INSERT INTO attributions (article_id, extractor, id, seq, speaker_ref, speaker_id,"
             " kind, parent_id, addressee, channel, time, hedged, cue_class, confidence,"
-            " source_start, source_end, source_text, cue_start, cue_end, cue_text, content_text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " source_start, source_end, source_text, cue_start, cue_end, cue_text, content_text,"
+            " speaker_via, speaker_confidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id, a.extractor, a.id, seq, a.speaker,
                 canonical_speaker if a.speaker is not None else None,
@@ -328,6 +331,7 @@ class Store:
                 float(a.confidence),
                 src.start if src else None, src.end if src else None, src.text if src else None,
                 a.cue.start, a.cue.end, a.cue.text, a.content_text,
+                a.speaker_via, float(a.speaker_confidence),
             ),
         )  # fmt: skip
         spans = [("cue", 0, a.cue)] + ([("source", 0, src)] if src else [])
@@ -489,9 +493,11 @@ class Store:
                 topics=tuple(json.loads(topics)), external_id=ext_id, id=aid,
             )  # fmt: skip
             speakers = tuple(
-                Speaker(id=ref, name=name, kind=kind, aliases=tuple(json.loads(al)))
-                for ref, name, kind, al, _ in self._q(
-                    "SELECT ref, name, kind, aliases, min(seq) AS first FROM article_speakers"
+                Speaker(id=ref, name=name, kind=kind, aliases=tuple(json.loads(al)),
+                        members=tuple(json.loads(mem)))
+                for ref, name, kind, al, mem, _ in self._q(
+                    "SELECT ref, name, kind, aliases, members, min(seq) AS first"
+                    " FROM article_speakers"
                     " WHERE article_id = ? GROUP BY ref ORDER BY first, ref", (aid,),
                 )
             )  # fmt: skip
@@ -511,11 +517,13 @@ class Store:
                     source=Span(r[11], r[12], r[13]) if r[11] is not None else None,
                     cue=Span(r[14], r[15], r[16]),
                     content=tuple(content.get((r[0], r[1]), ())),
+                    speaker_via=r[17], speaker_confidence=r[18],
                 )
                 for r in self._q(
                     "SELECT extractor, id, speaker_ref, kind, parent_id, addressee, channel,"
                     " time, hedged, cue_class, confidence, source_start, source_end,"
-                    " source_text, cue_start, cue_end, cue_text FROM attributions"
+                    " source_text, cue_start, cue_end, cue_text, speaker_via,"
+                    " speaker_confidence FROM attributions"
                     " WHERE article_id = ? ORDER BY seq, extractor", (aid,),
                 )
             )  # fmt: skip

@@ -110,7 +110,7 @@ def _parquet(store: Store, f: BinaryIO) -> int:
     import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type stubs
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    types = {"hedged": pa.bool_(), "confidence": pa.float64()}
+    types = {"hedged": pa.bool_(), "confidence": pa.float64(), "speaker_confidence": pa.float64()}
     schema = pa.schema([(c, types.get(c, pa.string())) for c in StatementRow.columns()])
     n = 0
     with pq.ParquetWriter(f, schema) as writer:

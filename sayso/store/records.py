@@ -56,7 +56,7 @@ class StatementRow:
     attribution_id: str  #: the attribution's id within the article ("a1")
     speaker_id: str | None  #: the cross-article speaker id, None when the source is unresolved
     speaker_name: str | None  #: the speaker's canonical name
-    speaker_kind: str | None  #: person, organization, place, group or unknown
+    speaker_kind: str | None  #: person, organization, place, group, document or unknown
     source_text: str | None  #: the words naming the source in the article
     cue_text: str  #: the cue words ("said", "according to")
     content_text: str  #: what was said; discontinuous pieces joined with " … "
@@ -73,6 +73,8 @@ class StatementRow:
     published: str | None  #: the article's publication date or date-time, as given
     title: str | None  #: the article's headline
     url: str | None  #: the article's address
+    speaker_via: str = "unresolved"  #: how the speaker was found (name, pronoun, role, ...)
+    speaker_confidence: float = 0.0  #: the resolver's confidence in the speaker, in [0, 1]
 
     def to_json(self) -> dict[str, Any]:
         """A flat JSON object with the field names as keys."""

@@ -11,7 +11,7 @@ import sqlite3
 from ..errors import StoreError
 
 #: The schema version this code writes; bump it and add a step to MIGRATIONS on every change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Why some choices:
 # - attributions has an explicit INTEGER PRIMARY KEY (sid) because the full-text index refers to
@@ -49,7 +49,7 @@ CREATE TABLE extractions (
 CREATE TABLE speakers (
     id   TEXT PRIMARY KEY,                    -- sayso.models.speaker_id(canonical name), as a rule
     name TEXT NOT NULL,                       -- canonical name
-    kind TEXT NOT NULL                        -- person|organization|place|group|unknown
+    kind TEXT NOT NULL                        -- person|organization|place|group|document|unknown
 );
 CREATE INDEX speakers_name ON speakers(name COLLATE NOCASE);
 
@@ -74,6 +74,7 @@ CREATE TABLE article_speakers (
     kind       TEXT NOT NULL,
     aliases    TEXT NOT NULL DEFAULT '[]',    -- JSON array, as written
     speaker_id TEXT NOT NULL REFERENCES speakers(id),  -- canonical id after the alias table
+    members    TEXT NOT NULL DEFAULT '[]',    -- JSON array of a group's member refs
     PRIMARY KEY (article_id, extractor, ref)
 );
 CREATE INDEX article_speakers_speaker ON article_speakers(speaker_id);
@@ -101,6 +102,8 @@ CREATE TABLE attributions (
     cue_end      INTEGER NOT NULL,
     cue_text     TEXT NOT NULL,
     content_text TEXT NOT NULL,               -- content spans joined with ' … '
+    speaker_via  TEXT NOT NULL DEFAULT 'unresolved', -- how the speaker was found (name, pronoun...)
+    speaker_confidence REAL NOT NULL DEFAULT 0, -- the resolver's confidence in the speaker
     UNIQUE (article_id, extractor, id)
 );
 CREATE INDEX attributions_speaker ON attributions(speaker_id);
@@ -149,7 +152,14 @@ END;
 """
 
 #: Steps from version N to N+1, keyed by N; each runs inside the migration transaction.
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {
+    # 1 -> 2: how each speaker was found, and a group's members (sayso.resolve, issue 9).
+    1: """
+ALTER TABLE attributions ADD COLUMN speaker_via TEXT NOT NULL DEFAULT 'unresolved';
+ALTER TABLE attributions ADD COLUMN speaker_confidence REAL NOT NULL DEFAULT 0;
+ALTER TABLE article_speakers ADD COLUMN members TEXT NOT NULL DEFAULT '[]';
+""",
+}
 
 
 def ensure_schema(conn: sqlite3.Connection, read_only: bool, path: str) -> None:

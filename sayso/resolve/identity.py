@@ -2,52 +2,76 @@
 
 Within an article the resolver maps ``Putin`` to ``Vladimir Putin`` when the article names him
 in full.  An article that only ever says ``Putin`` stores a speaker called ``Putin``.  Across the
-database, a one-word person name whose word is the surname of exactly one fully named person is
-suggested as an alias of that person (``Putin`` -> ``Vladimir Putin``).  When two full names
-share the surname (``Joe Biden``, ``Hunter Biden``) nothing is suggested: a wrong merge is worse
-than a missed one.  Suggestions go into the user-editable alias table, where they can be removed.
+database:
+
+* full names join when their first names agree (equal, a nickname, an initial: ``Joe Biden``,
+  ``Joseph R. Biden``) and their surnames are spelling, diacritic or transliteration variants
+  (``Zelensky``, ``Zelenskyy``; ``Erdogan``, ``Erdoğan``); two different full names never do;
+* a one-word or titled name (``Putin``, ``President Trump``) joins the one full-name identity
+  with that surname; when two share it (``Joe Biden``, ``Hunter Biden``) nothing is suggested:
+  a wrong merge is worse than a missed one (each article's own context already chose).
+
+Each identity is named by its most used form (statement counts when given), else its longest.
+Suggestions go into the user-editable alias table, where they can be removed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ..models import Speaker
+from . import names as nm
 
 
 def _fold(s: str) -> str:
-    return " ".join(s.casefold().split())
+    return nm.plain(s)
 
 
 def suggest_aliases(
-    speakers: Iterable[Speaker], taken: Iterable[str] = ()
+    speakers: Iterable[Speaker], taken: Iterable[str] = (), counts: Mapping[str, int] | None = None
 ) -> list[tuple[str, str]]:
     """``(alias, canonical)`` pairs that merge person names across articles.
 
-    Full names with the same surname and first initial are taken for one person
-    (``Joe Biden``, ``Joseph R. Biden``) named by its longest form; a one-word name goes to the
-    single such person with that surname.  ``taken`` are aliases already in the table (the
-    user's choices win; none is re-suggested).
+    ``taken`` are aliases already in the table (the user's choices win; none is re-suggested);
+    ``counts`` (statements per speaker name) picks each identity's name.
     """
+    counts = counts or {}
     taken_keys = {_fold(a) for a in taken}
-    persons = [s for s in speakers if s.kind == "person"]
-    groups: dict[str, dict[str, set[str]]] = {}  # surname -> first initial -> full names
+    speakers = list(speakers)
+    persons = [
+        s for s in speakers if s.kind == "person" and all(w[:1].isupper() for w in s.name.split())
+    ]
+    # The NER calls a lone surname an organisation now and then ("Zelenskyy"): one word that is
+    # a person's surname is a candidate too.
+    extra = [
+        s.name for s in speakers if s.kind in ("organization", "unknown") and " " not in s.name
+    ]
+    clusters: list[list[str]] = []
+    singles: list[str] = []
     for s in persons:
-        words = s.name.split()
-        if len(words) >= 2:
-            initial = _fold(words[0])[:1]
-            groups.setdefault(_fold(words[-1]), {}).setdefault(initial, set()).add(s.name)
+        words = nm.strip_title(s.name.split())
+        if len(words) >= 2 and nm.word_key(s.name.split()[0]) not in nm.TITLES:
+            for c in clusters:
+                if nm.same_person_name(c[0], s.name):
+                    c.append(s.name)
+                    break
+            else:
+                clusters.append([s.name])
+        else:
+            singles.append(s.name)
+
+    def canonical(names: list[str]) -> str:
+        return max(sorted(names), key=lambda n: (counts.get(n, 0), len(n)))
+
     out: list[tuple[str, str]] = []
-    for by_initial in groups.values():
-        for names in by_initial.values():
-            canonical = max(sorted(names), key=len)
-            out += [(n, canonical) for n in names if n != canonical and _fold(n) not in taken_keys]
-    for s in persons:
-        words = s.name.split()
-        if len(words) != 1 or _fold(s.name) in taken_keys:
+    for c in clusters:
+        name = canonical(c)
+        out += [(n, name) for n in c if n != name and _fold(n) not in taken_keys]
+    for single in singles + extra:
+        if _fold(single) in taken_keys:
             continue
-        by_initial = groups.get(_fold(words[0]), {})
-        if len(by_initial) == 1:
-            names = next(iter(by_initial.values()))
-            out.append((s.name, max(sorted(names), key=len)))
+        surname = nm.strip_title(single.split())[-1]
+        fits = [c for c in clusters if nm.same_surname(surname, c[0].split()[-1])]
+        if len(fits) == 1:
+            out.append((single, canonical(fits[0])))
     return sorted(out)

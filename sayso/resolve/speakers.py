@@ -137,7 +137,8 @@ class _Article:
     def _person_words(self, ent: SpacySpan) -> list[str] | None:
         words = nm.strip_title(_unpossess(_clean(ent.text)).split())
         if ent.label_ == "PERSON":
-            return words or None
+            # "Harris and President Zelenskyy": two people the NER ran together.
+            return words if words and all(w[:1].isupper() for w in words) else None
         # The NER calls some names organisations ("Scotland Nicola Sturgeon", "Brock Pierce").
         for k, w in enumerate(words[:-1]):
             if nm.is_first_name(w) and w[:1].isupper() and all(x[:1].isupper() for x in words[k:]):
@@ -622,6 +623,8 @@ class _Resolver:
         group = self._conjunction(span)
         if group is not None:
             return group, "group", VIA_CONFIDENCE["group"]
+        if head.lemma_.lower() in DOCUMENT_NOUNS:
+            return self._document(span, head, raw)
         # A named person: the name that heads the phrase, never a possessor or a modifier.
         for ent in self._person_ents(span):
             words = info._person_words(ent)

@@ -406,8 +406,12 @@ class Store:
 
         with self._lock:
             rows = self._q("SELECT id, name, kind FROM speakers")
+            counts = dict(self._q(
+                "SELECT s.name, count(*) FROM article_speakers s JOIN attributions t"
+                " ON t.article_id = s.article_id AND t.extractor = s.extractor"
+                " AND t.speaker_ref = s.ref GROUP BY s.name"))  # fmt: skip
         taken = [a.alias for a in self.aliases()]
-        pairs = suggest_aliases((Speaker(i, n, k) for i, n, k in rows), taken)
+        pairs = suggest_aliases((Speaker(i, n, k) for i, n, k in rows), taken, counts)
         return tuple(Alias(a, c) for a, c in pairs)
 
     def apply_suggested_aliases(self) -> tuple[Alias, ...]:

@@ -360,12 +360,13 @@ def alias(
         Console().print(table)
 
 
-# --- evaluation (evaluate polnear, evaluate cofenet) -----------------------------------------
+# --- evaluation (evaluate polnear, cofenet, chains, speakers) --------------------------------
 
 
 @cli.group()
 def evaluate() -> None:
-    """Score a pipeline on gold data (PolNeAR brat folders, CofeNet BIO files)."""
+    """Score a pipeline on gold data (PolNeAR brat folders, CofeNet BIO files, sayso's chain
+    and speaker golds)."""
 
 
 def _run_evaluation(run: Any, label: str, as_json: bool) -> None:
@@ -458,6 +459,123 @@ def evaluate_cofenet_cmd(file: str, pipeline: str, as_json: bool) -> None:
         "CofeNet BIO",
         as_json,
     )
+
+
+_split_option = click.option(
+    "--split",
+    type=click.Choice(["dev", "test", "all"]),
+    default="dev",
+    show_default=True,
+    help="Gold split to score (test is held out: never tune on it).",
+)
+
+
+def _run_gold(run: Any, label: str, as_json: bool) -> Any:
+    """Run ``run(progress)`` under a progress bar on stderr; the report it returns."""
+    from rich.progress import Progress
+
+    from .errors import SaysoError
+
+    try:
+        with Progress(console=console, transient=True, disable=as_json) as bar:
+            task = bar.add_task(label, total=None)
+            report = run(lambda done, total: bar.update(task, completed=done, total=total))
+    except SaysoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return report
+
+
+@evaluate.command("chains")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@_pipeline_option
+@_split_option
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def evaluate_chains_cmd(gold_dir: str, pipeline: str, split: str, as_json: bool) -> None:
+    """Score parent links (who reports whom) on a chain gold folder (benchmarks/gold/chains)."""
+    from rich.table import Table
+
+    from .evaluate.chains import evaluate_chains
+
+    report = _run_gold(
+        lambda progress: evaluate_chains(gold_dir, pipeline, split, progress=progress),
+        "chains",
+        as_json,
+    )
+    data = report.to_json()
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(
+        title=f"chain links ({data['split']}): {data['extractor']} (pipeline {data['pipeline']})"
+    )
+    for col in ("links", "P", "R", "F1", "correct / pred / gold"):
+        table.add_column(col, justify="left" if col == "links" else "right")
+    for name, prf in [("all", data["links"]), *data["by_pattern"].items()]:
+        counts = f"{prf['tp']} / {prf['n_pred']} / {prf['n_gold']}"
+        table.add_row(name, f"{prf['p']:.1f}", f"{prf['r']:.1f}", f"{prf['f1']:.1f}", counts)
+    out = Console()
+    out.print(table)
+    out.print(
+        f"{data['passages']} passages; gold cues found: {data['cues']['found']} of "
+        f"{data['cues']['gold']} ({data['cue_recall']:.1f} %); sibling errors: "
+        f"{data['sibling_errors']}; cycles: {data['cycles']}; {data['seconds']:.1f} s"
+    )
+
+
+@evaluate.command("speakers")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@_pipeline_option
+@_split_option
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option("--errors", "show_errors", is_flag=True, help="Also list the 30 commonest errors.")
+def evaluate_speakers_cmd(
+    gold_dir: str, pipeline: str, split: str, as_json: bool, show_errors: bool
+) -> None:
+    """Score resolved speakers and cross-article identity on a speaker gold folder
+    (benchmarks/gold/speakers)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .evaluate.speakers import MIN_IDENTITY_PAIRS, evaluate_speakers
+
+    report = _run_gold(
+        lambda progress: evaluate_speakers(gold_dir, pipeline, split, progress=progress),
+        "speakers",
+        as_json,
+    )
+    data = report.to_json(errors=show_errors)
+    if as_json:
+        _print_json(data)
+        return
+    out = Console()
+    table = Table(
+        title=f"speakers ({data['split']}): {data['extractor']} (pipeline {data['pipeline']})"
+    )
+    for col in ("gold type", "rows matched", "correct", "accuracy %"):
+        table.add_column(col, justify="left" if col == "gold type" else "right")
+    table.add_row("all", str(data["matched"]), str(data["correct"]), f"{data['accuracy']:.1f}")
+    for name, acc in data["by_type"].items():
+        table.add_row(name, str(acc["n"]), str(acc["correct"]), f"{acc['accuracy']:.1f}")
+    out.print(table)
+    ident = data["identity"]
+    out.print(
+        f"{data['rows']} gold rows, {data['matched']} matched to a statement "
+        f"({data['coverage']:.1f} % coverage); speaker kind right on {data['kind_accuracy']:.1f} %"
+        f"; {data['group_partial']} group row(s) partial (a group speaker without members, "
+        f"counted wrong)\ncross-article identity: P {ident['p']:.1f}  R {ident['r']:.1f}  "
+        f"F1 {ident['f1']:.1f} over {ident['pairs_gold_same']} gold-same and "
+        f"{ident['pairs_pred_same']} predicted-same pairs; {data['seconds']:.1f} s"
+    )
+    if ident["pairs_gold_same"] < MIN_IDENTITY_PAIRS:
+        out.print(f"[yellow]fewer than {MIN_IDENTITY_PAIRS} gold-same pairs: identity is noisy")
+    if show_errors:
+        errors = Table(title="commonest errors")
+        for col in ("n", "gold", "predicted", "type", "sentence"):
+            errors.add_column(col, justify="right" if col == "n" else "left", overflow="fold")
+        for e in data["errors"]:
+            cells = (str(e["n"]), e["gold"], e["predicted"], e["type"], e["sentence"])
+            errors.add_row(*(Text(c) for c in cells))
+        out.print(errors)
 
 
 # --- web (serve) -----------------------------------------------------------------------------

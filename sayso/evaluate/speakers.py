@@ -456,19 +456,19 @@ def stored_statements(
 def _with_members(
     store: Any, ex: Extraction, a: Attribution, pred: PredictedSpeaker
 ) -> PredictedSpeaker:
-    """``pred`` with the names of its group's members, when the stored speaker lists them
-    (as speaker ids of the same article or of the store)."""
+    """``pred`` with the canonical names of its group's members, when the stored speaker lists
+    them (as speaker refs of the same article)."""
     speaker = ex.speaker(a.speaker)
-    member_ids: tuple[str, ...] = tuple(getattr(speaker, "members", ()) or ())
-    if not member_ids:
+    member_refs: tuple[str, ...] = tuple(getattr(speaker, "members", ()) or ())
+    if not member_refs:
         return pred
     names = []
-    for mid in member_ids:
-        member = ex.speaker(mid)
-        detail = store.speaker(mid) if member is None else None
-        name = member.name if member is not None else detail.speaker.name if detail else None
-        if name:
-            names.append(name)
+    for ref in member_refs:
+        member = ex.speaker(ref)
+        if member is None:
+            continue
+        detail = store.speaker(member.name)  # the canonical name, after the alias table
+        names.append(detail.speaker.name if detail is not None else member.name)
     return replace(pred, members=tuple(names))
 
 

@@ -118,3 +118,17 @@ def test_sample_has_one_identity_per_person(tmp_path) -> None:  # type: ignore[n
         persons = [n for n in names_ if who.lower() in names.plain(n) and "'" not in n]
         persons = [n for n in persons if " and " not in n]
         assert len({n for n in persons if "hunter" not in n.lower()}) <= 1, persons
+
+
+def test_two_statements_inside_each_other_resolve_without_endless_recursion() -> None:
+    # Regression: each pronoun source sits in the other's content, so resolving one waited on
+    # the other forever (RecursionError on a Wikinews article).
+    from sayso.pipeline import extract_article as _extract
+
+    text = (
+        "Anna Berg met Tom Hale on Monday. \u201cHe told me that she said it was over, and "
+        "she said he told her so,\u201d Berg said. \u201cShe said he said no,\u201d Hale said."
+    )
+    for pipeline in ("fast", "rules"):
+        ex = _extract(Article(text=text), pipeline=pipeline)
+        assert ex.attributions

@@ -378,6 +378,7 @@ class _Resolver:
         self.atts = attributions
         self.by_id = {a.id: a for a in attributions}
         self.done: dict[str, tuple[_Entity | None, str, float]] = {}
+        self._resolving: set[str] = set()  # statements whose speaker is being resolved now
         self.history: list[tuple[int, _Entity]] = []
 
     # -- entities -----------------------------------------------------------------------------
@@ -408,8 +409,13 @@ class _Resolver:
             if att.source is None:
                 self.done[att.id] = self._sourceless(att)
                 continue
-            ent, via, conf = self.resolve_source(att)
-            self.done[att.id] = (ent, via, conf)
+            if att.id not in self.done:
+                self._resolving.add(att.id)
+                try:
+                    self.done[att.id] = self.resolve_source(att)
+                finally:
+                    self._resolving.discard(att.id)
+            ent, via, conf = self.done[att.id]
             if ent is not None:
                 self.history.append((att.source.start, ent))
                 self.history.sort(key=lambda h: h[0])
@@ -452,8 +458,16 @@ class _Resolver:
         return best
 
     def _speaker_of(self, att: Attribution) -> _Entity | None:
+        if att.id in self._resolving:
+            # Two statements each inside the other's content: neither's speaker may wait on
+            # the other's (that recursion never ends).
+            return None
         if att.id not in self.done and att.source is not None:
-            self.done[att.id] = self.resolve_source(att)
+            self._resolving.add(att.id)
+            try:
+                self.done[att.id] = self.resolve_source(att)
+            finally:
+                self._resolving.discard(att.id)
         got = self.done.get(att.id)
         return got[0] if got else None
 

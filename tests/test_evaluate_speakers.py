@@ -77,6 +77,8 @@ def test_judge_rules() -> None:
     assert judge(unnamed, _sp("the residents", "group")) == "wrong"  # no content word shared
     source = _row("g:4", S1, "said", "German government source", "role", note="unnamed")
     assert judge(source, _sp("a government source", "person")) == "correct"
+    official = _row("g:6", S1, "said", "senior administration official", "role")  # no note
+    assert official.unnamed and judge(official, _sp("the official", "person")) == "correct"
     document = _row("g:5", S1, "said", "council report", "document", "document")
     assert judge(document, _sp("council report", "unknown")) == "wrong"  # no document kind
 

@@ -371,17 +371,7 @@ def evaluate() -> None:
 
 def _run_evaluation(run: Any, label: str, as_json: bool) -> None:
     """Run ``run(progress)`` under a progress bar on stderr, then print table or JSON."""
-    from rich.progress import Progress
-
-    from .errors import SaysoError
-
-    try:
-        with Progress(console=console, transient=True, disable=as_json) as bar:
-            task = bar.add_task(label, total=None)
-            report = run(lambda done, total: bar.update(task, completed=done, total=total))
-    except SaysoError as exc:
-        raise click.ClickException(str(exc)) from exc
-    data = report.to_json()
+    data = _run_gold(run, label, as_json).to_json()
     if as_json:
         _print_json(data)
         return

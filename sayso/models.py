@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 SpeakerKind = Literal["person", "organization", "place", "group", "document", "unknown"]
 #: How a statement's speaker was found (``Attribution.speaker_via``).
@@ -32,28 +32,8 @@ AttributionKind = Literal["direct", "indirect", "mixed", "according_to"]
 CueClass = Literal["speech", "thought"]
 
 ATTRIBUTION_KINDS: tuple[AttributionKind, ...] = ("direct", "indirect", "mixed", "according_to")
-SPEAKER_KINDS: tuple[SpeakerKind, ...] = (
-    "person",
-    "organization",
-    "place",
-    "group",
-    "document",
-    "unknown",
-)
-SPEAKER_VIAS: tuple[SpeakerVia, ...] = (
-    "name",
-    "alias",
-    "surname",
-    "pronoun",
-    "relative",
-    "role",
-    "first_person",
-    "document",
-    "group",
-    "organization",
-    "place",
-    "unresolved",
-)
+SPEAKER_KINDS: tuple[SpeakerKind, ...] = get_args(SpeakerKind)
+SPEAKER_VIAS: tuple[SpeakerVia, ...] = get_args(SpeakerVia)
 
 
 def content_hash(text: str) -> str:

@@ -39,10 +39,14 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
     tokens = [context.cue_tokens(doc, f.cue) for f in found]
     verbs = [context.cue_verb(t) for t in tokens]
     found = chains.siblings(found, verbs)
-    found = [f for f in found if any(c.end > c.start for c in f.content)]
-    # siblings() may have emptied a content: recompute what hangs on the list's order.
-    tokens = [context.cue_tokens(doc, f.cue) for f in found]
-    verbs = [context.cue_verb(t) for t in tokens]
+    # siblings() moves sources and trims contents, never cues: drop what it emptied, keeping
+    # each statement's cue tokens.
+    keep = [k for k, f in enumerate(found) if any(c.end > c.start for c in f.content)]
+    found, tokens, verbs = (
+        [found[k] for k in keep],
+        [tokens[k] for k in keep],
+        [verbs[k] for k in keep],
+    )
     parent = chains.parents(found)
     quotes = find_quotes(text)
     published = article.published_date

@@ -11,7 +11,7 @@ import sqlite3
 from ..errors import StoreError
 
 #: The schema version this code writes; bump it and add a step to MIGRATIONS on every change.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Why some choices:
 # - attributions has an explicit INTEGER PRIMARY KEY (sid) because the full-text index refers to
@@ -22,6 +22,68 @@ SCHEMA_VERSION = 2
 #   canonical id after the user's alias table is applied.
 # - the FTS table keeps its own copy of the text (not external content) so that triggers can keep
 #   the speaker's name in it current when a speaker is renamed or re-mapped by an alias.
+# Stories (issue 11): articles grouped by the event they report, and claims compared across them.
+_STORIES_SQL = """
+CREATE TABLE story_signatures (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    day        INTEGER,                       -- published_date in days since 1970-01-01, or NULL
+    keys       TEXT NOT NULL DEFAULT '[]',    -- JSON array of the entity keys used for blocking
+    minhash    BLOB                           -- MinHash signature (uint64 per permutation)
+);
+CREATE TABLE story_keys (
+    key        TEXT NOT NULL,                 -- an entity key ("ukraine", "biden")
+    day        INTEGER NOT NULL,              -- the article's day (blocking: same key, near day)
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, day, article_id)
+);
+CREATE TABLE duplicate_bands (
+    band       INTEGER NOT NULL,              -- LSH band number
+    hash       INTEGER NOT NULL,              -- hash of the band's MinHash values
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, hash, article_id)
+);
+CREATE TABLE stories (
+    id         INTEGER PRIMARY KEY,
+    title      TEXT NOT NULL,                 -- the title of its earliest article
+    start_date TEXT,                          -- first and last publication date (YYYY-MM-DD)
+    end_date   TEXT,
+    updated_at TEXT NOT NULL,                 -- UTC time an article last joined
+    compared_at TEXT                          -- UTC time its claims were computed (NULL: stale)
+);
+CREATE INDEX stories_end ON stories(end_date);
+CREATE TABLE story_articles (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    story_id   INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    score      REAL NOT NULL                  -- similarity it joined with (1.0: opened the story)
+);
+CREATE INDEX story_articles_story ON story_articles(story_id);
+CREATE TABLE claims (
+    story_id   INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    id         TEXT NOT NULL,                 -- "c1", "c2", ... within the story
+    seq        INTEGER NOT NULL,
+    summary    TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('shared', 'one_sided', 'conflict')),
+    conflict   TEXT,                          -- why the versions are incompatible, or NULL
+    outlets    TEXT NOT NULL DEFAULT '[]',    -- JSON array of the outlets that carry it
+    PRIMARY KEY (story_id, id)
+);
+CREATE TABLE claim_mentions (
+    story_id       INTEGER NOT NULL,
+    claim_id       TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    article_id     TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    attribution_id TEXT,                      -- the statement it comes from (NULL: narrated)
+    speaker        TEXT,                      -- who the account credits it to
+    cue            TEXT,
+    start          INTEGER NOT NULL,          -- offsets into articles.text
+    end            INTEGER NOT NULL,
+    text           TEXT NOT NULL,             -- articles.text[start:end]
+    hedged         INTEGER NOT NULL,          -- 0/1
+    PRIMARY KEY (story_id, claim_id, seq),
+    FOREIGN KEY (story_id, claim_id) REFERENCES claims(story_id, id) ON DELETE CASCADE
+);
+"""
+
 SCHEMA_SQL = """
 CREATE TABLE articles (
     id             TEXT PRIMARY KEY,          -- content hash of text (sayso.models.content_hash)
@@ -33,7 +95,8 @@ CREATE TABLE articles (
     title          TEXT,
     topics         TEXT NOT NULL DEFAULT '[]',-- JSON array of strings
     text           TEXT NOT NULL,
-    ingested_at    TEXT NOT NULL              -- UTC ISO 8601 time of the first write
+    ingested_at    TEXT NOT NULL,             -- UTC ISO 8601 time of the first write
+    duplicate_of   TEXT                       -- the original it near-duplicates, or NULL
 );
 CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);
 CREATE INDEX articles_published ON articles(published_date);
@@ -124,6 +187,7 @@ CREATE TABLE spans (
         REFERENCES attributions(article_id, extractor, id) ON DELETE CASCADE
 );
 
+""" + _STORIES_SQL + """
 CREATE VIRTUAL TABLE statements_fts USING fts5(
     content, speaker, source,
     tokenize = 'unicode61 remove_diacritics 2'
@@ -159,6 +223,8 @@ ALTER TABLE attributions ADD COLUMN speaker_via TEXT NOT NULL DEFAULT 'unresolve
 ALTER TABLE attributions ADD COLUMN speaker_confidence REAL NOT NULL DEFAULT 0;
 ALTER TABLE article_speakers ADD COLUMN members TEXT NOT NULL DEFAULT '[]';
 """,
+    # 2 -> 3: near-duplicates, stories and their compared claims (sayso.stories, issue 11).
+    2: "ALTER TABLE articles ADD COLUMN duplicate_of TEXT;\n" + _STORIES_SQL,
 }
 
 

@@ -270,11 +270,28 @@ def windows(text: str, cols: np.ndarray) -> list[tuple[int, int]]:
             continue
         while hi - lo > MAX_WINDOW:
             cand = sent_starts[(sent_starts > lo) & (sent_starts <= lo + MAX_WINDOW)]
-            cut = int(cand[-1]) if len(cand) else lo + MAX_WINDOW
+            if len(cand):
+                cut = int(cand[-1])
+            else:
+                # One sentence longer than a window: cut after its last punctuation mark in
+                # the window's second half, else anywhere (``cue_window`` stretches a window
+                # over a cue that a cut still splits).
+                half = lo + MAX_WINDOW // 2
+                punct = np.flatnonzero(cols[half : lo + MAX_WINDOW, C_PUNCT] == 1)
+                cut = half + int(punct[-1]) + 1 if len(punct) else lo + MAX_WINDOW
             out.append((lo, cut))
             lo = cut
         out.append((lo, hi))
     return out
+
+
+def cue_window(
+    windows: list[tuple[int, int]], win_of: np.ndarray, toks: np.ndarray
+) -> tuple[int, int]:
+    """The window the role tagger reads for a cue: its first token's, stretched over the whole
+    cue when a window cut falls inside it (a run-on sentence cut mid-cue)."""
+    lo, hi = windows[int(win_of[toks[0]])]
+    return min(lo, int(toks.min())), max(hi, int(toks.max()) + 1)
 
 
 def doc_arrays(doc: Doc, hashes: Hashes, lex: Lexicon, text: str | None = None) -> DocArrays:
@@ -934,7 +951,7 @@ class Model:
         prior, per_class = self.role_vectors(d)
         ems, spans = [], []
         for toks, _ in cues:
-            lo, hi = d.windows[win_of[toks[0]]]
+            lo, hi = cue_window(d.windows, win_of, toks)
             f, rclass = role_features(d, base, lo, hi, toks, cue_mask)
             e = self.role_w[keys_to_rows(f, ROLE_BITS)].sum(axis=1, dtype=np.float32)
             if prior is not None:

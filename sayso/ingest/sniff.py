@@ -68,9 +68,12 @@ def detect_format(name: str, head: bytes) -> str:
 
 
 def _is_json_object(line: bytes) -> bool:
+    # Only whether the line opens an object matters here: "[" * 5000 must not recurse.
+    if not line.startswith(b"{"):
+        return False
     try:
         return isinstance(json.loads(line), dict)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
 
 

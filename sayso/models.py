@@ -233,3 +233,115 @@ class InputError:
 
     def __str__(self) -> str:
         return f"{self.input}: {self.message}"
+
+
+#: How the accounts of a story carry one claim (``Claim.status``).
+ClaimStatus = Literal["shared", "one_sided", "conflict"]
+CLAIM_STATUSES: tuple[ClaimStatus, ...] = get_args(ClaimStatus)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """One article of a story, as the story listing shows it."""
+
+    id: str  #: the article id
+    url: str | None  #: where it was published
+    title: str | None  #: its headline
+    source: str | None  #: the outlet or government that published it
+    published: str | None  #: publication date or date-time, as given
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``{"id", "url", "title", "source", "published"}`` object of ``sayso stories``."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles that report the same event, across outlets and days (near-duplicates left out)."""
+
+    id: int  #: the story id in the store
+    title: str  #: the title of its earliest article
+    start: str | None  #: the first publication date (YYYY-MM-DD)
+    end: str | None  #: the last publication date (YYYY-MM-DD)
+    outlets: tuple[str, ...]  #: the outlets that report it, sorted
+    articles: tuple[StoryArticle, ...]  #: its articles, earliest first
+
+    def to_json(self) -> dict[str, Any]:
+        """One line of ``sayso stories --json``."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "outlets": list(self.outlets),
+            "articles": [a.to_json() for a in self.articles],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMention:
+    """One account's wording of a claim: a statement's content or a narrated sentence."""
+
+    article_id: str  #: the article it is in
+    attribution_id: str | None  #: the statement it comes from (None: the outlet narrates it)
+    speaker: str | None  #: who the account credits it to ("Joseph Biden", "the Kremlin")
+    cue: str | None  #: the verb that carries it ("said", "reaffirmed")
+    text: str  #: the article text from ``start`` to ``end``
+    start: int  #: first character in the stored article text
+    end: int  #: one past the last character
+    hedged: bool  #: the account distances itself ("reportedly", "claims")
+    outlet: str | None = None  #: the outlet of its article (not in the JSON contract)
+
+    def to_json(self) -> dict[str, Any]:
+        """The mention object of ``sayso compare --json``."""
+        return {
+            "article_id": self.article_id,
+            "attribution_id": self.attribution_id,
+            "speaker": self.speaker,
+            "cue": self.cue,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "hedged": self.hedged,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One proposition of a story with every account's wording of it."""
+
+    id: str  #: "c1", "c2", ... within the story
+    summary: str  #: a short wording of it (its clearest mention)
+    status: ClaimStatus  #: shared, one_sided or conflict
+    outlets: tuple[str, ...]  #: the outlets that carry it, sorted
+    conflict: str | None  #: why the versions are incompatible (None unless status is conflict)
+    mentions: tuple[ClaimMention, ...]  #: the accounts' wordings, in article order
+
+    def to_json(self) -> dict[str, Any]:
+        """One claim object of ``sayso compare --json``."""
+        return {
+            "id": self.id,
+            "summary": self.summary,
+            "status": self.status,
+            "outlets": list(self.outlets),
+            "conflict": self.conflict,
+            "mentions": [m.to_json() for m in self.mentions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A story's accounts compared claim by claim (``sayso compare``)."""
+
+    story: Story  #: the story
+    claims: tuple[Claim, ...]  #: its claims, most widely carried first
+
+    def to_json(self) -> dict[str, Any]:
+        """The object printed by ``sayso compare --json``."""
+        return {"story": self.story.to_json(), "claims": [c.to_json() for c in self.claims]}

@@ -11,7 +11,7 @@ import sqlite3
 from ..errors import StoreError
 
 #: The schema version this code writes; bump it and add a step to MIGRATIONS on every change.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Why some choices:
 # - attributions has an explicit INTEGER PRIMARY KEY (sid) because the full-text index refers to
@@ -100,6 +100,12 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);
 CREATE INDEX articles_published ON articles(published_date);
+
+CREATE TABLE article_origins (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    edits      TEXT NOT NULL                  -- sayso.models.Origin as JSON [[start, end, input
+                                              -- text], ...], no row when the input is unknown
+);
 
 CREATE TABLE extractions (
     article_id   TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -215,6 +221,11 @@ CREATE TRIGGER speakers_fts_rename AFTER UPDATE OF name ON speakers BEGIN
 END;
 """
 
+# IF NOT EXISTS: the same statement as in SCHEMA_SQL, so that a test may build an older store
+# from today's schema.
+_ORIGINS_SQL = SCHEMA_SQL[SCHEMA_SQL.index("CREATE TABLE article_origins") :].split(");")[0]
+_ORIGINS_SQL = _ORIGINS_SQL.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1) + ");"
+
 #: Steps from version N to N+1, keyed by N; each runs inside the migration transaction.
 MIGRATIONS: dict[int, str] = {
     # 1 -> 2: how each speaker was found, and a group's members (sayso.resolve, issue 9).
@@ -225,6 +236,9 @@ ALTER TABLE article_speakers ADD COLUMN members TEXT NOT NULL DEFAULT '[]';
 """,
     # 2 -> 3: near-duplicates, stories and their compared claims (sayso.stories, issue 11).
     2: "ALTER TABLE articles ADD COLUMN duplicate_of TEXT;\n" + _STORIES_SQL,
+    # 3 -> 4: the map from the stored text back to the input's text (sayso.models.Origin,
+    # issue 13); articles stored before it have none (NULL).
+    3: _ORIGINS_SQL,
 }
 
 

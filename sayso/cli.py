@@ -6,16 +6,103 @@ Each command parses its options, calls one library function, and prints the resu
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from typing import Any, NoReturn
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__
+from .errors import BUG_REPORT_HINT, EXIT_INTERNAL, EXIT_REJECTED, EXIT_USAGE, SaysoError
 
-console = Console(stderr=True)
+# soft_wrap: an error or a summary is one line however narrow the terminal (or with no terminal
+# at all, where rich assumes 80 columns), so that scripts can grep it
+console = Console(stderr=True, soft_wrap=True)
+
+
+class _Errors:
+    """How this run reports errors: one red line each, or one JSON object each under --json."""
+
+    json = False
+
+
+def _set_json_errors(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        _Errors.json = True
+    return value
+
+
+def _json_option(help: str) -> Any:
+    """The --json flag of a command; it also turns error lines into JSON objects."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help=help, callback=_set_json_errors
+    )
+
+
+def _error(message: object, *, input: str | None = None, hint: str | None = None) -> None:
+    """Report one error on stderr: one line, or a JSON object ``{"error", "input", "hint"}``
+    under --json.  The run decides whether to go on."""
+    text = " ".join(str(message).split())  # one line, whatever the message holds
+    if _Errors.json:
+        obj = {"error": text, "input": input, "hint": hint}
+        click.echo(json.dumps(obj, ensure_ascii=False), err=True)
+        return
+    line = f"{input}: {text}" if input else text
+    console.print(Text.assemble(("error", "red"), " ", line, f"; {hint}" if hint else ""))
+
+
+def _input_error(item: Any) -> None:
+    """Report one rejected input (an :class:`~sayso.models.InputError`)."""
+    _error(item.message, input=item.input)
+
+
+def _fail(message: object, *, input: str | None = None, hint: str | None = None) -> NoReturn:
+    """Report an error that ends the run: a bad argument or an unusable database (exit 2)."""
+    _error(message, input=input, hint=hint)
+    sys.exit(EXIT_USAGE)
+
+
+class _Sayso(click.Group):
+    """The command group, turning what escapes a command into one error line and an exit code:
+    2 for a usage or database error (any :class:`SaysoError`), 3 for a bug in sayso."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        _Errors.json = False  # set again by a command's --json (tests run many commands)
+        try:
+            return super().invoke(ctx)
+        except SaysoError as exc:
+            _fail(exc)
+        except click.UsageError as exc:
+            if not _Errors.json:
+                raise  # click prints the usage and the error, exit 2
+            _fail(exc.format_message(), hint="see the command's --help")
+        except click.ClickException as exc:
+            _fail(exc.format_message())
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader went away (| head): click handles it
+                raise
+            _internal(exc)
+        except Exception as exc:
+            _internal(exc)
+
+
+def _internal(exc: Exception) -> NoReturn:
+    """A bug: one line asking for a report, exit 3 (SAYSO_DEBUG=1 raises it instead)."""
+    if os.environ.get("SAYSO_DEBUG"):
+        raise exc
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if _Errors.json:
+        _error(f"internal error: {what}", hint=BUG_REPORT_HINT)
+    else:
+        line = " ".join(f"sayso: internal error: {what}; {BUG_REPORT_HINT}".split())
+        console.print(Text(line, style="red"))
+    sys.exit(EXIT_INTERNAL)
 
 
 #: Every command that runs an extractor takes the same option.
@@ -31,7 +118,7 @@ def _print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
-@click.group()
+@click.group(cls=_Sayso)
 @click.version_option(__version__, prog_name="sayso")
 def cli() -> None:
     """sayso: who said what, through whom, to whom, when."""
@@ -43,7 +130,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_pipeline_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article.")
+@_json_option("Print one JSON object per article.")
 def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
     """Extract attributions from INPUTS (files, directories, globs, '-' for stdin); no database."""
     from .errors import PipelineError
@@ -57,7 +144,7 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
         for item in read_inputs(list(inputs)):
             if isinstance(item, InputError):
                 errors.append(item)
-                console.print(f"[red]error[/red] {item}", highlight=False)
+                _input_error(item)
                 continue
             yield item
 
@@ -74,11 +161,13 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
                 name = who.name if who else (a.source.text if a.source else "?")
                 click.echo(f"  {name} [{a.cue.text}] {a.content_text}")
     except PipelineError as exc:
-        console.print(f"[red]error[/red] {exc}", highlight=False)
-        sys.exit(2)
-    console.print(f"{n} article(s) extracted, {len(errors)} input(s) skipped with errors")
+        _fail(exc)
+    if as_json:  # under --json every line on stderr is a JSON object
+        click.echo(json.dumps({"extracted": n, "skipped": len(errors)}), err=True)
+    else:
+        console.print(f"{n} article(s) extracted, {len(errors)} input(s) skipped with errors")
     if errors:
-        sys.exit(1)
+        sys.exit(EXIT_REJECTED)
 
 
 # --- store commands (ingest, statements, search, speakers, export) ----------------------------
@@ -95,7 +184,7 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
     show_default=True,
     help="Afterwards, merge one-word person names into the one full name they match.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_json_option("Print the report as JSON.")
 def ingest(
     db: str,
     inputs: tuple[str, ...],
@@ -120,7 +209,7 @@ def ingest(
     items = list(read_inputs(specs))
     for item in items:
         if isinstance(item, InputError):
-            console.print(f"[red]error[/red] {item}", highlight=False)
+            _input_error(item)
     try:
         with (
             Store(db) as store,
@@ -141,8 +230,7 @@ def ingest(
             merged = store.apply_suggested_aliases() if auto_alias else ()
             stats = store.stats()
     except (PipelineError, StoreError) as exc:
-        console.print(f"[red]error[/red] {exc}", highlight=False)
-        sys.exit(2)
+        _fail(exc)
     if as_json:
         _print_json(report.to_json())
     else:
@@ -163,14 +251,7 @@ def ingest(
             f"{stats.speakers} speakers."
         )
     if report.errors:
-        sys.exit(1)
-
-
-def _fail(message: object) -> NoReturn:
-    """One red error line on stderr, exit status 2 (a bad argument or an unusable database)."""
-    # soft_wrap: one line however narrow the terminal, so that scripts can grep it
-    console.print(f"[red]error[/red] {message}", highlight=False, soft_wrap=True)
-    sys.exit(2)
+        sys.exit(EXIT_REJECTED)
 
 
 def _open_store(db: str, read_only: bool = True) -> Any:
@@ -223,7 +304,7 @@ def _query_page(db: str, query: Any, as_json: bool, title: str) -> None:
 @click.option("--hedged", is_flag=True, help="Only statements the reporter distances itself from.")
 @click.option("--limit", default=50, show_default=True, help="At most this many (max 500).")
 @click.option("--offset", default=0, help="Skip this many (paging).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@_json_option("Print a JSON array.")
 def statements(
     db: str, speaker: str | None, outlet: str | None, since: str | None, until: str | None,
     kind: str | None, hedged: bool, limit: int, offset: int, as_json: bool,
@@ -248,7 +329,7 @@ def statements(
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("query")
 @click.option("--limit", default=50, show_default=True, help="At most this many (max 500).")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@_json_option("Print a JSON array.")
 def search(db: str, query: str, limit: int, as_json: bool) -> None:
     """Full-text search of statements and speaker names (FTS5: words, "phrases", OR, prefix*)."""
     from .store import StatementQuery
@@ -260,7 +341,7 @@ def search(db: str, query: str, limit: int, as_json: bool) -> None:
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--name", "text", help="Only speakers whose name or an alias contains this.")
 @click.option("--limit", default=50, show_default=True, help="At most this many.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@_json_option("Print a JSON array.")
 def speakers(db: str, text: str | None, limit: int, as_json: bool) -> None:
     """List speakers, most quoted first."""
     from rich.table import Table
@@ -311,7 +392,7 @@ def export(db: str, fmt: str, out: str | None) -> None:
 @click.option(
     "--auto", is_flag=True, help="Add the suggested surname aliases (Putin -> Vladimir Putin)."
 )
-@click.option("--json", "as_json", is_flag=True, help="With --list or --auto: print a JSON array.")
+@_json_option("With --list or --auto: print a JSON array.")
 def alias(
     db: str, alias: str | None, canonical: str | None, list_: bool, remove: str | None,
     auto: bool, as_json: bool,
@@ -424,7 +505,7 @@ def _run_evaluation(run: Any, label: str, as_json: bool) -> None:
 @evaluate.command("polnear")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @_pipeline_option
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@_json_option("Print the scores as one JSON object.")
 def evaluate_polnear_cmd(directory: str, pipeline: str, as_json: bool) -> None:
     """Score a pipeline on a PolNeAR split folder (text/, attributions/), e.g. polnear/dev."""
     from .evaluate.runner import evaluate_polnear
@@ -439,7 +520,7 @@ def evaluate_polnear_cmd(directory: str, pipeline: str, as_json: bool) -> None:
 @evaluate.command("cofenet")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @_pipeline_option
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@_json_option("Print the scores as one JSON object.")
 def evaluate_cofenet_cmd(file: str, pipeline: str, as_json: bool) -> None:
     """Score a pipeline on CofeNet's paragraph BIO lines (valid.txt) with CofeNet's metric."""
     from .evaluate.runner import evaluate_cofenet
@@ -471,7 +552,7 @@ def _run_gold(run: Any, label: str, as_json: bool) -> Any:
             task = bar.add_task(label, total=None)
             report = run(lambda done, total: bar.update(task, completed=done, total=total))
     except SaysoError as exc:
-        raise click.ClickException(str(exc)) from exc
+        _fail(exc)
     return report
 
 
@@ -479,7 +560,7 @@ def _run_gold(run: Any, label: str, as_json: bool) -> Any:
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @_pipeline_option
 @_split_option
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@_json_option("Print the scores as one JSON object.")
 def evaluate_chains_cmd(gold_dir: str, pipeline: str, split: str, as_json: bool) -> None:
     """Score parent links (who reports whom) on a chain gold folder (benchmarks/gold/chains)."""
     from rich.table import Table
@@ -516,7 +597,7 @@ def evaluate_chains_cmd(gold_dir: str, pipeline: str, split: str, as_json: bool)
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @_pipeline_option
 @_split_option
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@_json_option("Print the scores as one JSON object.")
 @click.option("--errors", "show_errors", is_flag=True, help="Also list the 30 commonest errors.")
 def evaluate_speakers_cmd(
     gold_dir: str, pipeline: str, split: str, as_json: bool, show_errors: bool
@@ -607,8 +688,7 @@ def serve(
     allow_hosts: tuple[str, ...],
 ) -> None:
     """Browse the database DB in a web browser (read-only); Ctrl-C stops it."""
-    from .errors import StoreError
-    from .web import ServeError
+    from .errors import ServeError, StoreError
     from .web import serve as serve_web
 
     def announce(url: str) -> None:
@@ -620,8 +700,7 @@ def serve(
             token_file=token_file, no_auth=no_auth, allow_hosts=allow_hosts,
         )  # fmt: skip
     except (StoreError, ServeError) as e:
-        console.print(f"[red]error[/red] {e}")
-        sys.exit(1)
+        _fail(e)
 
 
 def main() -> None:

@@ -191,7 +191,7 @@ def test_cli_chains_table_and_bad_folder(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     result = CliRunner().invoke(cli, ["evaluate", "chains", str(empty)])
-    assert result.exit_code == 1 and "build_articles.py" in result.output
+    assert result.exit_code == 2 and "build_articles.py" in result.output
 
 
 # --- the bundled gold ---------------------------------------------------------------------------

@@ -78,8 +78,8 @@ def test_evaluate_cofenet_json(tmp_path: Path) -> None:
 
 def test_evaluate_reports_bad_input_plainly(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["evaluate", "polnear", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # unusable gold data: nothing could be scored
     assert "not a PolNeAR split folder" in result.output
     _write_brat(tmp_path)
     result = CliRunner().invoke(cli, ["evaluate", "polnear", str(tmp_path), "--pipeline", "nope"])
-    assert result.exit_code == 1 and "unknown pipeline" in result.output
+    assert result.exit_code == 2 and "unknown pipeline" in result.output

@@ -654,7 +654,7 @@ def test_serve_command(sample: tuple[Path, dict[str, Extraction]], monkeypatch) 
     assert TestClient(app, base_url="http://attacker.example").get("/").status_code == 400
 
     missing = CliRunner().invoke(cli, ["serve", str(sample[0].parent / "nope.db")])
-    assert missing.exit_code == 1 and "no such database" in missing.output
+    assert missing.exit_code == 2 and "no such database" in missing.output
     assert "http://" not in missing.output
 
 

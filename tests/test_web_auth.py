@@ -72,7 +72,7 @@ def test_serve_command_refuses_open_address(db: Path, token_file: Path, monkeypa
     calls: list[dict] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
     refused = CliRunner().invoke(cli, ["serve", str(db), "--host", "0.0.0.0"])
-    assert refused.exit_code == 1 and "--token-file" in refused.output and not calls
+    assert refused.exit_code == 2 and "--token-file" in refused.output and not calls
     assert "http://" not in refused.output
     ok = CliRunner().invoke(
         cli, ["serve", str(db), "--host", "0.0.0.0", "--token-file", str(token_file)]

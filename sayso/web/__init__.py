@@ -13,8 +13,9 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 
+from ..errors import ServeError
 from .app import MAX_PAGE, MAX_PER_PAGE, create_app
-from .guard import LOOPBACK_HOSTS, ServeError, allowed_hosts, is_loopback, read_tokens
+from .guard import LOOPBACK_HOSTS, allowed_hosts, is_loopback, read_tokens
 
 __all__ = [
     "LOOPBACK_HOSTS",

@@ -32,7 +32,7 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import SaysoError
+from ..errors import ServeError
 
 #: host names a server answers whatever it is bound to; any other ``Host`` needs --allow-host
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -53,11 +53,6 @@ MAX_LOGIN_BODY = 4096
 MIN_TOKEN_CHARS = 16
 #: paths answered without a token: the login form and the style sheet and script it uses
 PUBLIC_PREFIXES = ("/login", "/logout", "/static/", "/favicon")
-
-
-class ServeError(SaysoError):
-    """The explorer cannot be served as asked (an open address without access control, an
-    unreadable token file)."""
 
 
 # --- Host header ------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..models import Article, Attribution, Speaker, SpeakerKind, SpeakerVia, speaker_id
+from ..models import Article, Attribution, Span, Speaker, SpeakerKind, SpeakerVia, speaker_id
 from . import names as nm
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,6 +48,10 @@ _RELATIVE = {"who", "which", "that", "whom"}
 _NOBODY = {"you", "one", "someone", "everyone", "anyone", "somebody", "nobody"}
 #: How many sentences back a pronoun may look for its antecedent.
 PRONOUN_LOOKBACK_SENTENCES = 4
+#: Score of the reporting speaker for a pronoun in its reported speech ("he said he ...").
+PRONOUN_REPORTED_SPEAKER = 3.0
+#: Confidence of a pronoun resolved beyond the lookback (the last agreeing antecedent).
+PRONOUN_FAR_CONFIDENCE = 0.5
 #: Nouns for a document or channel that speaks for whoever issued it.
 DOCUMENT_NOUNS = frozenset(
     """
@@ -69,12 +73,26 @@ GROUP_NOUNS = frozenset({"president", "leader", "side", "minister", "candidate",
 _NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4}
 #: Channels that are not speakers of their own ("Twitter" said nothing; its user did).
 CHANNEL_NAMES = frozenset({"twitter", "facebook", "telegram", "instagram", "youtube", "x"})
+#: How far up the parse a cue verb without a subject looks for one ("and emphasized").
+SHARED_SUBJECT_STEPS = 4
+#: A borrowed subject is a little less sure than the statement's own source.
+SHARED_SUBJECT_DISCOUNT = 0.9
 #: Confidence of each way of finding a speaker (a pronoun's is scaled by its margin).
 VIA_CONFIDENCE: dict[str, float] = {
     "name": 0.95, "alias": 0.9, "surname": 0.9, "pronoun": 0.75, "relative": 0.8, "role": 0.75,
     "first_person": 0.9, "document": 0.7, "group": 0.8, "organization": 0.85, "place": 0.85,
     "unresolved": 0.0,
 }  # fmt: skip
+
+
+def _is_subject(ent: SpacySpan) -> bool:
+    """Whether a name is its clause's subject, also where the parser stumbled on a suffix
+    ("President Joseph R. Biden, Jr. spoke": "Jr." is the nsubj, "Biden" a mere dep)."""
+    root = ent.root
+    if root.dep_ in {"nsubj", "nsubjpass"}:
+        return True
+    head = root.head
+    return root.dep_ in {"dep", "appos"} and head.pos_ in {"VERB", "AUX"} and root.i < head.i
 
 
 def _clean(text: str) -> str:
@@ -147,7 +165,7 @@ class _Article:
         return None
 
     def _read_entity(self, ent: SpacySpan) -> None:
-        subject = ent.root.dep_ in {"nsubj", "nsubjpass"}
+        subject = _is_subject(ent)
         words = self._person_words(ent)
         if words is not None:
             if ent.start_char < self.headline and len(words) < 2:
@@ -433,11 +451,59 @@ class _Resolver:
         return out
 
     def _sourceless(self, att: Attribution) -> tuple[_Entity | None, str, float]:
-        """A statement without source words: a transcript turn or the issuer speaks."""
+        """A statement without source words: the subject its cue verb shares with another verb
+        ("Biden underscored ... and emphasized"), a transcript turn, or nobody."""
+        got = self._shared_subject(att)
+        if got is not None and got[0] is not None:
+            ent, via, conf = got
+            return ent, via, conf * SHARED_SUBJECT_DISCOUNT
         turn = self._turn_at(att.cue.start)
         if turn is not None:
             return self.person_entity(turn), "first_person", 0.8
         return None, "unresolved", 0.0
+
+    def _shared_subject(self, att: Attribution) -> tuple[_Entity | None, str, float] | None:
+        """The speaker of a cue verb without a subject of its own, read from the parse: a
+        coordinated verb, a participle or purpose clause takes its governing verb's subject;
+        "a statement saying" takes the statement's issuer.  Passives ("was said"), hedges
+        ("reportedly") and object control ("urged the crowd to consider") give nothing."""
+        span = self.doc.char_span(att.cue.start, att.cue.end, alignment_mode="expand")
+        if span is None:
+            return None
+        tok = span.root
+        if tok.pos_ not in {"VERB", "AUX"}:
+            return None
+        for _ in range(SHARED_SUBJECT_STEPS):
+            deps = {c.dep_ for c in tok.children}
+            if deps & {"nsubjpass", "auxpass", "csubj"}:
+                return None
+            subj = [c for c in tok.children if c.dep_ == "nsubj"]
+            if subj:
+                return self._subject_entity(subj[0], att)
+            head = tok.head
+            if tok.dep_ == "acl" and head.lemma_.lower() in DOCUMENT_NOUNS:
+                issuer = self._issuer_of(head, None)
+                return (issuer, "document", VIA_CONFIDENCE["document"]) if issuer else None
+            if tok.dep_ not in {"conj", "advcl", "xcomp"} or head.pos_ not in {"VERB", "AUX"}:
+                return None
+            if tok.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in head.children):
+                return None
+            tok = head
+        return None
+
+    def _subject_entity(self, subj: Token, att: Attribution) -> tuple[_Entity | None, str, float]:
+        """The speaker a subject token stands for: another statement's, when it is that
+        statement's source; else the subject phrase resolved like a source."""
+        for other in self.atts:
+            src = other.source
+            if other.id != att.id and src is not None and src.start <= subj.idx < src.end:
+                ent = self._speaker_of(other)
+                got = self.done.get(other.id)
+                return (ent, got[1], got[2]) if ent is not None and got else (None, "", 0.0)
+        lo = min(t.i for t in subj.subtree if t.dep_ not in {"relcl", "acl", "punct"} or t is subj)
+        words = self.doc[lo : subj.i + 1]  # the head and what comes before it
+        src = Span(words.start_char, words.end_char, words.text)
+        return self.resolve_source(replace(att, source=src))
 
     def _turn_at(self, offset: int) -> int | None:
         turns = [t for t in self.info.turns if t[0] <= offset]
@@ -507,75 +573,119 @@ class _Resolver:
 
     # -- pronouns -----------------------------------------------------------------------------
     def _pronoun(self, att: Attribution, low: str) -> tuple[_Entity | None, str, float]:
+        """A pronoun source: the salient earlier speaker or subject that agrees with it."""
         assert att.source is not None
         start = att.source.start
-        info = self.info
-        here = info.sentence_of(start)
         excluded: set[str] = set()
         if att.addressee:
             excluded.add(_clean(att.addressee).lower())
         outer = self._enclosing(att)
-        if outer is not None:
-            o = self._speaker_of(outer)
-            if o is not None:
-                excluded.add(o.name.lower())
+        outer_ent = self._speaker_of(outer) if outer is not None else None
+        quoted = outer_ent is not None and self._in_quotes(start)
+        if outer_ent is not None and quoted:
+            # Inside a quotation "he" is someone other than the one quoted.
+            excluded.add(outer_ent.name.lower())
+        cands, ents = self._pronoun_candidates(att, low, PRONOUN_LOOKBACK_SENTENCES)
+        if outer_ent is not None and not quoted and self._agrees(low, outer_ent):
+            # Reported speech: "He said he believes ..." is the same man.
+            cands.setdefault(outer_ent.name.lower(), []).append(PRONOUN_REPORTED_SPEAKER)
+            ents[outer_ent.name.lower()] = outer_ent
+        for key in list(cands):
+            if key in excluded:
+                del cands[key]
+        if not cands:
+            # Nobody within reach: the last agreeing speaker or subject before it, less sure.
+            cands, ents = self._pronoun_candidates(att, low, None)
+            cands = {k: v for k, v in cands.items() if k not in excluded}
+            if not cands:
+                return None, "unresolved", 0.0
+            best = max(cands, key=lambda k: max(cands[k]))
+            return self._entity_of(ents[best]), "pronoun", PRONOUN_FAR_CONFIDENCE
+        ranked = sorted(cands, key=lambda k: max(cands[k]), reverse=True)
+        best = ranked[0]
+        margin = max(cands[best]) - (max(cands[ranked[1]]) if len(ranked) > 1 else -3.0)
+        return self._entity_of(ents[best]), "pronoun", min(0.95, 0.55 + 0.1 * margin)
+
+    def _entity_of(self, what: _Entity | int | tuple[str, SpeakerKind]) -> _Entity:
+        if isinstance(what, _Entity):
+            return what
+        if isinstance(what, int):
+            return self.person_entity(what)
+        return self.remember(what[0], what[1])
+
+    def _agrees(self, low: str, e: _Entity, idx: int | None = None) -> bool:
+        """Whether pronoun ``low`` can stand for ``e`` (gender and number)."""
+        return self._agrees_kind(low, e.kind, self._person_index(e) if idx is None else idx)
+
+    def _agrees_kind(self, low: str, kind: SpeakerKind, idx: int | None) -> bool:
+        if low in _MALE | _FEMALE:
+            if kind != "person":
+                return False
+            gender = "m" if low in _MALE else "f"
+            return idx is None or idx < 0 or self.info.people[idx].gender in (None, gender)
+        if low in _PLURAL:
+            return kind in ("group", "organization")
+        return kind in ("organization", "document")
+
+    def _pronoun_candidates(
+        self, att: Attribution, low: str, lookback: int | None
+    ) -> tuple[dict[str, list[float]], dict[str, _Entity | int | tuple[str, SpeakerKind]]]:
+        """Scored antecedents of a pronoun: earlier speakers (the previous one first, unless
+        someone else became the subject since) and earlier named subjects and mentions, closer
+        sentences first; ``lookback`` sentences at most (None: the whole article before it)."""
+        assert att.source is not None
+        info = self.info
+        start = att.source.start
+        here = info.sentence_of(start)
         inside = [(c.start, c.end) for c in att.content]
         cands: dict[str, list[float]] = {}
         ents: dict[str, _Entity | int | tuple[str, SpeakerKind]] = {}
-        person = low in _MALE | _FEMALE
-        gender = "m" if low in _MALE else "f" if low in _FEMALE else None
-
-        def agrees(kind: SpeakerKind, idx: int) -> bool:
-            if person:
-                if kind != "person":
-                    return False
-                return idx < 0 or info.people[idx].gender in (None, gender)
-            if low in _PLURAL:
-                return kind in ("group", "organization")
-            return kind in ("organization", "document")
 
         def add(key: str, score: float, what: _Entity | int | tuple[str, SpeakerKind]) -> None:
             cands.setdefault(key, []).append(score)
             ents[key] = what
 
-        prev = self.history[-1] if self.history else None
-        for off, e in self.history:
-            if off >= start:
-                continue
+        earlier = [(off, e) for off, e in self.history if off < start]
+        prev = earlier[-1] if earlier else None
+        mentions = [
+            m
+            for m in info.mentions
+            if m[0] < start
+            and not any(s <= m[0] < e for s, e in inside)
+            and self._agrees_kind(low, m[4], m[2])
+            and not self._possessor(m[0])
+        ]
+        if prev is not None:
+            prev_idx = self._person_index(prev[1])
+            newer = [
+                m for m in mentions if m[5] and m[0] > prev[0] and (m[2] < 0 or m[2] != prev_idx)
+            ]
+            if newer:
+                prev = None  # "Y called the deal ... 'quote', he added": Y, not the last speaker
+        for off, e in earlier:
             dist = here - info.sentence_of(off)
-            if dist > PRONOUN_LOOKBACK_SENTENCES:
+            if lookback is not None and dist > lookback:
                 continue
-            idx = self._person_index(e)
-            if not agrees(e.kind, idx if idx is not None else -1):
+            if not self._agrees(low, e):
                 continue
             bonus = 2.5 if prev is not None and e is prev[1] else 1.5
             add(e.name.lower(), bonus - dist, e)
-        for off, _end, idx, name, kind, subject in info.mentions:
-            if off >= start or any(s <= off < e for s, e in inside):
-                continue
+        for off, _end, idx, name, kind, subject in mentions:
             dist = here - info.sentence_of(off)
-            if dist > PRONOUN_LOOKBACK_SENTENCES or not agrees(kind, idx):
-                continue
-            if self._possessor(off):
+            if lookback is not None and dist > lookback:
                 continue
             key = info.people[idx].name.lower() if idx >= 0 else name.lower()
             what: _Entity | int | tuple[str, SpeakerKind] = idx if idx >= 0 else (name, kind)
             add(key, (1.0 if subject else 0.0) - dist + off / 1e7, what)
-        for key in list(cands):
-            if key in excluded:
-                del cands[key]
-        if not cands:
-            return None, "unresolved", 0.0
-        ranked = sorted(cands, key=lambda k: max(cands[k]), reverse=True)
-        best = ranked[0]
-        margin = max(cands[best]) - (max(cands[ranked[1]]) if len(ranked) > 1 else -3.0)
-        conf = min(0.95, 0.55 + 0.1 * margin)
-        what = ents[best]
-        if isinstance(what, _Entity):
-            return what, "pronoun", conf
-        if isinstance(what, int):
-            return self.person_entity(what), "pronoun", conf
-        return self.remember(what[0], what[1]), "pronoun", conf
+        return cands, ents
+
+    def _in_quotes(self, offset: int) -> bool:
+        """Whether ``offset`` lies inside quotation marks (counted from its paragraph start)."""
+        text = self.info.text
+        para = text.rfind("\n", 0, offset) + 1
+        before = text[para:offset]
+        opened = before.count("\u201c") - before.count("\u201d")
+        return opened > 0 or before.count('"') % 2 == 1
 
     def _person_index(self, e: _Entity) -> int | None:
         if e.kind != "person":

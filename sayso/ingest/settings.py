@@ -13,6 +13,10 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024
 #: so the page may be several times larger than its article.
 MAX_HTML_BYTES = 16 * 1024 * 1024
 
+#: Largest saved RSS or Atom feed accepted, in bytes.  A feed is parsed whole; outlets' feeds
+#: run from 20 kB to about 2 MB with full content, so 64 MiB only stops a mislabelled dump.
+MAX_FEED_BYTES = 64 * 1024 * 1024
+
 #: How many leading bytes of an input are inspected to tell its format and spot binary data.
 SNIFF_BYTES = 8192
 
@@ -76,7 +80,8 @@ DATE_LANGUAGES: tuple[str, ...] = ("en",)
 
 # --- files and directories -------------------------------------------------------------------
 
-#: File name endings read when walking a directory, and the format each means.  Other files
+#: File name endings read when walking a directory, and the format each means (``.xml``: a
+#: saved RSS or Atom feed, the usual ending of feed URLs).  Other files
 #: in a directory (images, spreadsheets) are skipped; a file named explicitly is always read,
 #: its format sniffed from its content when the ending is unknown.
 EXTENSIONS: dict[str, str] = {
@@ -90,4 +95,7 @@ EXTENSIONS: dict[str, str] = {
     ".json": "jsonl",
     ".warc": "warc",
     ".warc.gz": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
 }

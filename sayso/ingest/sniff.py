@@ -11,12 +11,17 @@ from ..errors import InputRejected
 from .settings import BINARY_CONTROL_SHARE, EXTENSIONS, MAX_TEXT_BYTES, SNIFF_BYTES
 
 #: Formats a reader exists for.
-FORMATS = ("text", "html", "jsonl", "warc")
+FORMATS = ("text", "html", "jsonl", "warc", "feed")
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
     re.IGNORECASE | re.DOTALL,
+)
+# An RSS 2.0, RSS 1.0 (RDF) or Atom document, behind an XML declaration, stylesheet
+# instructions or comments.
+_FEED_START = re.compile(
+    rb"^\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.IGNORECASE | re.DOTALL
 )
 # Bytes that never occur in text: C0 controls other than tab, newline, form feed, return
 # and escape (ANSI colours), plus DEL.
@@ -58,6 +63,8 @@ def detect_format(name: str, head: bytes) -> str:
     if is_binary(head):
         raise binary_error(name)
     body = _strip_bom(head)
+    if _FEED_START.match(body):
+        return "feed"
     if _HTML_START.match(body):
         return "html"
     if by_name is None:
@@ -97,7 +104,8 @@ def binary_error(name: str) -> InputRejected:
     return InputRejected(
         name,
         "binary data (NUL or control bytes), not text; sayso reads plain text (.txt), "
-        "HTML (.html), JSON Lines (.jsonl) and WARC (.warc, .warc.gz) files",
+        "HTML (.html), JSON Lines (.jsonl), WARC (.warc, .warc.gz) and RSS/Atom feed "
+        "(.rss, .atom, .xml) files",
     )
 
 

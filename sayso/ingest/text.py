@@ -20,9 +20,12 @@ lines; whitespace inside a paragraph is collapsed to single spaces.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 
 from ..errors import InputRejected
 from ..models import Article
+from .dates import normalise_published
+from .origin import origin
 from .settings import (
     CREDIT_MAX_CHARS,
     HEADLINE_MAX_CHARS,
@@ -121,17 +124,56 @@ def _hard_wrapped(blocks: list[list[str]]) -> bool:
     )
 
 
+# A line that is one web address and nothing else.
+_URL_LINE = re.compile(r"(?:https?|ftp)://\S+|www\.\S+\.\S+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class TextMeta:
+    """What a plain-text file cannot say about itself, given on the command line."""
+
+    source: str | None = None  #: the outlet (``--source``)
+    published: str | None = None  #: publication date, ISO 8601 (``--published``); relative
+    #: dates in the text ("on Monday") resolve against it
+    url: str | None = None  #: where it was published (``--url``)
+
+    def apply(self, article: Article) -> Article:
+        """``article`` with these fields filled in (a field the article has is kept)."""
+        return replace(
+            article,
+            source=article.source or self.source,
+            published=article.published or normalise_published(self.published),
+            url=article.url or self.url,
+        )
+
+
+def _url_list(blocks: list[list[str]], name: str) -> InputRejected | None:
+    lines = [line for block in blocks for line in block]
+    if not all(_URL_LINE.fullmatch(line) for line in lines):
+        return None
+    what = "a web address" if len(lines) == 1 else f"a list of {len(lines)} web addresses"
+    return InputRejected(
+        name,
+        f"{what}, not an article: sayso reads saved files and never fetches pages. Save the "
+        "pages first, e.g. as one WARC archive with `wget --input-file=URLS --warc-file=news "
+        "--wait=1` (then ingest news.warc.gz), or as HTML files, and ingest those",
+    )
+
+
 def parse_text(text: str, name: str = "<text>") -> Article:
     """The Article in a plain-text document; ``name`` is used in error messages.
 
     Raises InputRejected when the document holds no text or is over the size limit.
     """
+    original = text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for sep in ("\f", "\v", "\u2028", "\u2029", "\x85"):
         text = text.replace(sep, "\n")
     blocks = _blocks(text)
     if not blocks:
         raise InputRejected(name, "empty: the input holds no text (only whitespace)")
+    if (urls := _url_list(blocks, name)) is not None:
+        raise urls
     wrapped = _hard_wrapped(blocks)
     # Credits go first, wherever they stand: above the headline, they would hide it.
     blocks = [kept for block in blocks if (kept := [x for x in block if not is_credit_line(x)])]
@@ -173,4 +215,6 @@ def parse_text(text: str, name: str = "<text>") -> Article:
     body = "\n\n".join(paragraphs)
     article_text = f"{title}\n\n{body}" if title else body
     check_text_size(article_text, name)
-    return Article(text=article_text, title=title, topics=topics)
+    return Article(
+        text=article_text, title=title, topics=topics, origin=origin(original, article_text)
+    )

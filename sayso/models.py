@@ -64,6 +64,80 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """One place where ``Article.text`` differs from the input's own text."""
+
+    start: int  #: first character of ``Article.text`` that differs, inclusive
+    end: int  #: one past the last (``start == end``: input text was left out here)
+    original: str  #: the input's text in place of ``Article.text[start:end]``
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The map from ``Article.text`` back to the input's own text (the decoded file, the
+    page's extracted text, the JSON record's text): the edits that undo sayso's normalisation
+    (whitespace, dropped credit lines, a headline put in front), in text order.
+
+    Outside the edits the two texts are the same character for character, so an offset
+    moves by the length differences of the edits before it.
+    """
+
+    edits: tuple[Edit, ...] = ()  #: the differences, sorted, not overlapping
+
+    def original_offset(self, pos: int, end: bool = False) -> int:
+        """Where offset ``pos`` of ``Article.text`` lies in the input's text.
+
+        ``end=True`` for a span's end.  Text left out exactly at ``pos`` stays outside the
+        span on both sides; a position inside an edit takes the edit's whole input text.
+        """
+        shift = 0
+        for e in self.edits:
+            if e.start == e.end:  # input text left out here
+                if e.start < pos or (e.start == pos and not end):
+                    shift += len(e.original)
+                    continue
+                break
+            if e.end <= pos:
+                shift += len(e.original) - (e.end - e.start)
+                continue
+            if e.start < pos:  # inside a replaced stretch
+                return e.start + shift + (len(e.original) if end else 0)
+            break
+        return pos + shift
+
+    def original_text(self, text: str, start: int, end: int) -> str:
+        """The input's text from ``original_offset(start)`` to ``original_offset(end, True)``,
+        rebuilt from ``text`` (``Article.text``) and the edits."""
+        out: list[str] = []
+        pos = start
+        for e in self.edits:
+            if e.start == e.end:
+                if start < e.start < end:
+                    out += [text[pos : e.start], e.original]
+                    pos = e.start
+                elif e.start >= end:
+                    break
+                continue
+            if e.end <= start:
+                continue
+            if e.start >= end:
+                break
+            out += [text[pos : max(pos, e.start)], e.original]
+            pos = e.end
+        out.append(text[pos:end])
+        return "".join(out)
+
+    def to_json(self) -> list[list[int | str]]:
+        """``[[start, end, original], ...]``, as the store keeps it."""
+        return [[e.start, e.end, e.original] for e in self.edits]
+
+    @classmethod
+    def from_json(cls, data: list[list[int | str]]) -> Origin:
+        """The Origin written by :meth:`to_json`."""
+        return cls(tuple(Edit(int(s), int(e), str(o)) for s, e, o in data))
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article as sayso reads it."""
 
@@ -75,6 +149,9 @@ class Article:
     topics: tuple[str, ...] = ()  #: rubric or topic labels ("world")
     external_id: str | None = None  #: the id the input gave it, if any (JSONL ``id``)
     id: str = field(default="")  #: content hash of ``text`` (filled in when left empty)
+    #: how ``text`` maps back to the input's own text (None: unknown); not part of equality,
+    #: as the same text read from two inputs is the same article
+    origin: Origin | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -106,6 +183,7 @@ class Article:
             "published": self.published,
             "url": self.url,
             "topics": list(self.topics),
+            "external_id": self.external_id,
             "text": self.text,
         }
 

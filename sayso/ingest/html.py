@@ -11,6 +11,7 @@ from trafilatura.settings import Document
 from ..errors import InputRejected
 from ..models import Article
 from .dates import normalise_published
+from .origin import origin
 from .settings import CHARSET_SCAN_BYTES, MAX_HTML_BYTES, MIN_HTML_BODY_CHARS
 from .sniff import check_text_size, decode_text, too_large
 from .text import is_credit_line
@@ -90,7 +91,8 @@ def parse_html(
     title = " ".join((doc.title or "").split()) or None
     lines = [" ".join(line.split()) for line in (doc.text or "").split("\n")]
     lines = [line for line in lines if line and not is_credit_line(line)]
-    if title and lines and lines[0].casefold() == title.casefold():
+    title_in_text = bool(title and lines and lines[0].casefold() == title.casefold())
+    if title_in_text:
         lines = lines[1:]  # trafilatura keeps the <h1>, which repeats the title
     body_chars = sum(len(line) for line in lines)
     if body_chars < MIN_HTML_BODY_CHARS:
@@ -106,4 +108,7 @@ def parse_html(
         published=normalise_published(doc.date),
         url=url or doc.url or None,
         topics=topics,
+        # the input's text is the page's extracted text; a title from the page's metadata
+        # only is put in front of it
+        origin=origin(doc.text or "", text, 0 if title_in_text or not title else len(title) + 2),
     )

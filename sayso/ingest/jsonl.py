@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 from ..errors import InputRejected
 from ..models import Article, InputError
 from .dates import normalise_published
+from .origin import origin
 from .settings import JSONL_FIELDS, MAX_TEXT_BYTES
 from .sniff import check_text_size, decode_text, too_large
 
@@ -100,11 +101,14 @@ def record_to_article(record: Any, where: str) -> Article:
         raise InputRejected(
             where, f"no article text: no non-empty {names} field (fields: {fields}); fix the record"
         )
+    original = text
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     title = _string(record, "title", where)
     first_line = " ".join(text.split("\n", 1)[0].split())
+    inserted = 0
     if title and first_line.casefold() != title.casefold():
         text = f"{title}\n\n{text}"
+        inserted = len(title) + 2
     check_text_size(text, where)
     return Article(
         text=text,
@@ -114,6 +118,7 @@ def record_to_article(record: Any, where: str) -> Article:
         url=_string(record, "url", where),
         topics=_topics(record, where),
         external_id=_string(record, "external_id", where),
+        origin=origin(original, text, inserted),  # the input's text is the record's text
     )
 
 

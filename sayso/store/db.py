@@ -21,6 +21,7 @@ from ..models import (
     Article,
     Attribution,
     Extraction,
+    Origin,
     Span,
     Speaker,
     speaker_id,
@@ -269,6 +270,12 @@ class Store:
             f" ON CONFLICT (id) {conflict}",
             values,
         )
+        if art.origin is not None:
+            conn.execute(
+                f"INSERT OR {'REPLACE' if update else 'IGNORE'} INTO article_origins"
+                " (article_id, edits) VALUES (?, ?)",
+                (art.id, json.dumps(art.origin.to_json(), ensure_ascii=False)),
+            )
 
     def _delete_extraction(self, conn: sqlite3.Connection, article_id: str, name: str) -> set[str]:
         """Delete one extractor's rows of an article; returns the speaker ids they used."""
@@ -492,9 +499,11 @@ class Store:
             if not rows:
                 return None
             aid, ext_id, url, outlet, published, title, topics, text = rows[0]
+            edits = self._q("SELECT edits FROM article_origins WHERE article_id = ?", (aid,))
             art = Article(
                 text=text, title=title, source=outlet, published=published, url=url,
                 topics=tuple(json.loads(topics)), external_id=ext_id, id=aid,
+                origin=Origin.from_json(json.loads(edits[0][0])) if edits else None,
             )  # fmt: skip
             speakers = tuple(
                 Speaker(id=ref, name=name, kind=kind, aliases=tuple(json.loads(al)),

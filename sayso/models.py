@@ -230,6 +230,16 @@ class Found:
     continues: bool = False  #: a quotation without a cue of its own, continuing ``cue``'s statement
 
 
+#: How precise a statement's time is; the ISO string has as many parts (YYYY-MM-DD, YYYY-MM, YYYY).
+TimePrecision = Literal["day", "month", "year"]
+_PRECISION_BY_LENGTH: dict[int, TimePrecision] = {10: "day", 7: "month", 4: "year"}
+
+
+def time_precision(time: str | None) -> TimePrecision | None:
+    """The precision of an ISO 8601 date, year-month or year (None for None or another form)."""
+    return _PRECISION_BY_LENGTH.get(len(time)) if time else None
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """One attributed statement: source + cue + content, with its context."""
@@ -243,7 +253,9 @@ class Attribution:
     parent: str | None = None  #: id of the attribution this one is reported inside (nested chains)
     addressee: str | None = None  #: who was told ("reporters", "Putin")
     channel: str | None = None  #: the medium ("Telegram", "a statement", "Twitter")
-    time: str | None = None  #: ISO date the statement was made, resolved against publication
+    #: when the statement was made, resolved against publication, as ISO 8601 only as precise
+    #: as the text: "2019-07-30" (day), "2019-07" (month, "in July"), "2017" (year)
+    time: str | None = None
     hedged: bool = False  #: the reporter distances itself ("claims", "reportedly", "alleged")
     cue_class: CueClass = "speech"  #: speech act, or internal state (believe, think, want)
     extractor: str = ""  #: versioned name of the extractor that produced it ("sayso.rules.v1")
@@ -255,6 +267,11 @@ class Attribution:
     def content_text(self) -> str:
         """The content pieces joined with " … " where they are discontinuous."""
         return " … ".join(s.text for s in self.content)
+
+    @property
+    def time_precision(self) -> TimePrecision | None:
+        """How precise ``time`` is: day, month or year (None without a time)."""
+        return time_precision(self.time)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract's attribution object."""
@@ -269,6 +286,7 @@ class Attribution:
             "addressee": self.addressee,
             "channel": self.channel,
             "time": self.time,
+            "time_precision": self.time_precision,
             "hedged": self.hedged,
             "cue_class": self.cue_class,
             "extractor": self.extractor,

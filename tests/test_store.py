@@ -357,8 +357,9 @@ def test_malformed_search_is_a_query_error(filled: Store, bad: str) -> None:
         ('"we are ready"', '"we are ready"'),
         ("vacc* OR flu", "vacc* OR flu"),
         ("covid-19*", '"covid-19"*'),
-        ("speaker:Putin", "speaker : Putin"),
-        ('source:"the Kremlin"', 'source : "the Kremlin"'),
+        ("speaker:Putin", "speaker_name : Putin"),  # the index's columns are attributions'
+        ('source:"the Kremlin"', 'source_text : "the Kremlin"'),
+        ("Speaker_Name:Putin", "speaker_name : Putin"),
         ("NEAR(talks resume, 5)", "NEAR( talks resume , 5 )"),
         ("Zürich", "Zürich"),
         ("foo:bar", '"foo:bar"'),

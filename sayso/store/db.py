@@ -53,7 +53,7 @@ _ROW_COLUMNS = """
 SELECT t.article_id, t.id, t.speaker_id, s.name, s.kind, t.source_text, t.cue_text,
        t.content_text, t.kind, t.hedged, t.time, t.channel, t.addressee, t.parent_id,
        t.cue_class, t.extractor, t.confidence, a.outlet, a.published, a.title, a.url,
-       t.speaker_via, t.speaker_confidence
+       t.speaker_via, t.speaker_confidence, t.time_precision
 """
 _ROW_JOINS = """
   JOIN articles a ON a.id = t.article_id
@@ -103,6 +103,7 @@ def _row(r: Sequence[Any]) -> StatementRow:
         hedged=bool(r[9]), time=r[10], channel=r[11], addressee=r[12], parent_id=r[13],
         cue_class=r[14], extractor=r[15], confidence=r[16], outlet=r[17], published=r[18],
         title=r[19], url=r[20], speaker_via=r[21], speaker_confidence=r[22],
+        time_precision=r[23],
     )  # fmt: skip
 
 
@@ -329,8 +330,9 @@ class Store:
             "INSERT INTO attributions (article_id, extractor, id, seq, speaker_ref, speaker_id,"
             " kind, parent_id, addressee, channel, time, hedged, cue_class, confidence,"
             " source_start, source_end, source_text, cue_start, cue_end, cue_text, content_text,"
-            " speaker_via, speaker_confidence)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " speaker_via, speaker_confidence, time_precision, speaker_name)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " (SELECT name FROM speakers WHERE id = ?))",
             (
                 article_id, a.extractor, a.id, seq, a.speaker,
                 canonical_speaker if a.speaker is not None else None,
@@ -338,7 +340,8 @@ class Store:
                 float(a.confidence),
                 src.start if src else None, src.end if src else None, src.text if src else None,
                 a.cue.start, a.cue.end, a.cue.text, a.content_text,
-                a.speaker_via, float(a.speaker_confidence),
+                a.speaker_via, float(a.speaker_confidence), a.time_precision,
+                canonical_speaker if a.speaker is not None else None,
             ),
         )  # fmt: skip
         spans = [("cue", 0, a.cue)] + ([("source", 0, src)] if src else [])

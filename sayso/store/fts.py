@@ -12,8 +12,17 @@ from __future__ import annotations
 
 from ..errors import QueryError
 
-#: Columns of statements_fts a user may filter on with ``column:word``.
-FTS_COLUMNS = ("content", "speaker", "source")
+#: The names a user may filter on with ``column:word``, and the statements_fts column each means
+#: (the index's columns are named after the attributions columns it indexes, as external
+#: content requires); the full column names are accepted too.
+FTS_COLUMNS = {
+    "content": "content_text",
+    "speaker": "speaker_name",
+    "source": "source_text",
+    "content_text": "content_text",
+    "speaker_name": "speaker_name",
+    "source_text": "source_text",
+}
 
 #: Words FTS5 reads as operators (only in upper case).
 _OPERATORS = {"AND", "OR", "NOT"}
@@ -107,7 +116,7 @@ def safe_match(query: str) -> str:
             column, sep, rest = word.partition(":")
             if sep and column.lower() in FTS_COLUMNS:
                 # "speaker:" followed by a phrase or group keeps that phrase or group
-                out.append(f"{column.lower()} :" + (" " + _term(rest) if rest else ""))
+                out.append(f"{FTS_COLUMNS[column.lower()]} :" + (" " + _term(rest) if rest else ""))
                 continue
             out.append(_term(word))
     return " ".join(out)

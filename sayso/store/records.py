@@ -62,7 +62,7 @@ class StatementRow:
     content_text: str  #: what was said; discontinuous pieces joined with " … "
     kind: str  #: direct, indirect, mixed or according_to
     hedged: bool  #: the reporter distances itself from the claim
-    time: str | None  #: ISO date the statement was made, when known
+    time: str | None  #: when the statement was made: YYYY-MM-DD, YYYY-MM or YYYY, when known
     channel: str | None  #: the medium ("Telegram", "a statement")
     addressee: str | None  #: who was told
     parent_id: str | None  #: id of the attribution this one is reported inside
@@ -75,6 +75,8 @@ class StatementRow:
     url: str | None  #: the article's address
     speaker_via: str = "unresolved"  #: how the speaker was found (name, pronoun, role, ...)
     speaker_confidence: float = 0.0  #: the resolver's confidence in the speaker, in [0, 1]
+    #: how precise ``time`` is: day, month or year (None: no time, or stored before schema 5)
+    time_precision: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A flat JSON object with the field names as keys."""

@@ -7,11 +7,12 @@ The version lives in ``PRAGMA user_version`` so that any SQLite tool can read it
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from ..errors import StoreError
 
 #: The schema version this code writes; bump it and add a step to MIGRATIONS on every change.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Why some choices:
 # - attributions has an explicit INTEGER PRIMARY KEY (sid) because the full-text index refers to
@@ -20,8 +21,11 @@ SCHEMA_VERSION = 4
 # - speakers are cross-article and derived: article_speakers keeps each extraction's speakers as
 #   written (so an article reads back exactly), and speaker_id there and in attributions is the
 #   canonical id after the user's alias table is applied.
-# - the FTS table keeps its own copy of the text (not external content) so that triggers can keep
-#   the speaker's name in it current when a speaker is renamed or re-mapped by an alias.
+# - the FTS table indexes attributions as external content (content="attributions", no second
+#   copy of the text), so that Datasette and other tools offer search on the statements table.
+#   The speaker's name it indexes is attributions.speaker_name, a copy of speakers.name that
+#   triggers keep current when a speaker is renamed or re-mapped by an alias; every change to
+#   an indexed column goes through a trigger that removes the old values from the index first.
 # Stories (issue 11): articles grouped by the event they report, and claims compared across them.
 _STORIES_SQL = """
 CREATE TABLE story_signatures (
@@ -82,6 +86,38 @@ CREATE TABLE claim_mentions (
     PRIMARY KEY (story_id, claim_id, seq),
     FOREIGN KEY (story_id, claim_id) REFERENCES claims(story_id, id) ON DELETE CASCADE
 );
+"""
+
+# The full-text index over the statements (external content: the text stays in attributions),
+# and the triggers that keep it and attributions.speaker_name current.
+_FTS_SQL = """
+CREATE VIRTUAL TABLE statements_fts USING fts5(
+    content_text, speaker_name, source_text,
+    content="attributions", content_rowid="sid",
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER attributions_fts_insert AFTER INSERT ON attributions BEGIN
+    INSERT INTO statements_fts(rowid, content_text, speaker_name, source_text)
+    VALUES (new.sid, new.content_text, new.speaker_name, new.source_text);
+END;
+CREATE TRIGGER attributions_fts_delete AFTER DELETE ON attributions BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, content_text, speaker_name, source_text)
+    VALUES ('delete', old.sid, old.content_text, old.speaker_name, old.source_text);
+END;
+CREATE TRIGGER attributions_fts_update
+AFTER UPDATE OF content_text, speaker_name, source_text ON attributions BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, content_text, speaker_name, source_text)
+    VALUES ('delete', old.sid, old.content_text, old.speaker_name, old.source_text);
+    INSERT INTO statements_fts(rowid, content_text, speaker_name, source_text)
+    VALUES (new.sid, new.content_text, new.speaker_name, new.source_text);
+END;
+CREATE TRIGGER attributions_speaker_name AFTER UPDATE OF speaker_id ON attributions BEGIN
+    UPDATE attributions SET speaker_name = (SELECT name FROM speakers WHERE id = new.speaker_id)
+     WHERE sid = new.sid;
+END;
+CREATE TRIGGER speakers_name_copy AFTER UPDATE OF name ON speakers BEGIN
+    UPDATE attributions SET speaker_name = new.name WHERE speaker_id = new.id;
+END;
 """
 
 SCHEMA_SQL = """
@@ -160,7 +196,8 @@ CREATE TABLE attributions (
     parent_id    TEXT,                        -- id of the enclosing attribution (same extractor)
     addressee    TEXT,
     channel      TEXT,
-    time         TEXT,
+    time         TEXT,                        -- ISO 8601, only as precise as the text: YYYY-MM-DD,
+                                              -- YYYY-MM or YYYY (see time_precision)
     hedged       INTEGER NOT NULL,            -- 0/1
     cue_class    TEXT NOT NULL,               -- speech|thought
     confidence   REAL NOT NULL,
@@ -173,6 +210,9 @@ CREATE TABLE attributions (
     content_text TEXT NOT NULL,               -- content spans joined with ' … '
     speaker_via  TEXT NOT NULL DEFAULT 'unresolved', -- how the speaker was found (name, pronoun...)
     speaker_confidence REAL NOT NULL DEFAULT 0, -- the resolver's confidence in the speaker
+    speaker_name TEXT,                        -- speakers.name of speaker_id (kept by triggers)
+    time_precision TEXT,                      -- day|month|year; NULL: no time, or written
+                                              -- before schema 5 (precision unknown)
     UNIQUE (article_id, extractor, id)
 );
 CREATE INDEX attributions_speaker ON attributions(speaker_id);
@@ -194,40 +234,38 @@ CREATE TABLE spans (
 );
 
 """ + _STORIES_SQL + """
-CREATE VIRTUAL TABLE statements_fts USING fts5(
-    content, speaker, source,
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-
-CREATE TRIGGER attributions_fts_insert AFTER INSERT ON attributions BEGIN
-    INSERT INTO statements_fts(rowid, content, speaker, source)
-    VALUES (new.sid, new.content_text,
-            (SELECT name FROM speakers WHERE id = new.speaker_id), new.source_text);
-END;
-CREATE TRIGGER attributions_fts_delete AFTER DELETE ON attributions BEGIN
-    DELETE FROM statements_fts WHERE rowid = old.sid;
-END;
-CREATE TRIGGER attributions_fts_update
-AFTER UPDATE OF speaker_id, content_text, source_text ON attributions BEGIN
-    UPDATE statements_fts
-       SET content = new.content_text,
-           speaker = (SELECT name FROM speakers WHERE id = new.speaker_id),
-           source = new.source_text
-     WHERE rowid = new.sid;
-END;
-CREATE TRIGGER speakers_fts_rename AFTER UPDATE OF name ON speakers BEGIN
-    UPDATE statements_fts SET speaker = new.name
-     WHERE rowid IN (SELECT sid FROM attributions WHERE speaker_id = new.id);
-END;
-"""
+""" + _FTS_SQL
 
 # IF NOT EXISTS: the same statement as in SCHEMA_SQL, so that a test may build an older store
 # from today's schema.
 _ORIGINS_SQL = SCHEMA_SQL[SCHEMA_SQL.index("CREATE TABLE article_origins") :].split(");")[0]
 _ORIGINS_SQL = _ORIGINS_SQL.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1) + ");"
 
-#: Steps from version N to N+1, keyed by N; each runs inside the migration transaction.
-MIGRATIONS: dict[int, str] = {
+def _external_fts(conn: sqlite3.Connection) -> None:
+    """Migration 4 -> 5: add speaker_name and time_precision, rebuild the index as external
+    content.  Columns already there are kept (a test may build an old store from today's
+    schema)."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(attributions)")}
+    for name in ("speaker_name", "time_precision"):
+        if name not in columns:
+            conn.execute(f"ALTER TABLE attributions ADD COLUMN {name} TEXT")
+    for trigger in (
+        "attributions_fts_insert", "attributions_fts_delete", "attributions_fts_update",
+        "speakers_fts_rename", "attributions_speaker_name", "speakers_name_copy",
+    ):  # fmt: skip
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS statements_fts")
+    conn.execute(
+        "UPDATE attributions SET speaker_name = (SELECT name FROM speakers WHERE id = speaker_id)"
+    )
+    for statement in _split(_FTS_SQL):
+        conn.execute(statement)
+    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
+
+
+#: Steps from version N to N+1, keyed by N (SQL, or a function of the connection); each runs
+#: inside the migration transaction.
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     # 1 -> 2: how each speaker was found, and a group's members (sayso.resolve, issue 9).
     1: """
 ALTER TABLE attributions ADD COLUMN speaker_via TEXT NOT NULL DEFAULT 'unresolved';
@@ -239,6 +277,9 @@ ALTER TABLE article_speakers ADD COLUMN members TEXT NOT NULL DEFAULT '[]';
     # 3 -> 4: the map from the stored text back to the input's text (sayso.models.Origin,
     # issue 13); articles stored before it have none (NULL).
     3: _ORIGINS_SQL,
+    # 4 -> 5: the full-text index becomes external content on attributions (Datasette search),
+    # with the speaker's name copied into attributions.speaker_name; time_precision (issue 14).
+    4: _external_fts,
 }
 
 
@@ -271,7 +312,11 @@ def ensure_schema(conn: sqlite3.Connection, read_only: bool, path: str) -> None:
                 conn.execute(statement)
         else:
             for v in range(version, SCHEMA_VERSION):
-                for statement in _split(MIGRATIONS[v]):
+                step = MIGRATIONS[v]
+                if callable(step):
+                    step(conn)
+                    continue
+                for statement in _split(step):
                     conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")

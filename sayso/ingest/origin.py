@@ -6,6 +6,11 @@ None of them changes a word, so the words of the stored text are the input's wor
 order, some left out.  :func:`origin` pairs them up, each stored word with the next equal input
 word, and records every stretch between paired words that differs as an :class:`Edit`.
 
+Limit: the pairing is greedy, so when a left-out line holds the same word as the next kept one
+("said" as a rubric above a paragraph starting with "said"), the left-out one may be paired
+instead; every word still maps to an equal input word, and a span across the two then covers
+the left-out words too.  Real rubrics and credit lines rarely repeat the next word.
+
 Time: each stored word finds its partner by a binary search in the input positions of that
 word, so the pairing is O(n log n) in the text length, and the edits hold at most the input.
 """

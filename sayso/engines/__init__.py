@@ -1,8 +1,13 @@
 """Batch execution: run the pipeline over many articles and store what it finds.
 
-``local`` runs in this process (the default); the store only stores, it never runs the pipeline.
+``local`` runs in this process or in worker processes (the default); ``dask`` runs on a Dask
+distributed cluster, storing through one writer or writing Parquet parts that ``parquet.load``
+merges.  The store only stores, it never runs the pipeline; :mod:`.batch` holds what the
+engines share.
 """
 
+from .dask import ingest_dask
 from .local import ingest
+from .parquet import load
 
-__all__ = ["ingest"]
+__all__ = ["ingest", "ingest_dask", "load"]

@@ -211,6 +211,13 @@ class Run:
                 new.append(item)
         return new
 
+    def index(self, article_id: str) -> int:
+        """The input index of a dispatched article (searched from the newest)."""
+        for i, article in reversed(self.pending):
+            if article.id == article_id:
+                return i
+        raise KeyError(article_id)
+
     def take(self, article_id: str) -> tuple[int, Article]:
         """The oldest dispatched article, which must be ``article_id`` (results come in order)."""
         i, article = self.pending.popleft()

@@ -679,6 +679,12 @@ def evaluate_speakers_cmd(
     metavar="NAME",
     help="A Host name to answer besides loopback ones (repeatable; '*' answers any).",
 )
+@click.option(
+    "--datasette-metadata",
+    is_flag=True,
+    help="Print a metadata.json for Datasette (labels, facets, search) and exit: "
+    "`datasette DB -m metadata.json`.",
+)
 def serve(
     db: str,
     host: str,
@@ -686,8 +692,14 @@ def serve(
     token_file: str | None,
     no_auth: bool,
     allow_hosts: tuple[str, ...],
+    datasette_metadata: bool,
 ) -> None:
     """Browse the database DB in a web browser (read-only); Ctrl-C stops it."""
+    if datasette_metadata:
+        from .web.datasette import datasette_metadata as metadata
+
+        click.echo(json.dumps(metadata(db), indent=2, ensure_ascii=False))
+        return
     from .errors import ServeError, StoreError
     from .web import serve as serve_web
 

@@ -160,3 +160,16 @@ def test_datasette_offers_search_on_attributions(tmp_path: Path) -> None:
     assert {r["content_text"] for r in rows} == expected
     assert "kind" in facets["facet_results"]
     assert "Putin" in page and "search" in page.lower()
+
+
+def test_serve_prints_datasette_metadata(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sayso.cli import cli
+
+    path = tmp_path / "news.db"
+    result = CliRunner().invoke(cli, ["serve", str(path), "--datasette-metadata"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads(result.stdout)
+    table = meta["databases"]["news"]["tables"]["attributions"]
+    assert table["fts_table"] == "statements_fts" and "kind" in table["facets"]

@@ -363,10 +363,18 @@ def speakers(db: str, text: str | None, limit: int, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet", "webannotation", "quotation", "claimreview"]),
+    required=True,
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
 def export(db: str, fmt: str, out: str | None) -> None:
-    """Export DB: jsonl (one extraction per article), csv or parquet (one row per statement)."""
+    """Export DB: jsonl (one extraction per article), csv or parquet (one row per statement),
+    or one JSON-LD object per statement and line: webannotation (W3C Web Annotation, anchored
+    in the input's own text), quotation (schema.org Quotation), claimreview (schema.org
+    ClaimReview skeletons for fact-checkers)."""
     from pathlib import Path
 
     from .errors import StoreError

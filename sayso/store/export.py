@@ -1,5 +1,9 @@
 """Export a store: JSON lines (one Extraction per article), CSV or Parquet (one row per
-statement, the StatementRow columns).
+statement: the StatementRow columns, then offsets and typed dates, EXTRA_COLUMNS), or one
+JSON-LD object per statement, a line each: ``webannotation`` (W3C Web Annotation, anchored in
+the input's own text), ``quotation`` (schema.org Quotation) and ``claimreview`` (schema.org
+ClaimReview skeletons for a fact-checker to complete).  The JSON-LD shapes live in
+:mod:`sayso.store.linked`.
 
 CSV cells are made safe for spreadsheets: a text cell that starts with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return, which Excel, LibreOffice and Google Sheets would run as a
@@ -11,21 +15,36 @@ touched, so JSON lines and Parquet keep the text exactly.
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from ..errors import StoreError
+from ..models import Attribution, Extraction
 from .records import StatementRow
 
 if TYPE_CHECKING:  # pragma: no cover
     from .db import Store
 
 #: The formats export() writes.
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "webannotation", "quotation", "claimreview")
+ExportFormat = Literal["jsonl", "csv", "parquet", "webannotation", "quotation", "claimreview"]
+#: Columns CSV and Parquet add after the StatementRow columns.  Offsets index the stored
+#: article text; ``original_*`` index the input's own text (empty when the store does not know
+#: it, or when the span is a headline the input kept apart, as a JSON record's title).
+EXTRA_COLUMNS = (
+    "external_id",  # the id the input gave the article (a JSONL record's "id")
+    "cue_start", "cue_end", "source_start", "source_end",
+    "content_start", "content_end",  # from the first content piece to the last
+    "original_content_start", "original_content_end",
+    "published_date",  # the publication date (Parquet: date32)
+    "published_at",  # the publication time, when the input gave one (Parquet: UTC timestamp)
+    "time_date",  # the statement's date, when known to the day (Parquet: date32)
+)  # fmt: skip
 #: Statements per Parquet row group (bounds memory on big stores).
 PARQUET_BATCH = 50_000
 #: First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list).
@@ -54,7 +73,7 @@ def _binary(out: Path | BinaryIO) -> Iterator[BinaryIO]:
         yield out
 
 
-def export(store: Store, fmt: Literal["jsonl", "csv", "parquet"], out: Path | BinaryIO) -> int:
+def export(store: Store, fmt: ExportFormat, out: Path | BinaryIO) -> int:
     """Write the whole store to ``out`` in ``fmt``; returns the number of records written."""
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -63,7 +82,81 @@ def export(store: Store, fmt: Literal["jsonl", "csv", "parquet"], out: Path | Bi
             return _jsonl(store, f)
         if fmt == "csv":
             return _csv(store, f)
-        return _parquet(store, f)
+        if fmt == "parquet":
+            return _parquet(store, f)
+        return _linked(store, fmt, f)
+
+
+def _linked(store: Store, fmt: str, f: BinaryIO) -> int:
+    from . import linked
+
+    shape = {
+        "webannotation": linked.web_annotation,
+        "quotation": linked.quotation,
+        "claimreview": linked.claim_review,
+    }[fmt]
+    n = 0
+    for aid in store.article_ids():
+        ex = store.article(aid)
+        if ex is None:
+            continue
+        for a in ex.attributions:
+            f.write(json.dumps(shape(ex, a), ensure_ascii=False).encode("utf-8") + b"\n")
+            n += 1
+    f.flush()
+    return n
+
+
+def _rows(store: Store) -> Iterator[tuple[StatementRow, dict[str, Any]]]:
+    """Every stored statement with its EXTRA_COLUMNS values, article by article."""
+    current: Extraction | None = None
+    by_key: dict[tuple[str, str], Attribution] = {}
+    for row in store.iter_statements():
+        if current is None or current.article.id != row.article_id:
+            current = store.article(row.article_id)
+            if current is None:  # deleted while exporting
+                continue
+            by_key = {(a.extractor, a.id): a for a in current.attributions}
+        a = by_key.get((row.extractor, row.attribution_id))
+        if a is None:
+            continue
+        yield row, _extra(current, a, row)
+
+
+def _extra(ex: Extraction, a: Attribution, row: StatementRow) -> dict[str, Any]:
+    art = ex.article
+    content_start = min((c.start for c in a.content), default=None)
+    content_end = max((c.end for c in a.content), default=None)
+    o_start = o_end = None
+    if art.origin is not None and content_start is not None and content_end is not None:
+        o_start = art.origin.original_offset(content_start)
+        o_end = art.origin.original_offset(content_end, end=True)
+        if o_end <= o_start:  # a headline the input kept apart: not in the input's text
+            o_start = o_end = None
+    published_at = None
+    if art.published and len(art.published) > 10:
+        try:
+            published_at = _dt.datetime.fromisoformat(art.published)
+        except ValueError:
+            published_at = None
+        if published_at is not None and published_at.tzinfo is not None:
+            published_at = published_at.astimezone(_dt.UTC)
+    time_date = None
+    if row.time and len(row.time) == 10:
+        try:
+            time_date = _dt.date.fromisoformat(row.time)
+        except ValueError:
+            time_date = None
+    return {
+        "external_id": art.external_id,
+        "cue_start": a.cue.start, "cue_end": a.cue.end,
+        "source_start": a.source.start if a.source else None,
+        "source_end": a.source.end if a.source else None,
+        "content_start": content_start, "content_end": content_end,
+        "original_content_start": o_start, "original_content_end": o_end,
+        "published_date": art.published_date, "published_at": published_at,
+        "time_date": time_date,
+    }  # fmt: skip
 
 
 def _jsonl(store: Store, f: BinaryIO) -> int:
@@ -82,15 +175,12 @@ def _csv(store: Store, f: BinaryIO) -> int:
     text = io.TextIOWrapper(f, encoding="utf-8", newline="", write_through=True)
     try:
         writer = csv.writer(text)
-        writer.writerow(StatementRow.columns())
+        writer.writerow(StatementRow.columns() + EXTRA_COLUMNS)
         n = 0
-        for row in store.iter_statements():
-            writer.writerow(
-                [
-                    spreadsheet_safe(_csv_cell(v))
-                    for v in (getattr(row, c) for c in StatementRow.columns())
-                ]
-            )
+        for row, extra in _rows(store):
+            values = [getattr(row, c) for c in StatementRow.columns()]
+            values += [extra[c] for c in EXTRA_COLUMNS]
+            writer.writerow([spreadsheet_safe(_csv_cell(v)) for v in values])
             n += 1
         text.flush()
     finally:
@@ -103,6 +193,8 @@ def _csv_cell(v: object) -> object:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, _dt.date):  # dates and date-times (UTC) as ISO 8601
+        return v.isoformat()
     return v
 
 
@@ -110,19 +202,27 @@ def _parquet(store: Store, f: BinaryIO) -> int:
     import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type stubs
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-    types = {"hedged": pa.bool_(), "confidence": pa.float64(), "speaker_confidence": pa.float64()}
-    schema = pa.schema([(c, types.get(c, pa.string())) for c in StatementRow.columns()])
+    ints = ("cue_start", "cue_end", "source_start", "source_end", "content_start", "content_end")
+    types: dict[str, Any] = {
+        "hedged": pa.bool_(), "confidence": pa.float64(), "speaker_confidence": pa.float64(),
+        **{c: pa.int64() for c in ints},
+        "original_content_start": pa.int64(), "original_content_end": pa.int64(),
+        "published_date": pa.date32(), "published_at": pa.timestamp("us", tz="UTC"),
+        "time_date": pa.date32(),
+    }  # fmt: skip
+    columns = StatementRow.columns() + EXTRA_COLUMNS
+    schema = pa.schema([(c, types.get(c, pa.string())) for c in columns])
     n = 0
     with pq.ParquetWriter(f, schema) as writer:
-        batch: list[StatementRow] = []
+        batch: list[dict[str, Any]] = []
 
         def flush() -> None:
-            cols = {c: [getattr(r, c) for r in batch] for c in StatementRow.columns()}
+            cols = {c: [r[c] for r in batch] for c in columns}
             writer.write_table(pa.table(cols, schema=schema))
             batch.clear()
 
-        for row in store.iter_statements():
-            batch.append(row)
+        for row, extra in _rows(store):
+            batch.append({**{c: getattr(row, c) for c in StatementRow.columns()}, **extra})
             n += 1
             if len(batch) >= PARQUET_BATCH:
                 flush()

@@ -55,6 +55,15 @@ def _error(message: object, *, input: str | None = None, hint: str | None = None
     console.print(Text.assemble(("error", "red"), " ", line, f"; {hint}" if hint else ""))
 
 
+def _warning(message: str) -> None:
+    """One warning line on stderr (a JSON object ``{"warning"}`` under --json); the run goes on."""
+    text = " ".join(message.split())
+    if _Errors.json:
+        click.echo(json.dumps({"warning": text}, ensure_ascii=False), err=True)
+    else:
+        console.print(Text.assemble(("warning", "yellow"), " ", text))
+
+
 def _input_error(item: Any) -> None:
     """Report one rejected input (an :class:`~sayso.models.InputError`)."""
     _error(item.message, input=item.input)
@@ -118,6 +127,105 @@ def _print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
+#: A run's summary lists every article up to this many inputs, then totals and errors only.
+SUMMARY_ROWS = 30
+#: Errors listed under an aggregated summary (all of them are printed as they happen).
+SUMMARY_ERRORS = 20
+
+
+class _Bar:
+    """A progress bar on stderr with articles done, their rate and the time left.
+
+    The share done is told by the bytes of input files read (``total`` bytes in all, None for
+    stdin or a pipe: no estimate), so it moves through one huge JSONL file as well as through
+    many small files.  Off under --json and when stderr is not a terminal.
+    """
+
+    def __init__(self, label: str, total: int | None, enabled: bool) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.articles = 0
+        self._started = 0.0
+        self.progress = Progress(
+            TextColumn(label),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[articles]} {task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not enabled,
+            # results printed on a terminal stdout go above the bar instead of through it
+            redirect_stdout=sys.stdout.isatty(),
+        )
+        self.task = self.progress.add_task(label, total=total, articles="", rate="")
+
+    def __enter__(self) -> _Bar:
+        import time
+
+        self._started = time.perf_counter()
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+    def read(self, n: int) -> None:
+        """``n`` more bytes of input read (called from the reader thread)."""
+        self.progress.advance(self.task, n)
+
+    def done(self, _item: object = None) -> None:
+        """One more input done."""
+        import time
+
+        self.articles += 1
+        rate = self.articles / max(time.perf_counter() - self._started, 1e-9)
+        self.progress.update(
+            self.task, articles=f"{self.articles:,} done", rate=f"{rate:,.1f}/s"
+        )
+
+
+_text_meta_options = [
+    click.option("--source", help="Outlet of plain-text inputs (files that do not say)."),
+    click.option(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="Publication date of plain-text inputs; relative dates ('on Monday') resolve to it.",
+    ),
+    click.option("--url", help="Where plain-text inputs were published."),
+]
+
+
+def _text_meta(source: str | None, published: str | None, url: str | None) -> Any:
+    """The TextMeta of --source/--published/--url; a date that cannot be read is a usage error."""
+    from .ingest import TextMeta
+    from .models import Article
+
+    if published is not None and Article(text=".", published=published).published_date is None:
+        raise click.BadParameter(
+            f"{published!r} is not a date; give it as YYYY-MM-DD", param_hint="--published"
+        )
+    return TextMeta(source=source, published=published, url=url)
+
+
+def _options(options: list[Any]) -> Any:
+    def apply(f: Any) -> Any:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return apply
+
+
 @click.group(cls=_Sayso)
 @click.version_option(__version__, prog_name="sayso")
 def cli() -> None:
@@ -131,17 +239,23 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @_pipeline_option
 @_json_option("Print one JSON object per article.")
-def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
+@_options(_text_meta_options)
+def extract(
+    inputs: tuple[str, ...], pipeline: str, as_json: bool,
+    source: str | None, published: str | None, url: str | None,
+) -> None:  # fmt: skip
     """Extract attributions from INPUTS (files, directories, globs, '-' for stdin); no database."""
     from .errors import PipelineError
-    from .ingest import read_inputs
+    from .ingest import input_bytes, read_inputs
     from .models import InputError
     from .pipeline import extract_many
 
     errors: list[InputError] = []
+    meta = _text_meta(source, published, url)
+    bar = _Bar("extracting", input_bytes(list(inputs)), console.is_terminal and not as_json)
 
     def articles():  # type: ignore[no-untyped-def]
-        for item in read_inputs(list(inputs)):
+        for item in read_inputs(list(inputs), meta=meta, on_read=bar.read):
             if isinstance(item, InputError):
                 errors.append(item)
                 _input_error(item)
@@ -150,16 +264,11 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
 
     n = 0
     try:
-        for ex in extract_many(articles(), pipeline=pipeline):
-            n += 1
-            if as_json:
-                _print_json(ex.to_json())
-                continue
-            click.echo(f"# {ex.article.title or ex.article.id}")
-            for a in ex.attributions:
-                who = ex.speaker(a.speaker)
-                name = who.name if who else (a.source.text if a.source else "?")
-                click.echo(f"  {name} [{a.cue.text}] {a.content_text}")
+        with bar:
+            for ex in extract_many(articles(), pipeline=pipeline):
+                bar.done()
+                n += 1
+                _print_extraction(ex, as_json)
     except PipelineError as exc:
         _fail(exc)
     if as_json:  # under --json every line on stderr is a JSON object
@@ -168,6 +277,17 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
         console.print(f"{n} article(s) extracted, {len(errors)} input(s) skipped with errors")
     if errors:
         sys.exit(EXIT_REJECTED)
+
+
+def _print_extraction(ex: Any, as_json: bool) -> None:
+    if as_json:
+        _print_json(ex.to_json())
+        return
+    click.echo(f"# {ex.article.title or ex.article.id}")
+    for a in ex.attributions:
+        who = ex.speaker(a.speaker)
+        name = who.name if who else (a.source.text if a.source else "?")
+        click.echo(f"  {name} [{a.cue.text}] {a.content_text}")
 
 
 # --- store commands (ingest, statements, search, speakers, export) ----------------------------
@@ -184,72 +304,133 @@ def extract(inputs: tuple[str, ...], pipeline: str, as_json: bool) -> None:
     show_default=True,
     help="Afterwards, merge one-word person names into the one full name they match.",
 )
+@click.option(
+    "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+    help="Worker processes extracting in parallel (one writer stores, in input order).",
+)  # fmt: skip
+@click.option(
+    "--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+    help="local: this machine; dask: a Dask distributed cluster (see --scheduler).",
+)  # fmt: skip
+@click.option(
+    "--scheduler", metavar="tcp://HOST:PORT",
+    help="Dask scheduler to run on (implies --engine dask); default: a LocalCluster of --jobs.",
+)  # fmt: skip
+@click.option(
+    "--out-parquet", metavar="DIR", type=click.Path(file_okay=False),
+    help="Dask workers write Parquet parts to DIR (shared by all) instead of the database; "
+    "merge them with `sayso load DB DIR`.  Implies --engine dask.",
+)  # fmt: skip
+@_options(_text_meta_options)
 @_json_option("Print the report as JSON.")
 def ingest(
-    db: str,
-    inputs: tuple[str, ...],
-    sample: bool,
-    pipeline: str,
-    auto_alias: bool,
-    as_json: bool,
-) -> None:
-    """Extract INPUTS into the SQLite database DB (resumable: stored articles are skipped)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
+    db: str, inputs: tuple[str, ...], sample: bool, pipeline: str, auto_alias: bool,
+    jobs: int, engine: str, scheduler: str | None, out_parquet: str | None,
+    source: str | None, published: str | None, url: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Extract INPUTS into the SQLite database DB (resumable: stored articles are skipped).
 
+    Inputs are read as they are needed, so the first articles are stored at once however many
+    there are; a stored article is skipped before it is parsed.
+    """
     from .engines import ingest as store_ingest
-    from .errors import PipelineError, StoreError
-    from .ingest import read_inputs, sample_paths
+    from .engines import ingest_dask
+    from .ingest import input_bytes, read_inputs, sample_paths
     from .models import InputError
     from .store import Store
 
     specs = list(inputs) + ([str(p) for p in sample_paths()] if sample else [])
     if not specs:
         raise click.UsageError("give INPUTS to ingest, or --sample for the bundled sample")
-    items = list(read_inputs(specs))
-    for item in items:
+    meta = _text_meta(source, published, url)
+    bar = _Bar("ingesting", input_bytes(specs), console.is_terminal and not as_json)
+
+    def done(item: object) -> None:
         if isinstance(item, InputError):
             _input_error(item)
-    try:
-        with (
-            Store(db) as store,
-            Progress(
-                TextColumn("ingesting"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-                disable=as_json,
-            ) as bar,
-        ):
-            task = bar.add_task("ingest", total=len(items))
-            report = store_ingest(
-                store, items, pipeline=pipeline, progress=lambda _: bar.advance(task)
-            )
-            merged = store.apply_suggested_aliases() if auto_alias else ()
-            stats = store.stats()
-    except (PipelineError, StoreError) as exc:
-        _fail(exc)
+        bar.done()
+
+    items = read_inputs(specs, meta=meta, on_read=bar.read)
+    with Store(db) as store, bar:
+        if engine == "dask" or scheduler or out_parquet:
+            report = ingest_dask(
+                store, items, pipeline, done, jobs=jobs, scheduler=scheduler,
+                out_parquet=out_parquet,
+            )  # fmt: skip
+        else:
+            report = store_ingest(store, items, pipeline, done, jobs=jobs)
+        merged = store.apply_suggested_aliases() if auto_alias and not out_parquet else ()
+        stats = store.stats()
+    target = out_parquet or db
+    _report(report, f"sayso ingest -> {target} ({report.extractor})", merged, stats, as_json)
+    if out_parquet and not as_json:
+        Console().print(f"Parquet parts in {out_parquet}; store them with: sayso load {db} DIR")
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("folder", metavar="DIR", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--auto-alias/--no-auto-alias",
+    default=True,
+    show_default=True,
+    help="Afterwards, merge one-word person names into the one full name they match.",
+)
+@_json_option("Print the report as JSON.")
+def load(db: str, folder: str, auto_alias: bool, as_json: bool) -> None:
+    """Store the Parquet parts that `ingest --out-parquet DIR` wrote (resumable, in input order)."""
+    from .engines import load as load_parts
+    from .store import Store
+
+    with Store(db) as store:
+        report = load_parts(store, folder)
+        merged = store.apply_suggested_aliases() if auto_alias else ()
+        stats = store.stats()
+    _report(report, f"sayso load {folder} -> {db}", merged, stats, as_json)
+
+
+def _report(report: Any, title: str, merged: Any, stats: Any, as_json: bool) -> None:
+    """Print an ingest report (every article up to SUMMARY_ROWS inputs, else totals and the
+    first errors) and exit 1 when an input had an error."""
+    from rich.table import Table
+
     if as_json:
         _print_json(report.to_json())
-    else:
-        table = Table(title=f"sayso ingest -> {db} ({report.extractor})")
+        if report.errors:
+            sys.exit(EXIT_REJECTED)
+        return
+    out = Console()
+    table = Table(title=title)
+    if len(report.outcomes) <= SUMMARY_ROWS:
         for col in ("article", "status", "statements"):
             table.add_column(col, justify="right" if col == "statements" else "left")
         for o in report.outcomes:
             label = (o.title or o.id or o.input or "")[:70]
             status = o.status if o.status != "error" else f"error: {o.message}"[:60]
             table.add_row(label, status, str(o.statements))
-        Console().print(table)
-        for m in merged:
-            Console().print(f"alias added: {m.alias} -> {m.canonical} (undo: sayso alias --remove)")
-        Console().print(
-            f"{report.added} added, {report.skipped} already stored, {report.errors} error(s); "
-            f"{report.statements} statements written in {report.seconds:.1f}s. "
-            f"Database now holds {stats.articles} articles, {stats.statements} statements, "
-            f"{stats.speakers} speakers."
-        )
+    else:
+        for col in ("status", "inputs", "statements"):
+            table.add_column(col, justify="left" if col == "status" else "right")
+        for status in ("added", "skipped", "error"):
+            rows = [o for o in report.outcomes if o.status == status]
+            label = {"skipped": "already stored"}.get(status, status)
+            table.add_row(label, f"{len(rows):,}", f"{sum(o.statements for o in rows):,}")
+    out.print(table)
+    if len(report.outcomes) > SUMMARY_ROWS and report.errors:
+        errors = [o for o in report.outcomes if o.status == "error"]
+        for o in errors[:SUMMARY_ERRORS]:
+            out.print(Text(f"error {o.input}: {o.message}"))
+        if len(errors) > SUMMARY_ERRORS:
+            out.print(f"... and {len(errors) - SUMMARY_ERRORS:,} more errors (printed above)")
+    for m in merged:
+        out.print(f"alias added: {m.alias} -> {m.canonical} (undo: sayso alias --remove)")
+    rate = f" ({report.added / report.seconds:,.1f} articles/s)" if report.seconds else ""
+    out.print(
+        f"{report.added:,} added, {report.skipped:,} already stored, {report.errors:,} "
+        f"error(s); {report.statements:,} statements in {report.seconds:.1f}s{rate}. "
+        f"Database now holds {stats.articles:,} articles, {stats.statements:,} statements, "
+        f"{stats.speakers:,} speakers."
+    )
     if report.errors:
         sys.exit(EXIT_REJECTED)
 
@@ -259,9 +440,12 @@ def _open_store(db: str, read_only: bool = True) -> Any:
     from .store import Store
 
     try:
-        return Store(db, read_only=read_only)
+        store = Store(db, read_only=read_only)
     except StoreError as exc:
         _fail(exc)
+    if store.notice:
+        _warning(store.notice)
+    return store
 
 
 def _statement_table(rows: Any, title: str) -> None:

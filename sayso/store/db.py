@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -87,6 +88,55 @@ _FTS_PAGE_SQL = (
 _FTS_IN = "t.sid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)"
 
 
+def connect_read_only(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """A read-only connection to the database at ``path``, and a note when it is partial.
+
+    ``mode=ro`` reads a database in WAL mode only where SQLite can open (or create) its
+    ``-shm`` index: not in a folder it cannot write (a read-only mount, a ``chmod a-w`` copy)
+    when the ``-shm`` file is missing.  There the file is read as ``immutable``, which is exact
+    unless a ``-wal`` file holds commits not yet copied into it; the note then says so.
+    """
+    uri = path.resolve().as_uri()
+
+    def connect(query: str) -> sqlite3.Connection:
+        return sqlite3.connect(
+            f"{uri}?{query}", uri=True, isolation_level=None, check_same_thread=False,
+            timeout=BUSY_TIMEOUT_S,
+        )  # fmt: skip
+
+    conn = connect("mode=ro")
+    try:
+        conn.execute("PRAGMA user_version").fetchone()  # the first read opens the WAL index
+        return conn, None
+    except sqlite3.OperationalError:
+        conn.close()
+    conn = connect("mode=ro&immutable=1")
+    wal = path.with_name(path.name + "-wal")
+    size = wal.stat().st_size if wal.is_file() else 0
+    note = None
+    if size:
+        note = (
+            f"{path}: read without the last changes in {wal.name} ({size:,} bytes), as its folder "
+            "cannot be written; open the database once where it can be written to include them"
+        )
+    return conn, note
+
+
+def _check_writable(path: Path) -> None:
+    """Raise StoreError when the database (or, for a new one, its folder) cannot be written."""
+    folder = path.parent
+    if path.exists() and os.access(path, os.W_OK) and os.access(folder, os.W_OK):
+        return
+    if not path.exists() and os.access(folder, os.W_OK):
+        return
+    what = "database" if path.exists() else "folder for a new database"
+    raise StoreError(
+        f"{path}: the {what} is read-only (file or folder not writable, or a read-only mount); "
+        "reading commands (statements, search, speakers, export, serve) work on it, writing "
+        "ones (ingest, alias) need write access"
+    )
+
+
 def _fold(s: str) -> str:
     """The case- and space-insensitive key of a name (for matching aliases)."""
     return " ".join(s.casefold().split())
@@ -115,19 +165,18 @@ class Store:
         self.read_only = read_only
         # One connection shared by threads (the web server's workers), serialized by a lock.
         self._lock = threading.RLock()
+        #: a note for the user on how the database could be read (None: as usual)
+        self.notice: str | None = None
         name = str(self.path)
         try:
             if read_only:
                 if not self.path.is_file():
                     raise StoreError(f"{name}: no such database file; check the path")
-                uri = self.path.resolve().as_uri() + "?mode=ro"
-                conn = sqlite3.connect(
-                    uri, uri=True, isolation_level=None, check_same_thread=False,
-                    timeout=BUSY_TIMEOUT_S,
-                )  # fmt: skip
+                conn, self.notice = connect_read_only(self.path)
             else:
                 if not self.path.parent.is_dir():
                     raise StoreError(f"{name}: folder {self.path.parent} does not exist; create it")
+                _check_writable(self.path)
                 conn = sqlite3.connect(
                     name, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
                 )

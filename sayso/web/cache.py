@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from ..errors import StoreError
 from ..store import Store
+from ..store.db import connect_read_only
 
 T = TypeVar("T")
 
@@ -79,8 +80,8 @@ class DataCache:
         self._version: int | None = None
         self.hits = self.misses = 0
         try:
-            uri = path.resolve().as_uri() + "?mode=ro"
-            self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            # opened as the store's own read-only connections are (a read-only folder too)
+            self._conn, _ = connect_read_only(path)
         except sqlite3.Error as e:
             raise StoreError(f"{path}: cannot open the database ({e})") from e
 

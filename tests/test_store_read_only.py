@@ -1,0 +1,138 @@
+"""A database nobody may write (chmod a-w file and folder, as on a read-only mount): every
+reading command works, a writing one fails with one clear line and exit 2.
+
+The commands run in a subprocess as an unprivileged user when the tests run as root (root may
+write whatever the mode bits say; a read-only mount stops root too)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_store_corpus import make_extraction
+
+from sayso.store import StatementQuery, Store
+
+REPO = Path(__file__).resolve().parents[1]
+NOBODY = 65534
+
+# Runs in the subprocess: each command through CliRunner, and the web app in process.
+_SCRIPT = r"""
+import json, sys
+from click.testing import CliRunner
+from starlette.testclient import TestClient
+from sayso.cli import cli
+from sayso.web import create_app
+
+db, other = sys.argv[1], sys.argv[2]
+out = {}
+for name, args in {
+    "statements": ["statements", db, "--json"],
+    "search": ["search", db, "ceasefire", "--json"],
+    "speakers": ["speakers", db, "--json"],
+    "export": ["export", db, "--format", "csv"],
+    "aliases": ["alias", db, "--list", "--json"],
+    "ingest": ["ingest", db, other],
+    "alias_add": ["alias", db, "Putin", "Vladimir Putin"],
+}.items():
+    r = CliRunner().invoke(cli, args)
+    out[name] = [r.exit_code, r.stdout, r.stderr]
+client = TestClient(create_app(db), base_url="http://127.0.0.1")
+out["web"] = [client.get(u).status_code for u in
+              ("/", "/statements?q=ceasefire", "/statements?kind=direct", "/speakers", "/articles")]
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture
+def folder() -> Iterator[Path]:
+    # not pytest's tmp_path: its parents are private to the user running the tests
+    path = Path(tempfile.mkdtemp(prefix="sayso-ro-"))
+    path.chmod(0o755)
+    yield path
+    for p in [path, *path.iterdir()]:
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    shutil.rmtree(path)
+
+
+def _make(folder: Path, *, leftover_wal: bool) -> Path:
+    db = folder / "news.db"
+    with Store(db) as s:
+        for n in range(4):
+            s.write(make_extraction(n, statements=3))
+    if leftover_wal:
+        # a copy taken while a writer had it open: a -wal file with a commit, no -shm
+        conn = sqlite3.connect(db, isolation_level=None)
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("UPDATE articles SET title = 'Changed after the checkpoint'")
+        shutil.copy(db, folder / "copy.db")
+        shutil.copy(folder / "news.db-wal", folder / "copy.db-wal")
+        conn.close()
+        for p in folder.glob("news.db*"):
+            p.unlink()
+        (folder / "copy.db").rename(db)
+        (folder / "copy.db-wal").rename(folder / "news.db-wal")
+    (folder / "other.txt").write_text("The minister said the plan was fine.\n")
+    for p in [*folder.iterdir(), folder]:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    return db
+
+
+def _run(db: Path) -> dict[str, list]:
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot drop to an unprivileged user")
+        prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "HOME": "/tmp"}
+    env.pop("SAYSO_DEBUG", None)
+    done = subprocess.run(
+        [*prefix, sys.executable, "-c", _SCRIPT, str(db), str(db.parent / "other.txt")],
+        capture_output=True, text=True, env=env, cwd="/", timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("leftover_wal", [False, True])
+def test_reading_commands_work_on_a_read_only_database(folder: Path, leftover_wal: bool) -> None:
+    db = _make(folder, leftover_wal=leftover_wal)
+    if os.geteuid() != 0:
+        with pytest.raises(PermissionError):
+            (folder / "probe").write_text("")  # the folder really is read-only
+    out = _run(db)
+    for name in ("statements", "search", "speakers", "export", "aliases"):
+        code, stdout, stderr = out[name]
+        assert code == 0, (name, stderr)
+    assert len(json.loads(out["statements"][1])) == 12
+    assert json.loads(out["search"][1]) and json.loads(out["speakers"][1])
+    assert out["export"][1].count("\n") == 13  # header and 12 rows
+    if leftover_wal:  # read as immutable: the -wal's commit is not seen, and the user is told
+        assert "Changed after the checkpoint" not in out["statements"][1]
+        assert "news.db-wal" in out["statements"][2] and out["statements"][2].count("\n") == 1
+    else:
+        assert out["statements"][2] == ""
+    assert out["web"] == [200] * 5
+    for name in ("ingest", "alias_add"):
+        code, stdout, stderr = out[name]
+        assert code == 2, (name, stdout, stderr)
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1 and "read-only" in lines[0] and "news.db" in lines[0]
+
+
+def test_store_read_only_reads_a_writable_database_normally(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    with Store(db) as s:
+        s.write(make_extraction(0, statements=2))
+    with Store(db, read_only=True) as s:
+        assert s.notice is None
+        assert s.statements(StatementQuery()).total == 2

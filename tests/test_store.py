@@ -27,6 +27,7 @@ from sayso.models import (
     speaker_id,
 )
 from sayso.store import SCHEMA_VERSION, StatementQuery, StatementRow, Store
+from sayso.store.export import EXTRA_COLUMNS
 from sayso.store.fts import safe_match
 
 
@@ -479,13 +480,14 @@ def test_export_jsonl_csv_parquet_read_back(filled: Store, tmp_path: Path) -> No
     assert filled.export("csv", buf) == 40
     assert not buf.closed
     rows = list(csv.DictReader(io.StringIO(buf.getvalue().decode("utf-8"))))
-    assert len(rows) == 40 and tuple(rows[0]) == StatementRow.columns()
+    assert len(rows) == 40 and tuple(rows[0]) == StatementRow.columns() + EXTRA_COLUMNS
     assert {r["content_text"] for r in rows} >= {"Zürich was chosen as the venue"}
     assert {r["hedged"] for r in rows} == {"true", "false"}
 
     assert filled.export("parquet", tmp_path / "out.parquet") == 40
     table = pq.read_table(tmp_path / "out.parquet")
-    assert table.num_rows == 40 and tuple(table.column_names) == StatementRow.columns()
+    assert table.num_rows == 40
+    assert tuple(table.column_names) == StatementRow.columns() + EXTRA_COLUMNS
     assert str(table.schema.field("hedged").type) == "bool"
     got = {(r["article_id"], r["attribution_id"]) for r in table.to_pylist()}
     assert got == {(r["article_id"], r["attribution_id"]) for r in rows}

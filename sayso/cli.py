@@ -399,7 +399,7 @@ def _report(report: Any, title: str, merged: Any, stats: Any, as_json: bool) -> 
         if report.errors:
             sys.exit(EXIT_REJECTED)
         return
-    out = Console()
+    out = Console(soft_wrap=True)  # an error or the summary line stays one line for grep
     table = Table(title=title)
     if len(report.outcomes) <= SUMMARY_ROWS:
         for col in ("article", "status", "statements"):

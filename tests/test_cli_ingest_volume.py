@@ -1,0 +1,72 @@
+"""``sayso ingest`` at volume through the CLI: the aggregated summary, plain-text metadata,
+--engine dask --out-parquet and ``sayso load``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sayso.cli import SUMMARY_ROWS, cli
+from sayso.store import Store
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_many_inputs_get_a_summary_by_status_not_a_row_each(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(SUMMARY_ROWS + 5):
+        (folder / f"{i:03d}.txt").write_text(f"The mayor said the count was {i}.\n")
+    (folder / "urls.txt").write_text("https://example.com/a\nhttps://example.com/b\n")
+    code, out, err = _run("ingest", str(tmp_path / "v.db"), str(folder))
+    assert code == 1  # one input was refused
+    assert "already stored" in out and "added" in out
+    assert "The mayor said the count was 7" not in out  # no row per article
+    assert "urls.txt" in out and "never fetches pages" in out  # errors are still listed
+    assert f"{SUMMARY_ROWS + 5:,} added" in out
+
+
+def test_plain_text_metadata_from_the_command_line(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("Talks to resume\n\nThe minister said on Monday that talks would resume.\n")
+    db = tmp_path / "m.db"
+    code, out, err = _run(
+        "ingest", str(db), str(story), "--source", "Daily Example",
+        "--published", "2019-06-04", "--url", "https://x.example/talks", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    (outcome,) = json.loads(out)["outcomes"]
+    with Store(db, read_only=True) as store:
+        ex = store.article(outcome["id"])
+    assert ex is not None
+    assert (ex.article.source, ex.article.published, ex.article.url) == (
+        "Daily Example", "2019-06-04", "https://x.example/talks"
+    )
+    code, out, err = _run("ingest", str(db), str(story), "--published", "last week")
+    assert code == 2 and "--published" in err
+
+
+def test_dask_parquet_then_load(tmp_path: Path) -> None:
+    data = tmp_path / "news.jsonl"
+    data.write_text(
+        '{"title": "Talks", "text": "The minister said talks would resume on Monday."}\n'
+        '{"title": "Bridge", "text": "\\"It will reopen,\\" the mayor told reporters."}\n'
+        "not json\n"
+    )
+    parts, db = tmp_path / "parts", tmp_path / "p.db"
+    code, out, err = _run(
+        "ingest", str(db), str(data), "--engine", "dask", "--out-parquet", str(parts), "--json"
+    )
+    assert code == 1 and "news.jsonl:3" in err  # the bad line; the others are written
+    assert json.loads(out)["added"] == 2 and list(parts.glob("part-*.parquet"))
+    code, out, err = _run("load", str(db), str(parts), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["added"] == 2 and report["statements"] >= 2
+    code, out, err = _run("load", str(db), str(parts))
+    assert code == 0 and "2 already stored" in out

@@ -11,7 +11,8 @@ database:
   with that surname; when two share it (``Joe Biden``, ``Hunter Biden``) nothing is suggested:
   a wrong merge is worse than a missed one (each article's own context already chose).
 
-Each identity is named by its most used form (statement counts when given), else its longest.
+Each identity is named by the form people go by: one without a middle initial, then its most used
+(statement counts when given), then its longest.
 Suggestions go into the user-editable alias table, where they can be removed.
 """
 
@@ -25,6 +26,12 @@ from . import names as nm
 
 def _fold(s: str) -> str:
     return nm.plain(s)
+
+
+def _has_initial(name: str) -> bool:
+    """Whether a name has a lone initial inside it ("Joseph R. Biden")."""
+    words = nm.strip_title(name.split())
+    return any(len(nm.word_key(w)) == 1 for w in words[1:-1])
 
 
 def suggest_aliases(
@@ -61,7 +68,9 @@ def suggest_aliases(
             singles.append(s.name)
 
     def canonical(names: list[str]) -> str:
-        return max(sorted(names), key=lambda n: (counts.get(n, 0), len(n)))
+        # The name people go by: a form without a middle initial ("Joe Biden", not the formal
+        # "Joseph R. Biden" of White House readouts), then the most used, then the longest.
+        return max(sorted(names), key=lambda n: (not _has_initial(n), counts.get(n, 0), len(n)))
 
     out: list[tuple[str, str]] = []
     for c in clusters:

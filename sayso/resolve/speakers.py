@@ -24,6 +24,7 @@ Every attribution records how its speaker was found (``speaker_via``) and how su
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -77,6 +78,18 @@ CHANNEL_NAMES = frozenset({"twitter", "facebook", "telegram", "instagram", "yout
 SHARED_SUBJECT_STEPS = 4
 #: A borrowed subject is a little less sure than the statement's own source.
 SHARED_SUBJECT_DISCOUNT = 0.9
+#: Who an outlet's own office holder is: (outlet marker in its name or URL, role, from, until,
+#: name).  "The President" of a White House readout with no President named is the one in
+#: office that day.  Extend for other government outlets as they are ingested.
+OUTLET_PRINCIPALS: tuple[tuple[str, str, _dt.date, _dt.date, str], ...] = (
+    ("white house", "president", _dt.date(2009, 1, 20), _dt.date(2017, 1, 20), "Barack Obama"),
+    ("white house", "president", _dt.date(2017, 1, 20), _dt.date(2021, 1, 20), "Donald Trump"),
+    ("whitehouse", "president", _dt.date(2017, 1, 20), _dt.date(2021, 1, 20), "Donald Trump"),
+    ("white house", "president", _dt.date(2021, 1, 20), _dt.date(2025, 1, 20), "Joe Biden"),
+    ("whitehouse", "president", _dt.date(2021, 1, 20), _dt.date(2025, 1, 20), "Joe Biden"),
+    ("white house", "president", _dt.date(2025, 1, 20), _dt.date(2029, 1, 20), "Donald Trump"),
+    ("kremlin", "president", _dt.date(2012, 5, 7), _dt.date(2030, 5, 7), "Vladimir Putin"),
+)
 #: Confidence of each way of finding a speaker (a pronoun's is scaled by its margin).
 VIA_CONFIDENCE: dict[str, float] = {
     "name": 0.95, "alias": 0.9, "surname": 0.9, "pronoun": 0.75, "relative": 0.8, "role": 0.75,
@@ -148,7 +161,10 @@ class _Article:
             self._read_entity(ent)
         self.mentions.sort()
         self._genders_from_pronouns()
-        self.issuer = self._issuer(article)
+        self.principal = self._principal(article)
+        self.issuers = self._issuer(article)
+        #: The one issuer of a first-person text, when the title names exactly one.
+        self.issuer = self.issuers[0] if len(self.issuers) == 1 else None
         self.turns = self._turns()
 
     # -- people -------------------------------------------------------------------------------
@@ -168,8 +184,15 @@ class _Article:
         subject = _is_subject(ent)
         words = self._person_words(ent)
         if words is not None:
-            if ent.start_char < self.headline and len(words) < 2:
-                return  # title-case headlines fool the NER ("Brandt Asked")
+            if ent.start_char < self.headline:
+                # Title-case headlines fool the NER ("Brandt Asked", "Zelenskyy Before"): keep
+                # only the proper nouns at the ends.
+                toks = list(ent)
+                while toks and toks[-1].pos_ != "PROPN":
+                    toks.pop()
+                words = nm.strip_title(_unpossess(_clean(" ".join(t.text for t in toks))).split())
+                if len(words) < 2:
+                    return
             idx = self.person(words, ent.start_char, create=True, titles=self._titles_before(ent))
             if idx is not None:
                 self.mentions.append((ent.start_char, ent.end_char, idx, "", "person", subject))
@@ -335,22 +358,45 @@ class _Article:
         re.I,
     )
 
-    def _issuer(self, article: Article) -> int | None:
-        """The person the title names as issuing a first-person text."""
+    def _principal(self, article: Article) -> tuple[str, int] | None:
+        """(role, person) of the office that publishes the article, at its date: the US
+        President for a White House text (see ``OUTLET_PRINCIPALS``)."""
+        day = article.published_date
+        outlet = f"{article.source or ''} {article.url or ''}".lower()
+        if day is None:
+            return None
+        for marker, role, first, last, name in OUTLET_PRINCIPALS:
+            if marker in outlet and first <= day < last:
+                words = name.split()
+                idx = self.person(words, 0) or self.person(words, 0, create=True, titles=[role])
+                return (role, idx) if idx is not None else None
+        return None
+
+    def _issuer(self, article: Article) -> list[int]:
+        """The people the title names as issuing a first-person text (two or more for
+        "Remarks by Vice President Harris and President Zelenskyy")."""
         title = article.title or (self.text[: self.headline] if self.headline else "")
         m = self._ISSUED.match(" ".join(title.split()))
         if not m:
-            return None
-        who = re.sub(r"['\u2019]s?$", "", m.group(1).strip())
-        words = nm.strip_title(who.split())
-        if not words:
-            return None
-        if len(words) == 1 and nm.word_key(words[0]) in {"president"}:
-            return self._role_holder("president", len(self.text), ())
-        idx = self.person(words, 0)
-        if idx is None and len(words) >= 2:
-            idx = self.person(words, 0, create=True, titles=who.split()[: -len(words)])
-        return idx
+            return []
+        out: list[int] = []
+        for who in re.split(r"\s*(?:,|&|\band\b)\s*", m.group(1).strip()):
+            who = re.sub(r"['\u2019]s?$", "", who.strip())
+            words = nm.strip_title(who.split())
+            if not words:
+                continue
+            if nm.word_key(words[-1]) == "president" and len(words) <= 2:
+                idx = self._role_holder("president", len(self.text), ())
+            else:
+                idx = self.person(words, 0)
+                if idx is None and len(words) >= 2:
+                    idx = self.person(words, 0, create=True, titles=who.split()[: -len(words)])
+                elif idx is None and len(words) == 1 and who.split()[0][:1].isupper():
+                    # "Vice President Harris": a titled surname names a person too.
+                    idx = self.person(words, 0, create=True, titles=who.split()[:-1])
+            if idx is not None and idx not in out:
+                out.append(idx)
+        return out
 
     def _turns(self) -> list[tuple[int, int]]:
         """(offset, person) of transcript turns: lines starting ``NAME:``."""
@@ -378,9 +424,15 @@ class _Article:
         cands = [k for k, p in enumerate(self.people) if role in p.roles and p.start < offset]
         if not cands:
             cands = [k for k, p in enumerate(self.people) if role in p.roles]
-        if not cands:
+        if not cands and self.principal is None:
             return None
         mods = {nm.word_key(w) for w in words} - {role, "the", "a", "an"}
+        if not cands and (self.principal is None or mods - {"our"}):
+            return None
+        if self.principal is not None and role == self.principal[0] and mods <= {"our"}:
+            # "the President" in a White House text is the US President, even just after
+            # "President Zelenskyy" was named.
+            return self.principal[1]
         fit = [k for k in cands if mods & self.people[k].role_words]
         if fit:
             cands = fit
@@ -569,6 +621,10 @@ class _Resolver:
             return self.person_entity(turn), "first_person", 0.9
         if self.info.issuer is not None:
             return self.person_entity(self.info.issuer), "first_person", 0.9
+        if len(self.info.issuers) >= 2 and low in {"we", "us", "our"}:
+            # "we" of a joint statement: its issuers together.
+            members = [self.person_entity(k) for k in self.info.issuers]
+            return self._group(members), "first_person", 0.8
         return None, "unresolved", 0.0
 
     # -- pronouns -----------------------------------------------------------------------------

@@ -15,9 +15,19 @@ def test_surname_goes_to_the_one_full_name() -> None:
     assert got == [("Putin", "Vladimir Putin")]
 
 
-def test_variants_with_same_initial_merge_to_longest() -> None:
+def test_variants_merge_to_the_name_without_a_middle_initial() -> None:
+    # Issue 9: "Joseph R. Biden" (formal, from readouts) must not name the identity.
     got = suggest_aliases([sp("Biden"), sp("Joe Biden"), sp("Joseph R. Biden")])
-    assert got == [("Biden", "Joseph R. Biden"), ("Joe Biden", "Joseph R. Biden")]
+    assert got == [("Biden", "Joe Biden"), ("Joseph R. Biden", "Joe Biden")]
+    counts = {"Joseph R. Biden": 40, "Joe Biden": 3}
+    got = suggest_aliases([sp("Joe Biden"), sp("Joseph R. Biden")], counts=counts)
+    assert got == [("Joseph R. Biden", "Joe Biden")]
+
+
+def test_the_most_used_full_form_names_the_identity() -> None:
+    counts = {"Volodymyr Zelenskyy": 9, "Volodymyr Zelensky": 2}
+    got = suggest_aliases([sp("Volodymyr Zelensky"), sp("Volodymyr Zelenskyy")], counts=counts)
+    assert got == [("Volodymyr Zelensky", "Volodymyr Zelenskyy")]
 
 
 def test_two_people_with_one_surname_are_not_merged() -> None:

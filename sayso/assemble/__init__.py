@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Article, Attribution, Found
 from ..quotes import find_quotes
-from ..resolve.time import resolve_time
+from ..resolve.time import day_first, resolve_time
 from . import chains, context, screen
 from .headline import headline_statement
 
@@ -50,6 +50,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
     parent = chains.parents(found)
     quotes = find_quotes(text)
     published = article.published_date
+    dmy = day_first(article.url)  # how this outlet writes numeric dates
     ids = [f"a{k + 1}" for k in range(len(found))]
     out = []
     for k, f in enumerate(found):
@@ -65,7 +66,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
                 parent=ids[p] if (p := parent[k]) is not None else None,
                 addressee=context.addressee(verb) if verb is not None else None,
                 channel=context.channel(verb) if verb is not None else None,
-                time=resolve_time(expr, published) if expr else None,
+                time=resolve_time(expr, published, day_first=dmy) if expr else None,
                 hedged=context.hedged(toks, verb),
                 cue_class=context.cue_class(toks),
                 extractor=extractor,

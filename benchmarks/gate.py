@@ -3,10 +3,18 @@
 Not part of the package: it knows where this repository keeps its floors and where the data
 folder may be, which an installed sayso does not.
 
-``benchmarks/quality_floor.json`` pins, for each extractor behind a pipeline, the numbers that
-:func:`measure` produces on the PolNeAR dev split (brat protocol) and on CofeNet's ``valid.txt``
-(BIO protocol).  ``tests/test_quality_gate.py`` fails when a number falls more than the file's
-``tolerance`` (F1 points) below its floor; ``benchmarks/update_floor.py`` rewrites the file from a
+``benchmarks/quality_floor.json`` pins, for each extractor behind a pipeline, two kinds of
+numbers:
+
+- from external data (:func:`measure_data`): the PolNeAR dev split (brat protocol) and CofeNet's
+  ``valid.txt`` (BIO protocol), research-only, never committed, so skipped where absent;
+- from the golds bundled in this repository (:func:`measure_in_repo`, keys ``chains.*`` and
+  ``speakers.*``): parent links on the chain gold's dev split and speaker accuracy and
+  cross-article identity on the speaker gold's dev split.  They need nothing outside the
+  repository, so they always run, in CI too.
+
+``tests/test_quality_gate.py`` fails when a number falls more than the file's ``tolerance``
+(points, percent scale) below its floor; ``benchmarks/update_floor.py`` rewrites the file from a
 fresh run and refuses to lower a floor without ``--allow-regression``.
 
 Where the data is: :func:`find_data` looks at ``$SAYSO_DATA``, then ``../shared/data`` next to
@@ -33,6 +41,16 @@ DATA_CANDIDATES = (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data
 #: The gold data the gate scores, relative to the data folder.
 POLNEAR_DEV = "polnear/dev"
 COFENET_VALID = "cofenet-polnear/valid.txt"
+#: The bundled golds the in-repo metrics score (their dev split).
+CHAIN_GOLD = REPO_ROOT / "benchmarks" / "gold" / "chains"
+SPEAKER_GOLD = REPO_ROOT / "benchmarks" / "gold" / "speakers"
+#: The split of the bundled golds the gate scores (test is held out: never gated, never tuned on).
+GOLD_SPLIT = "dev"
+#: Metric-key prefixes of the in-repo metrics (everything else needs external data).
+IN_REPO_PREFIXES = ("chains.", "speakers.")
+#: Speaker gold types whose accuracy is pinned besides the overall one: the two the resolver
+#: works hardest on (pronouns; I/we inside quotes and transcript turns).
+GATED_SPEAKER_TYPES = ("pronoun", "first_person")
 #: How far (F1 points, percent scale) a number may fall below its floor before the gate fails:
 #: enough for float noise and rounding, far less than any change worth noticing.
 DEFAULT_TOLERANCE = 0.5
@@ -66,8 +84,48 @@ def gated_extractors() -> dict[str, list[str]]:
     return out
 
 
-def measure(extractor: str, data: Path) -> dict[str, float]:
-    """The gate's numbers for one extractor: PolNeAR dev (brat) and CofeNet valid (BIO)."""
+def is_in_repo(metric: str) -> bool:
+    """Whether a metric is measured on a gold bundled in this repository (always runnable)."""
+    return metric.startswith(IN_REPO_PREFIXES)
+
+
+def only(floors: dict[str, float], in_repo: bool) -> dict[str, float]:
+    """The in-repo metrics of ``floors`` (``in_repo``) or the external-data ones (not)."""
+    return {k: v for k, v in floors.items() if is_in_repo(k) == in_repo}
+
+
+def measure_in_repo(extractor: str) -> dict[str, float]:
+    """The gate's numbers for one extractor on the bundled golds' dev split: parent-link F1 on
+    the chain gold; speaker accuracy (overall, pronouns, first person) and cross-article identity
+    precision and recall on the speaker gold."""
+    from sayso.evaluate.chains import evaluate_chains
+    from sayso.evaluate.speakers import evaluate_speakers
+
+    chains = evaluate_chains(CHAIN_GOLD, extractor, GOLD_SPLIT)
+    speakers = evaluate_speakers(SPEAKER_GOLD, extractor, GOLD_SPLIT)
+    out = {
+        "chains.link.f1": chains.links.f1,
+        "speakers.accuracy": speakers.accuracy().accuracy,
+        "speakers.identity.p": speakers.identity.p,
+        "speakers.identity.r": speakers.identity.r,
+    }
+    for t in GATED_SPEAKER_TYPES:
+        out[f"speakers.{t}.accuracy"] = speakers.accuracy(t).accuracy
+    return {k: round(v, 2) for k, v in sorted(out.items())}
+
+
+def measure(extractor: str, data: Path | None) -> dict[str, float]:
+    """All the gate's numbers for one extractor: the in-repo ones, and the external-data ones
+    when ``data`` is given."""
+    out = measure_in_repo(extractor)
+    if data is not None:
+        out.update(measure_data(extractor, data))
+    return out
+
+
+def measure_data(extractor: str, data: Path) -> dict[str, float]:
+    """The gate's external-data numbers for one extractor: PolNeAR dev (brat) and CofeNet
+    valid (BIO)."""
     from sayso.evaluate.runner import evaluate_cofenet, evaluate_polnear
 
     p = evaluate_polnear(data / POLNEAR_DEV, extractor).score

@@ -4,6 +4,8 @@
     python benchmarks/update_floor.py --extractor sayso.rules.v1
     python benchmarks/update_floor.py --allow-regression  # accept lower floors; say why
     python benchmarks/update_floor.py --dry-run           # print, write nothing
+    python benchmarks/update_floor.py --in-repo-only      # only chains.* / speakers.* (bundled
+                                                          # golds); other floors kept as they are
 
 Raising a floor is an ordinary commit.  A run that would lower any floor stops with the list of
 numbers that fell, unless --allow-regression is given.
@@ -43,12 +45,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extractor", action="append", help="only this extractor (repeatable)")
     ap.add_argument("--allow-regression", action="store_true", help="allow lowering floors")
     ap.add_argument("--dry-run", action="store_true", help="print the new floors, write nothing")
+    ap.add_argument(
+        "--in-repo-only",
+        action="store_true",
+        help="measure only the metrics of the bundled golds (chains.*, speakers.*); keep the rest",
+    )
     args = ap.parse_args(argv)
 
-    data, where = gate.find_data()
-    if data is None:
-        print(f"error: {where}", file=sys.stderr)
-        return 2
+    data: Path | None = None
+    where = "the bundled golds"
+    if not args.in_repo_only:
+        data, where = gate.find_data()
+        if data is None:
+            print(f"error: {where} (or pass --in-repo-only)", file=sys.stderr)
+            return 2
     gated = gate.gated_extractors()
     wanted = args.extractor or sorted(gated)
     unknown = [e for e in wanted if e not in gated]
@@ -66,8 +76,14 @@ def main(argv: list[str] | None = None) -> int:
     commit = _commit()
     for name in wanted:
         print(f"measuring {name} on {where} ...", file=sys.stderr)
-        new = gate.measure(name, data)
+        new = gate.measure_in_repo(name)
         prev = extractors.get(name, {}).get("floors", {})
+        kept: dict[str, float] = {}
+        if data is not None:
+            new.update(gate.measure_data(name, data))
+        else:
+            # Only the in-repo metrics were measured: compare those, keep the others as they are.
+            kept, prev = gate.only(prev, in_repo=False), gate.only(prev, in_repo=True)
         for metric in sorted(new):
             before = prev.get(metric)
             mark = "" if before is None else f"  (was {before:.2f}, {new[metric] - before:+.2f})"
@@ -82,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             "pipelines": gated[name],
             "measured_at_commit": commit,
             "measured_on": dt.date.today().isoformat(),
-            "floors": new,
+            "floors": dict(sorted({**kept, **new}.items())),
         }
 
     if refused:
@@ -100,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "tolerance": tolerance,
         "data": {"polnear": gate.POLNEAR_DEV, "cofenet": gate.COFENET_VALID},
+        "in_repo": {
+            "chains": f"{gate.CHAIN_GOLD.relative_to(gate.REPO_ROOT)} ({gate.GOLD_SPLIT})",
+            "speakers": f"{gate.SPEAKER_GOLD.relative_to(gate.REPO_ROOT)} ({gate.GOLD_SPLIT})",
+        },
         "extractors": dict(sorted(extractors.items())),
     }
     text = json.dumps(out, indent=2) + "\n"

@@ -1,8 +1,10 @@
 """The quality gate: each gated extractor must stay within `tolerance` of its pinned dev floors.
 
-Reads the PolNeAR dev split and CofeNet's valid.txt at run time (never committed); skips, with the
-reason, where they are absent.  Floors live in benchmarks/quality_floor.json and are rewritten by
-benchmarks/update_floor.py.  About 30 s per extractor on one core.
+Two kinds of floors: the in-repo ones (``chains.*``, ``speakers.*``) score the golds bundled in
+benchmarks/gold and always run; the others read the PolNeAR dev split and CofeNet's valid.txt at
+run time (never committed) and skip, with the reason, where those are absent.  Floors live in
+benchmarks/quality_floor.json and are rewritten by benchmarks/update_floor.py.  About 30 s per
+extractor and kind on one core.
 """
 
 from __future__ import annotations
@@ -43,13 +45,37 @@ def test_floors_are_sane(floors) -> None:  # type: ignore[no-untyped-def]
             assert 0.0 <= value <= 100.0, f"{name} {metric} = {value} is not a percentage"
 
 
+def test_every_pipeline_has_in_repo_floors(floors) -> None:  # type: ignore[no-untyped-def]
+    for name in gate.gated_extractors():
+        pinned = gate.only(floors["extractors"].get(name, {}).get("floors", {}), in_repo=True)
+        assert {"chains.link.f1", "speakers.accuracy", "speakers.identity.p"} <= set(pinned), (
+            f"{name}: no chain/speaker floors; run `python benchmarks/update_floor.py "
+            "--in-repo-only` and commit benchmarks/quality_floor.json"
+        )
+
+
+@pytest.mark.parametrize("extractor", sorted(gate.gated_extractors()))
+def test_no_regression_on_bundled_golds(extractor: str, floors) -> None:  # type: ignore[no-untyped-def]
+    entry = floors["extractors"].get(extractor)
+    if entry is None:
+        pytest.fail(f"{extractor} has no floor (see test_every_pipeline_has_a_floor)")
+    measured = gate.measure_in_repo(extractor)
+    assert measured and all(gate.is_in_repo(m) for m in measured)
+    pinned = gate.only(entry["floors"], in_repo=True)
+    regressions = gate.compare(extractor, measured, pinned, floors["tolerance"])
+    assert not regressions, "quality fell below the pinned floors:\n" + "\n".join(
+        str(r) for r in regressions
+    )
+
+
 @pytest.mark.parametrize("extractor", sorted(gate.gated_extractors()))
 def test_no_regression(extractor: str, data, floors) -> None:  # type: ignore[no-untyped-def]
     entry = floors["extractors"].get(extractor)
     if entry is None:
         pytest.fail(f"{extractor} has no floor (see test_every_pipeline_has_a_floor)")
-    measured = gate.measure(extractor, data)
-    regressions = gate.compare(extractor, measured, entry["floors"], floors["tolerance"])
+    measured = gate.measure_data(extractor, data)
+    pinned = gate.only(entry["floors"], in_repo=False)
+    regressions = gate.compare(extractor, measured, pinned, floors["tolerance"])
     assert not regressions, "quality fell below the pinned floors:\n" + "\n".join(
         str(r) for r in regressions
     )
@@ -98,7 +124,8 @@ def test_update_floor_raises_freely_and_lowers_only_with_the_flag(tmp_path, monk
     monkeypatch.setattr(gate, "find_data", lambda: (tmp_path, "test data"))
     monkeypatch.setattr(gate, "gated_extractors", lambda: {"x.v1": ["fast"]})
     measured = {"m": 50.0}
-    monkeypatch.setattr(gate, "measure", lambda name, data: dict(measured))
+    monkeypatch.setattr(gate, "measure_data", lambda name, data: dict(measured))
+    monkeypatch.setattr(gate, "measure_in_repo", lambda name: {})
 
     assert update_floor.main([]) == 0
     assert json.loads(floor_file.read_text())["extractors"]["x.v1"]["floors"] == {"m": 50.0}
@@ -110,3 +137,39 @@ def test_update_floor_raises_freely_and_lowers_only_with_the_flag(tmp_path, monk
     assert gate.load_floors(floor_file)["extractors"]["x.v1"]["floors"]["m"] == 51.0
     assert update_floor.main(["--allow-regression"]) == 0
     assert gate.load_floors(floor_file)["extractors"]["x.v1"]["floors"]["m"] == 49.0
+
+
+def test_in_repo_only_updates_gold_floors_and_keeps_the_rest(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    update_floor = _update_floor_module()
+    floor_file = tmp_path / "quality_floor.json"
+    monkeypatch.setattr(gate, "FLOOR_FILE", floor_file)
+    monkeypatch.setattr(gate, "find_data", lambda: (None, "no data here"))
+    monkeypatch.setattr(gate, "gated_extractors", lambda: {"x.v1": ["fast"]})
+    gold = {"chains.link.f1": 40.0, "speakers.accuracy": 60.0}
+    monkeypatch.setattr(gate, "measure_in_repo", lambda name: dict(gold))
+
+    def no_data(name, data):  # type: ignore[no-untyped-def]
+        raise AssertionError("--in-repo-only must not read external data")
+
+    monkeypatch.setattr(gate, "measure_data", no_data)
+    floor_file.write_text(
+        json.dumps({"tolerance": 0.5, "extractors": {"x.v1": {"floors": {"cofenet.cue.f1": 70.0}}}})
+    )
+    assert update_floor.main([]) == 2  # no data and no flag: a clear refusal
+    assert update_floor.main(["--in-repo-only"]) == 0
+    floors = gate.load_floors(floor_file)["extractors"]["x.v1"]["floors"]
+    assert floors == {"chains.link.f1": 40.0, "cofenet.cue.f1": 70.0, "speakers.accuracy": 60.0}
+    gold["speakers.accuracy"] = 59.0  # lowering an in-repo floor still needs the flag
+    assert update_floor.main(["--in-repo-only"]) == 1
+    assert update_floor.main(["--in-repo-only", "--allow-regression"]) == 0
+    floors = gate.load_floors(floor_file)["extractors"]["x.v1"]["floors"]
+    assert floors["speakers.accuracy"] == 59.0 and floors["cofenet.cue.f1"] == 70.0
+
+
+def test_in_repo_metrics_are_told_apart() -> None:
+    floors = {"chains.link.f1": 1.0, "speakers.pronoun.accuracy": 2.0, "cofenet.cue.f1": 3.0}
+    gold = {"chains.link.f1": 1.0, "speakers.pronoun.accuracy": 2.0}
+    assert gate.only(floors, in_repo=True) == gold
+    assert gate.only(floors, in_repo=False) == {"cofenet.cue.f1": 3.0}

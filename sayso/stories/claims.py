@@ -1,0 +1,195 @@
+"""Claims: what each account of a story says, aligned across accounts, with a status.
+
+A mention is either a statement sayso extracted (its content, credited to its speaker) or a
+sentence the outlet narrates with an act in it ("The two presidents discussed ...", "President
+Biden reaffirmed ...").  Mentions of different articles are grouped when they carry the same
+proposition (content words with names folded, plus MiniLM similarity when it loads); each group
+is a claim: ``shared`` when two or more outlets carry it compatibly, ``one_sided`` when one
+outlet alone does, ``conflict`` when their versions disagree on negation, numbers or who acted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models import Claim, ClaimMention, ClaimStatus, Extraction
+from . import embed, settings
+from .signature import fold, normalise_places
+
+# Verbs of an act an outlet narrates: who discussed, agreed, condemned what.
+_ACTS = (
+    r"discuss(?:ed|es)?|reaffirm(?:ed|s)?|affirm(?:ed|s)?|agree(?:d|s)?|emphasi[sz](?:ed|es)|"
+    r"underscor(?:ed|es)|stress(?:ed|es)|express(?:ed|es)|thank(?:ed|s)|welcom(?:ed|es)|"
+    r"condemn(?:ed|s)|highlight(?:ed|s)|not(?:ed|es)|reiterat(?:ed|es)|confirm(?:ed|s)|"
+    r"inform(?:ed|s)|brief(?:ed|s)|urg(?:ed|es)|call(?:ed|s) (?:on|for)|pledg(?:ed|es)|"
+    r"promis(?:ed|es)|announc(?:ed|es)|exchang(?:ed|es)|review(?:ed|s)|shar(?:ed|es)|"
+    r"spoke|speaks|met|meets|held|hold|had a|made clear|voic(?:ed|es)|rais(?:ed|es)|"
+    r"warn(?:ed|s)|assur(?:ed|es)|invit(?:ed|es)|prais(?:ed|es)|support(?:ed|s)|"
+    r"propos(?:ed|es)|request(?:ed|s)|declin(?:ed|es)|reject(?:ed|s)|focus(?:ed|es) on"
+)
+_ACT = re.compile(rf"\b({_ACTS})\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’]?|$)", re.MULTILINE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|n't|refused|denied|rejected)\b",
+                       re.IGNORECASE)  # fmt: skip
+_INITIATOR = re.compile(
+    r"\bat the (?:initiative|request|invitation) of (?:the )?([\w .'’-]{2,60}?)(?: side\b|[,.;])",
+    re.IGNORECASE,
+)
+_STOP = frozenset(
+    """
+    a an the and or of in on at to for by with from as but if this that these those it its he she
+    they we i you his her their our my your there here is are was were be been being has have had
+    do does did will would shall should can could may might must also both all any each such which
+    who whom what when where while than then so very just about into over under after before during
+    two leaders sides parties president presidents today said says noted
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A mention before alignment, with what alignment needs."""
+
+    mention: ClaimMention  #: the mention as it will be stored
+    words: frozenset[str]  #: its content words, names folded
+
+
+def _content_words(text: str) -> frozenset[str]:
+    norm = normalise_places(text)
+    out = set()
+    for w in _WORD.findall(norm):
+        k = fold(w) if w[0].isupper() else w.casefold()
+        if k not in _STOP and len(k) > 2:
+            out.add(k[:6])  # a crude stem: "supported", "supports", "support" meet
+    return frozenset(out)
+
+
+def mentions_of(ex: Extraction) -> list[ClaimMention]:
+    """The statements and narrated act sentences of one article, in text order."""
+    text = ex.article.text
+    outlet = ex.article.source
+    out: list[ClaimMention] = []
+    covered: list[tuple[int, int]] = []
+    for a in ex.attributions:
+        if not a.content or a.parent is not None:
+            continue
+        start = min(s.start for s in a.content)
+        end = max(s.end for s in a.content)
+        if end - start < settings.MIN_CLAIM_CHARS:
+            continue
+        sp = ex.speaker(a.speaker)
+        speaker = sp.name if sp else (a.source.text if a.source else None)
+        out.append(ClaimMention(ex.article.id, a.id, speaker, a.cue.text, text[start:end], start,
+                                end, a.hedged, outlet))  # fmt: skip
+        covered.append((min(start, a.cue.start), max(end, a.cue.end)))
+    head = ex.article.headline_length
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        if start < head or end - start > settings.MAX_CLAIM_CHARS or end - start < 20:
+            continue
+        if any(s < end and start < e for s, e in covered):
+            continue
+        act = _ACT.search(text, start, end)
+        if act is None:
+            continue
+        subject = text[start : act.start()].strip(" ,")
+        speaker = subject if subject and subject[0].isupper() and len(subject) < 80 else outlet
+        out.append(ClaimMention(ex.article.id, None, speaker, act.group(0), text[start:end],
+                                start, end, False, outlet))  # fmt: skip
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _similarities(units: Sequence[_Unit]) -> np.ndarray:
+    n = len(units)
+    lex = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        wi = units[i].words
+        for j in range(i + 1, n):
+            wj = units[j].words
+            if wi and wj:
+                lex[i, j] = lex[j, i] = len(wi & wj) / len(wi | wj)
+    vecs = embed.encode([u.mention.text for u in units])
+    if vecs is None:
+        return lex
+    w = settings.EMBEDDING_WEIGHT
+    return (1 - w) * lex + w * np.clip(vecs @ vecs.T, 0.0, 1.0)
+
+
+def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
+    """Mentions grouped into claims: most similar pairs first, at most one mention per article
+    in a claim, nothing joined below ``CLAIM_SIMILARITY``."""
+    units = [_Unit(m, _content_words(m.text)) for m in mentions]
+    n = len(units)
+    if n == 0:
+        return []
+    sim = _similarities(units)
+    group = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    pairs = [
+        (float(sim[i, j]), i, j)
+        for i in range(n) for j in range(i + 1, n)
+        if sim[i, j] >= settings.CLAIM_SIMILARITY
+        and units[i].mention.article_id != units[j].mention.article_id
+    ]  # fmt: skip
+    for _, i, j in sorted(pairs, reverse=True):
+        gi, gj = group[i], group[j]
+        if gi == gj:
+            continue
+        arts_i = {units[k].mention.article_id for k in members[gi]}
+        if any(units[k].mention.article_id in arts_i for k in members[gj]):
+            continue
+        for k in members[gj]:
+            group[k] = gi
+        members[gi].extend(members.pop(gj))
+    return [[units[k].mention for k in sorted(ks)] for ks in members.values()]
+
+
+def conflict_reason(mentions: Sequence[ClaimMention]) -> str | None:
+    """Why the versions of one claim from different outlets disagree, or None."""
+    for i, a in enumerate(mentions):
+        for b in mentions[i + 1 :]:
+            if a.outlet == b.outlet:
+                continue
+            na, nb = bool(_NEGATION.search(a.text)), bool(_NEGATION.search(b.text))
+            if na != nb:
+                neg, pos = (a, b) if na else (b, a)
+                return f"{neg.outlet} negates what {pos.outlet} asserts"
+            nums_a, nums_b = set(_NUMBER.findall(a.text)), set(_NUMBER.findall(b.text))
+            if nums_a and nums_b and not nums_a & nums_b:
+                return (f"different numbers: {', '.join(sorted(nums_a))} ({a.outlet}) vs "
+                        f"{', '.join(sorted(nums_b))} ({b.outlet})")  # fmt: skip
+            ia, ib = _INITIATOR.search(a.text), _INITIATOR.search(b.text)
+            if ia and ib and _content_words(ia.group(1)) != _content_words(ib.group(1)):
+                return (f"different initiator: {ia.group(1).strip()} ({a.outlet}) vs "
+                        f"{ib.group(1).strip()} ({b.outlet})")  # fmt: skip
+    return None
+
+
+def compare(extractions: Sequence[Extraction]) -> list[Claim]:
+    """The claims of a story's articles (near-duplicates already left out), most outlets first."""
+    mentions = [m for ex in extractions for m in mentions_of(ex)]
+    claims: list[tuple[int, int, Claim]] = []
+    for group in align(mentions):
+        outlets = tuple(sorted({m.outlet or "unknown" for m in group}))
+        reason = conflict_reason(group) if len(outlets) > 1 else None
+        status: ClaimStatus = (
+            "conflict" if reason else "shared" if len(outlets) > 1 else "one_sided"
+        )
+        summary = min((m.text for m in group), key=len)
+        if len(summary) > 200:
+            summary = summary[:197].rstrip() + "…"
+        claim = Claim("", summary.strip(), status, outlets, reason, tuple(group))
+        claims.append((-len(outlets), group[0].start, claim))
+    claims.sort(key=lambda t: (t[0], t[1]))
+    from dataclasses import replace
+
+    return [replace(c, id=f"c{n}") for n, (_, _, c) in enumerate(claims, start=1)]

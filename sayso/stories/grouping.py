@@ -1,0 +1,136 @@
+"""Stories: each new article joins the story of the most similar recent article, or opens one.
+
+Incremental and local: an article is compared only with the articles that share one of its
+names within ``WINDOW_DAYS`` (an index range per name), so the cost of grouping grows with the
+article count, not its square, and nothing already grouped is re-clustered.  Near-duplicates are
+found first (MinHash bands) and join their original's story without being compared.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..store import Store
+from ..store import stories as sql
+from . import settings
+from .signature import Signature, jaccard, signature
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingReport:
+    """What one grouping pass did."""
+
+    articles: int  #: articles grouped in this pass
+    duplicates: int  #: of which near-duplicates linked to an original
+    new_stories: int  #: stories opened
+    seconds: float  #: wall-clock time
+
+
+def similarity(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) -> float:
+    """Cosine similarity of two weighted name sets, each name also weighted by its rarity."""
+    shared = a.keys() & b.keys()
+    if not shared:
+        return 0.0
+    dot = sum(a[k] * b[k] * idf.get(k, 1.0) ** 2 for k in shared)
+    na = math.sqrt(sum((w * idf.get(k, 1.0)) ** 2 for k, w in a.items()))
+    nb = math.sqrt(sum((w * idf.get(k, 1.0)) ** 2 for k, w in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def find_original(store: Store, sig: Signature) -> str | None:
+    """The stored original that ``sig``'s article near-duplicates, or None."""
+    best, best_j = None, settings.DUPLICATE_JACCARD
+    for article_id, blob in sql.band_matches(store, sig.bands()):
+        if article_id == sig.article_id:
+            continue
+        j = jaccard(sig.minhash, np.frombuffer(blob, dtype=np.uint64))
+        if j >= best_j:
+            best, best_j = article_id, j
+    return best
+
+
+def choose_story(store: Store, sig: Signature) -> tuple[int | None, float]:
+    """The story ``sig``'s article belongs to and its similarity, or (None, best score)."""
+    if sig.day is None or not sig.keys:
+        return None, 0.0
+    rows = sql.window_candidates(store, sig.keys, sig.day, settings.WINDOW_DAYS)
+    if not rows:
+        return None, 0.0
+    cands = [(aid, day, json.loads(keys), story) for aid, day, keys, story in rows]
+    # A name's rarity among the articles of these days: "Ukraine" in every one of them tells
+    # nothing, "Yermak" in two of them tells a lot.
+    df: dict[str, int] = defaultdict(int)
+    for _, _, keys, _ in cands:
+        for k in keys:
+            df[k] += 1
+    n = len(cands) + 1
+    idf = {k: math.log(1.0 + n / (df.get(k, 0) + 1)) for k in sig.keys}
+    for k in df:
+        idf.setdefault(k, math.log(1.0 + n / (df[k] + 1)))
+    score: dict[int, float] = {}
+    for _, _, keys, story in cands:
+        s = similarity(sig.keys, keys, idf)
+        if s > score.get(story, 0.0):
+            score[story] = s
+    spans = sql.story_days(store, score)
+    best, best_s = None, 0.0
+    for story, s in score.items():
+        start, _ = spans.get(story, (None, None))
+        if start is not None and abs(_days(start) - sig.day) > settings.STORY_MAX_DAYS:
+            continue
+        if s > best_s:
+            best, best_s = story, s
+    if best is not None and best_s >= settings.JOIN_SIMILARITY:
+        return best, best_s
+    return None, best_s
+
+
+def _days(iso: str) -> int:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(iso) - dt.date(1970, 1, 1)).days
+
+
+def group_new(
+    store: Store, progress: Callable[[str], None] | None = None
+) -> GroupingReport:
+    """Group every article that is in no story yet, earliest first (what ``sayso ingest`` runs).
+
+    Each article is signed, checked for being a near-duplicate of an earlier one (then linked to
+    it, its statements dropped, and it joins the original's story), else put in the story of its
+    most similar recent article, else in a new story.
+    """
+    import time
+
+    started = time.perf_counter()
+    done = dups = opened = 0
+    for article_id, original in sql.unassigned(store):
+        art = sql.article_for_grouping(store, article_id)
+        if art is None:
+            continue
+        sig = signature(art)
+        if original is None:
+            original = find_original(store, sig)
+            if original is not None:
+                sql.mark_duplicate(store, article_id, original)
+        sql.put_signature(store, article_id, sig.day, sig.keys, sig.minhash.tobytes(), sig.bands())
+        story: int | None
+        if original is not None:
+            dups += 1
+            story, score = sql.story_of(store, original), 1.0
+        else:
+            story, score = choose_story(store, sig)
+            score = score if story is not None else 1.0
+        if story is None:
+            opened += 1
+        sql.join_story(store, article_id, story, score)
+        done += 1
+        if progress is not None:
+            progress(article_id)
+    return GroupingReport(done, dups, opened, time.perf_counter() - started)

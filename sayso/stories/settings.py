@@ -1,0 +1,66 @@
+"""Every constant that tunes stories, near-duplicates and claims, with the reason for its value."""
+
+from __future__ import annotations
+
+# --- near-duplicates ---------------------------------------------------------------------------
+
+#: Words per shingle for MinHash.  Four words survive light edits (a changed word spoils only
+#: the four shingles around it) yet two different readouts of one kind rarely share many.
+SHINGLE_WORDS = 4
+
+#: MinHash permutations; with ``DUPLICATE_BANDS`` bands of ``PERMUTATIONS // DUPLICATE_BANDS``
+#: rows, two texts become candidates from a Jaccard similarity of about (1/16)^(1/4) = 0.5.
+PERMUTATIONS = 64
+DUPLICATE_BANDS = 16
+
+#: Estimated Jaccard similarity of shingles from which an article is a near-duplicate of an
+#: earlier one: the same article as .txt and .html scores above 0.9, syndicated copies with a
+#: different header or footer 0.75-0.9, two White House readouts of different calls below 0.35.
+DUPLICATE_JACCARD = 0.7
+
+#: The seed of the MinHash permutations: stored signatures stay comparable across runs.
+MINHASH_SEED = 11
+
+# --- stories -----------------------------------------------------------------------------------
+
+#: Articles this many days apart or less may report the same event: the White House readout of
+#: an evening call is dated that day in Washington, the Kyiv and Moscow accounts often the next
+#: day (UTC), a weekly wrap-up a few days later.  Recurring calls of the same leaders are at
+#: least six days apart in the readouts collection, so they stay separate stories.
+WINDOW_DAYS = 2
+
+#: A story spans at most this many days: a new article joins only when it is within the window
+#: of the story's first article, so that a chain of daily articles never grows one story.
+STORY_MAX_DAYS = 4
+
+#: Characters from the start of an article (headline and first sentence) whose names weigh most: who
+#: met or called whom is said there, background mentions come later.
+LEAD_CHARS = 250
+
+#: Weight of a name found in the headline or lead relative to one only in the body.
+LEAD_WEIGHT = 8.0
+
+#: Names kept per article for blocking and similarity, heaviest first.
+MAX_KEYS = 12
+
+#: Weighted cosine similarity of two articles' names from which the newer joins the older's
+#: story (tuned on the dev events of the stories gold with the readouts collection as
+#: distractors; see BENCHMARKS.md).
+JOIN_SIMILARITY = 0.55
+
+# --- claims ------------------------------------------------------------------------------------
+
+#: Similarity of two mentions from which they carry the same claim (lexical and embedding
+#: scores combined; tuned on the dev events of the stories gold).
+CLAIM_SIMILARITY = 0.5
+
+#: Weight of the MiniLM cosine in the combined claim similarity (the rest is lexical).
+EMBEDDING_WEIGHT = 0.6
+
+#: Longest narrated sentence taken as a claim, in characters (longer ones are paragraphs that
+#: the sentence splitter could not break).
+MAX_CLAIM_CHARS = 600
+
+#: Shortest statement content taken as a claim, in characters ("Yes.", "Thank you." say nothing
+#: to compare).
+MIN_CLAIM_CHARS = 25

@@ -1,0 +1,182 @@
+"""What an article is about, cheaply: its date, its weighted names, and a MinHash of its words.
+
+No spaCy and no extraction: grouping thousands of articles must cost a regular expression pass
+each.  Names are capitalised words that the text never uses in lower case (so "President" and
+"Allies" drop out when the text also says "the president" and "allies"), folded so that spelling
+variants meet ("Zelensky", "Zelenskyy"; "U.S.", "American", "United States of America").
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import math
+import re
+import unicodedata
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models import Article
+from . import settings
+
+_EPOCH = _dt.date(1970, 1, 1)
+
+# Multi-word and adjectival names of the same place, folded to one key before tokenising.  Only
+# what the readouts and wire copy need to meet across outlets; a full gazetteer would be data.
+_PLACE_FORMS: tuple[tuple[str, str], ...] = (
+    (r"United States of America|Untied States of America|United States|U\.S\.A\.|U\.S\.|"
+     r"\bUSA\b|\bUS\b|\bAmericans?\b|\bAmerica\b", " Usa "),
+    (r"Russian Federation|\bRussians?\b|\bRussia\b", " Russia "),
+    (r"\bUkrainians?\b|\bUkraine\b", " Ukraine "),
+    (r"United Kingdom|Great Britain|\bBritish\b|\bBritain\b|\bU\.K\.|\bUK\b", " Uk "),
+    (r"European Union|\bEU\b", " Eu "),
+    (r"People's Republic of China|\bChinese\b|\bChina\b", " China "),
+    (r"\bFrench\b|\bFrance\b", " France "),
+    (r"\bGerman\b|\bGermany\b", " Germany "),
+    (r"\bPolish\b|\bPoland\b", " Poland "),
+    (r"\bTurkish\b|\bTurkey\b|\bTürkiye\b", " Turkey "),
+    (r"\bIsraeli\b|\bIsrael\b", " Israel "),
+    (r"\bIranian\b|\bIran\b", " Iran "),
+    (r"\bJapanese\b|\bJapan\b", " Japan "),
+    (r"\bIndian\b|\bIndia\b", " India "),
+    (r"\bCanadian\b|\bCanada\b", " Canada "),
+    (r"\bItalian\b|\bItaly\b", " Italy "),
+    (r"\bBelarusian\b|\bBelarus\b", " Belarus "),
+)
+# One alternation for all forms (one pass over the text); each form's group names its key.
+_PLACES = re.compile("|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(_PLACE_FORMS)))
+_PLACE_KEYS = {f"g{i}": r for i, (_, r) in enumerate(_PLACE_FORMS)}
+
+# Capitalised words that are never names worth blocking on, even when the text has no
+# lower-case use of them (titles, calendar words, the words of a readout's headline).
+_NOT_NAMES = frozenset(
+    """
+    a an the and or of in on at to for by with from as but if this that these those it its he she
+    they we i you his her their our my your there here today tonight yesterday tomorrow also both
+    during after before while when where which who what why how all any each every some such no not
+    mr mrs ms dr jr sr st president presidents vice prime minister ministers secretary head chief
+    office administration government house white press spokesperson national security advisor
+    aide foreign affairs ministry department state deputy general director chairman chancellor
+    king queen prince majesty excellency readout statement statements call calls conversation
+    telephone phone video meeting remarks briefing background senior official officials leader
+    leaders january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday moderator q thank thanks good
+    p.m a.m est edt cest cet utc gmt i’m i'm i’ve i've let we’re we're
+    """.split()
+)
+
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The grouping features of one article."""
+
+    article_id: str  #: the article
+    day: int | None  #: publication date in days since 1970-01-01 (None: unknown)
+    keys: dict[str, float]  #: folded names and their weights, at most MAX_KEYS
+    minhash: np.ndarray  #: uint64 MinHash of its word shingles (PERMUTATIONS values)
+
+    def bands(self) -> list[tuple[int, int]]:
+        """The (band, hash) pairs of its MinHash for the near-duplicate index."""
+        rows = settings.PERMUTATIONS // settings.DUPLICATE_BANDS
+        out = []
+        for b in range(settings.DUPLICATE_BANDS):
+            chunk = self.minhash[b * rows : (b + 1) * rows].tobytes()
+            # SQLite integers are signed 64-bit: keep 63 bits of a stable hash.
+            out.append((b, int.from_bytes(_digest(chunk), "big") >> 1))
+        return out
+
+
+def _digest(data: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(data, digest_size=8).digest()
+
+
+def day_of(article: Article) -> int | None:
+    """The publication date as days since 1970-01-01, or None when unknown."""
+    d = article.published_date
+    return (d - _EPOCH).days if d else None
+
+
+def date_of(day: int) -> str:
+    """The ISO date of a day number."""
+    return (_EPOCH + _dt.timedelta(days=day)).isoformat()
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """The key of a name: lower case, no accents or possessive, doubled final 'yy'/'iy' -> 'y'."""
+    w = unicodedata.normalize("NFKD", word)
+    w = "".join(c for c in w if not unicodedata.combining(c)).casefold()
+    w = re.sub(r"['’]s?$", "", w).strip(".-'’")
+    if w.endswith(("yy", "iy")):
+        w = w[:-2] + "y"
+    return w
+
+
+def normalise_places(text: str) -> str:
+    """The text with the forms of a few places folded to one capitalised word each."""
+    return _PLACES.sub(lambda m: _PLACE_KEYS[m.lastgroup or ""], text)
+
+
+def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
+    """The weighted names of a text: (1 + log count), names in the lead count LEAD_WEIGHT times."""
+    lowered = {m.group(0) for m in _TOKEN.finditer(text) if m.group(0).islower()}
+    norm = normalise_places(text)
+    norm_lead = len(normalise_places(text[:lead_chars]))
+    found: list[tuple[str, bool, int]] = []  # (key, starts a sentence, offset)
+    for m in _WORD.finditer(norm):
+        word = m.group(0).rstrip(".-'’")
+        if not word or not word[0].isupper():
+            continue
+        key = fold(word)
+        if len(key) < 2 or key in _NOT_NAMES or word.lower() in lowered:
+            continue
+        before = norm[max(0, m.start() - 3) : m.start()].rstrip(" \"“‘*")
+        found.append((key, not before or before[-1] in ".!?:\n", m.start()))
+    # A capitalised word that only ever starts sentences is an ordinary word ("Therefore").
+    mid = {key for key, initial, _ in found if not initial}
+    counts: defaultdict[str, float] = defaultdict(float)
+    for key, initial, start in found:
+        if initial and key not in mid:
+            continue
+        counts[key] += settings.LEAD_WEIGHT if start < norm_lead else 1.0
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: settings.MAX_KEYS]
+    return {k: round(1.0 + math.log(c), 4) for k, c in ranked}
+
+
+def shingles(text: str) -> set[bytes]:
+    """The word shingles of a text (lower case, punctuation dropped)."""
+    words = _TOKEN.findall(text.casefold())
+    n = settings.SHINGLE_WORDS
+    if len(words) < n:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + n]).encode("utf-8") for i in range(len(words) - n + 1)}
+
+
+def minhash(text: str) -> np.ndarray:
+    """The MinHash signature of a text's shingles (datasketch, fixed seed)."""
+    from datasketch import MinHash  # type: ignore[import-untyped]  # ships no type hints
+
+    # CRC-32 instead of datasketch's default SHA-1: a C call per shingle, stable across runs.
+    m = MinHash(num_perm=settings.PERMUTATIONS, seed=settings.MINHASH_SEED, hashfunc=zlib.crc32)
+    sh = shingles(text)
+    if sh:
+        m.update_batch(list(sh))
+    return np.asarray(m.hashvalues, dtype=np.uint64)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """The Jaccard similarity two MinHash signatures estimate."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def signature(article: Article) -> Signature:
+    """The grouping features of an article."""
+    return Signature(article.id, day_of(article), names(article.text), minhash(article.text))

@@ -76,6 +76,8 @@ _NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4}
 CHANNEL_NAMES = frozenset({"twitter", "facebook", "telegram", "instagram", "youtube", "x"})
 #: How far up the parse a cue verb without a subject looks for one ("and emphasized").
 SHARED_SUBJECT_STEPS = 4
+#: Salience of an embedded clause's subject, against 1 for the main clause's.
+EMBEDDED_SUBJECT_WEIGHT = 0.6
 #: A borrowed subject is a little less sure than the statement's own source.
 SHARED_SUBJECT_DISCOUNT = 0.9
 #: Who an outlet's own office holder is: (outlet marker in its name or URL, role, from, until,
@@ -98,14 +100,21 @@ VIA_CONFIDENCE: dict[str, float] = {
 }  # fmt: skip
 
 
-def _is_subject(ent: SpacySpan) -> bool:
-    """Whether a name is its clause's subject, also where the parser stumbled on a suffix
-    ("President Joseph R. Biden, Jr. spoke": "Jr." is the nsubj, "Biden" a mere dep)."""
+def _subject_weight(ent: SpacySpan) -> float:
+    """How much a name is its clause's subject: 1 for the main clause's, less for an embedded
+    clause's ("X held a press conference claiming Y knew": X, then Y), 0 for no subject.  Also
+    where the parser stumbled on a suffix ("President Joseph R. Biden, Jr. spoke": "Jr." is the
+    nsubj, "Biden" a mere dep)."""
     root = ent.root
-    if root.dep_ in {"nsubj", "nsubjpass"}:
-        return True
+    if root.dep_ == "appos" and root.head.dep_ in {"nsubj", "nsubjpass"}:
+        root = root.head  # "Hunter Biden's former business partner Tony Bobulinski held"
     head = root.head
-    return root.dep_ in {"dep", "appos"} and head.pos_ in {"VERB", "AUX"} and root.i < head.i
+    if root.dep_ in {"nsubj", "nsubjpass"} or (
+        root.dep_ in {"dep", "appos"} and head.pos_ in {"VERB", "AUX"} and root.i < head.i
+    ):
+        main = head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
+        return 1.0 if main else EMBEDDED_SUBJECT_WEIGHT
+    return 0.0
 
 
 def _clean(text: str) -> str:
@@ -156,7 +165,7 @@ class _Article:
         self._sent_starts = [s.start_char for s in doc.sents]
         self.people: list[_Person] = []
         # (offset, end, person index or -1, other name, kind, is a subject) in text order
-        self.mentions: list[tuple[int, int, int, str, SpeakerKind, bool]] = []
+        self.mentions: list[tuple[int, int, int, str, SpeakerKind, float]] = []
         for ent in doc.ents:
             self._read_entity(ent)
         self.mentions.sort()
@@ -181,7 +190,7 @@ class _Article:
         return None
 
     def _read_entity(self, ent: SpacySpan) -> None:
-        subject = _is_subject(ent)
+        subject = _subject_weight(ent)
         words = self._person_words(ent)
         if words is not None:
             if ent.start_char < self.headline:
@@ -554,6 +563,8 @@ class _Resolver:
                 return (ent, got[1], got[2]) if ent is not None and got else (None, "", 0.0)
         lo = min(t.i for t in subj.subtree if t.dep_ not in {"relcl", "acl", "punct"} or t is subj)
         words = self.doc[lo : subj.i + 1]  # the head and what comes before it
+        if any(t.pos_ in {"VERB", "AUX"} for t in words):
+            return None, "unresolved", 0.0  # a clause, not a name: the parse went astray
         src = Span(words.start_char, words.end_char, words.text)
         return self.resolve_source(replace(att, source=src))
 
@@ -732,7 +743,7 @@ class _Resolver:
                 continue
             key = info.people[idx].name.lower() if idx >= 0 else name.lower()
             what: _Entity | int | tuple[str, SpeakerKind] = idx if idx >= 0 else (name, kind)
-            add(key, (1.0 if subject else 0.0) - dist + off / 1e7, what)
+            add(key, subject - dist + off / 1e7, what)
         return cands, ents
 
     def _in_quotes(self, offset: int) -> bool:

@@ -37,6 +37,10 @@ ARTICLES_FILE = "articles.jsonl"
 SPLITS = ("dev", "test", "all")
 #: Called after each article with (articles done, articles in all).
 Progress = Callable[[int, int], None]
+#: Link errors listed by ``--errors`` (the first ones in gold order).
+ERRORS_SHOWN = 60
+#: Characters of a passage shown with each error.
+EXCERPT_CHARS = 160
 
 
 # --- reading gold -----------------------------------------------------------------------------
@@ -228,6 +232,28 @@ class PassageScore:
     cues_found: int  #: gold cues some predicted cue overlaps
     cues_gold: int  #: gold cues
     sibling_errors: int  #: predicted links between two gold attributions that share a gold parent
+    errors: tuple[LinkError, ...] = ()  #: every missed gold link and every wrong predicted one
+
+
+@dataclass(frozen=True, slots=True)
+class LinkError:
+    """One missed gold link or one wrong predicted link, told in words."""
+
+    where: str  #: "file:LINE" of the gold row
+    passage: str  #: the passage's text
+    kind: str  #: "missed" (a gold link not predicted) or "wrong" (a predicted link not in gold)
+    child: str  #: the child's cue as the gold or the prediction has it
+    gold_parent: str | None  #: the gold parent's cue (None: the child is top-level in gold)
+    predicted_parent: str | None  #: the predicted parent's cue (None: no parent predicted)
+    why: str  #: what went wrong, in a few words
+
+    def to_json(self) -> dict[str, Any]:
+        """The error as a JSON object (the passage cut to ``EXCERPT_CHARS``)."""
+        return {
+            "where": self.where, "kind": self.kind, "why": self.why, "child": self.child,
+            "gold_parent": self.gold_parent, "predicted_parent": self.predicted_parent,
+            "passage": self.passage[:EXCERPT_CHARS],
+        }  # fmt: skip
 
 
 def score_passage(gold: GoldPassage, predicted: Sequence[Attribution]) -> PassageScore:
@@ -238,17 +264,49 @@ def score_passage(gold: GoldPassage, predicted: Sequence[Attribution]) -> Passag
     gold_of = {near[pi].id: gold.attributions[gi] for gi, pi in matched.items()}
     pred_of = {gold.attributions[gi].id: near[pi].id for gi, pi in matched.items()}
     links = [a for a in near if p.start <= a.cue.start < p.end and a.parent is not None]
+    by_id = {a.id: a for a in predicted}
+    gold_by_id = {g.id: g for g in gold.attributions}
+    errors: list[LinkError] = []
+
+    def error(kind: str, child: str, gold_parent: str | None, pred: str | None, why: str) -> None:
+        errors.append(LinkError(gold.where, p.text, kind, child, gold_parent, pred, why))
+
+    def cue_of(attribution_id: str | None) -> str | None:
+        a = by_id.get(attribution_id) if attribution_id is not None else None
+        return a.cue.text if a is not None else None
+
     tp = siblings = 0
+    correct: set[str] = set()
     for a in links:
         child = gold_of.get(a.id)
+        parent = gold_of.get(a.parent) if a.parent is not None else None
         if child is None:
+            error("wrong", a.cue.text, None, cue_of(a.parent), "the child's cue is not in gold")
             continue
+        gold_parent = gold_by_id[child.parent].cue.text if child.parent is not None else None
         if child.parent is not None and pred_of.get(child.parent) == a.parent:
             tp += 1
-        parent = gold_of.get(a.parent) if a.parent is not None else None
+            correct.add(child.id)
+        elif child.parent is None:
+            error("wrong", a.cue.text, None, cue_of(a.parent), "top-level in gold")
+        else:
+            error("wrong", a.cue.text, gold_parent, cue_of(a.parent), "another parent in gold")
         if parent is not None and parent.parent == child.parent:
             siblings += 1
-    return PassageScore(tp, len(links), gold.links, len(matched), len(gold.attributions), siblings)
+    for gi, g in enumerate(gold.attributions):
+        if g.parent is None or g.id in correct:
+            continue
+        gold_parent = gold_by_id[g.parent].cue.text
+        if gi not in matched:
+            error("missed", g.cue.text, gold_parent, None, "the child's cue was not found")
+        elif g.parent not in pred_of:
+            error("missed", g.cue.text, gold_parent, None, "the parent's cue was not found")
+        elif near[matched[gi]].parent is None:
+            error("missed", g.cue.text, gold_parent, None, "found both, linked neither way")
+        # else: a wrong parent, listed above
+    return PassageScore(
+        tp, len(links), gold.links, len(matched), len(gold.attributions), siblings, tuple(errors)
+    )
 
 
 def count_cycles(attributions: Sequence[Attribution]) -> int:
@@ -285,15 +343,25 @@ class ChainReport:
     sibling_errors: int  #: predicted links between gold siblings (or two top-level statements)
     cycles: int  #: parent cycles in the predictions of the scored articles (must be 0)
     seconds: float  #: wall-clock seconds of extraction
+    errors: tuple[LinkError, ...] = ()  #: missed and wrong links, in gold order
 
     @property
     def cue_recall(self) -> float:
         """Share of gold cues found at all, in percent."""
         return 100.0 * self.cues_found / self.cues_gold if self.cues_gold else 0.0
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable report (percentages rounded to 2 decimals)."""
-        return {
+    def error_counts(self) -> dict[str, int]:
+        """How many errors of each kind and reason ("missed: the parent's cue was not found")."""
+        counts: dict[str, int] = {}
+        for e in self.errors:
+            key = f"{e.kind}: {e.why}"
+            counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def to_json(self, errors: bool = False) -> dict[str, Any]:
+        """Machine-readable report (percentages rounded to 2 decimals); the error counts and
+        the first ``ERRORS_SHOWN`` errors too when ``errors``."""
+        out = {
             "pipeline": self.pipeline,
             "extractor": self.extractor,
             "split": self.split,
@@ -306,6 +374,10 @@ class ChainReport:
             "cycles": self.cycles,
             "seconds": round(self.seconds, 3),
         }
+        if errors:
+            out["error_counts"] = self.error_counts()
+            out["errors"] = [e.to_json() for e in self.errors[:ERRORS_SHOWN]]
+        return out
 
 
 def evaluate_chains(
@@ -331,8 +403,10 @@ def evaluate_chains(
     seconds = time.perf_counter() - t0
     links, by_pattern = PRF(), dict[str, PRF]()
     found = cues = siblings = 0
+    errors: list[LinkError] = []
     for p in passages:
         s = score_passage(p, predicted[p.article_id])
+        errors.extend(s.errors)
         prf = PRF.matched(s.tp, s.n_pred, s.n_gold)
         links += prf
         by_pattern[p.pattern] = by_pattern.get(p.pattern, PRF()) + prf
@@ -351,4 +425,5 @@ def evaluate_chains(
         sibling_errors=siblings,
         cycles=sum(count_cycles(atts) for atts in predicted.values()),
         seconds=seconds,
+        errors=tuple(errors),
     )

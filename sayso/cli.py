@@ -338,6 +338,7 @@ def ingest(
     from .ingest import input_bytes, read_inputs, sample_paths
     from .models import InputError
     from .store import Store
+    from .stories import update as update_stories
 
     specs = list(inputs) + ([str(p) for p in sample_paths()] if sample else [])
     if not specs:
@@ -360,6 +361,8 @@ def ingest(
         else:
             report = store_ingest(store, items, pipeline, done, jobs=jobs)
         merged = store.apply_suggested_aliases() if auto_alias and not out_parquet else ()
+        if not out_parquet:
+            update_stories(store)  # near-duplicates, stories and their claims (issue 11)
         stats = store.stats()
     target = out_parquet or db
     _report(report, f"sayso ingest -> {target} ({report.extractor})", merged, stats, as_json)
@@ -381,10 +384,12 @@ def load(db: str, folder: str, auto_alias: bool, as_json: bool) -> None:
     """Store the Parquet parts that `ingest --out-parquet DIR` wrote (resumable, in input order)."""
     from .engines import load as load_parts
     from .store import Store
+    from .stories import update as update_stories
 
     with Store(db) as store:
         report = load_parts(store, folder)
         merged = store.apply_suggested_aliases() if auto_alias else ()
+        update_stories(store)  # near-duplicates, stories and their claims (issue 11)
         stats = store.stats()
     _report(report, f"sayso load {folder} -> {db}", merged, stats, as_json)
 
@@ -920,6 +925,68 @@ def serve(
         )  # fmt: skip
     except (StoreError, ServeError) as e:
         _fail(e)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option(
+    "--min-outlets", default=1, show_default=True, help="Only stories this many outlets report."
+)
+@click.option("--limit", type=int, default=None, help="At most this many stories.")
+@_json_option("Print one JSON object per story, one per line.")
+def stories(db: str, min_outlets: int, limit: int | None, as_json: bool) -> None:
+    """List the stories of DB (articles grouped by the event they report), newest first."""
+    from rich.table import Table
+
+    from .stories import stories as list_stories
+
+    with _open_store(db) as store:
+        found = list_stories(store, min_outlets=min_outlets, limit=limit)
+    if as_json:
+        for st in found:
+            click.echo(json.dumps(st.to_json(), ensure_ascii=False))
+        return
+    table = Table(title=f"sayso stories {db}")
+    for col in ("id", "dates", "title", "outlets", "articles"):
+        table.add_column(col, overflow="fold")
+    for st in found:
+        dates = st.start or "" if st.start == st.end else f"{st.start} .. {st.end}"
+        table.add_row(str(st.id), dates, Text(st.title), Text(", ".join(st.outlets)),
+                      str(len(st.articles)))  # fmt: skip
+    Console().print(table)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("story_id", type=int)
+@_json_option("Print the comparison as one JSON object.")
+def compare(db: str, story_id: int, as_json: bool) -> None:
+    """Compare the accounts of story STORY_ID in DB claim by claim (see `sayso stories`)."""
+    from rich.table import Table
+
+    from .stories import compare as compare_story
+
+    with _open_store(db) as store:
+        result = compare_story(store, story_id)
+    if result is None:
+        _fail(f"no story {story_id} in {db}", hint="list them with: sayso stories DB")
+    if as_json:
+        _print_json(result.to_json())
+        return
+    st = result.story
+    table = Table(title=f"story {st.id}: {st.title} ({', '.join(st.outlets)})", show_lines=True)
+    for col in ("claim", "status", *st.outlets):
+        table.add_column(col, overflow="fold")
+    for c in result.claims:
+        cells = []
+        for outlet in st.outlets:
+            ms = [m for m in c.mentions if m.outlet == outlet]
+            cells.append(Text("\n".join(
+                f"{m.speaker or '?'} {m.cue or ''}{' [hedged]' if m.hedged else ''}: {m.text}"
+                for m in ms)))  # fmt: skip
+        status = c.status + (f"\n{c.conflict}" if c.conflict else "")
+        table.add_row(c.id, Text(status), *cells)
+    Console().print(table)
 
 
 def main() -> None:

@@ -152,6 +152,8 @@ class Article:
     #: how ``text`` maps back to the input's own text (None: unknown); not part of equality,
     #: as the same text read from two inputs is the same article
     origin: Origin | None = field(default=None, compare=False)
+    #: where it was read: the path, "path:LINE" of a JSON Lines record, "file.warc::URL"
+    input: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -305,11 +307,16 @@ class Extraction:
     attributions: tuple[Attribution, ...]  #: the statements, in text order of their cues
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON contract object printed by ``sayso extract --json``."""
+        """The JSON contract object printed by ``sayso extract --json``; each attribution
+        carries its speaker's name beside the id (``speaker_name``), so no lookup is needed."""
+        names = {s.id: s.name for s in self.speakers}
         return {
             "article": self.article.to_json(),
             "speakers": [s.to_json() for s in self.speakers],
-            "attributions": [a.to_json() for a in self.attributions],
+            "attributions": [
+                {**a.to_json(), "speaker_name": names.get(a.speaker or "")}
+                for a in self.attributions
+            ],
         }
 
     def speaker(self, speaker_id: str | None) -> Speaker | None:

@@ -204,7 +204,7 @@ class Run:
             elif not isinstance(item, Article):
                 raise TypeError(f"ingest() takes Article or InputError items, not {item!r}")
             elif item.id in self._in_flight or self.skip(item.id):
-                self.done(i, IngestOutcome(item.id, item.title, 0, "skipped"), item)
+                self.done(i, IngestOutcome(item.id, item.title, 0, "skipped", item.input), item)
             else:
                 self._in_flight.add(item.id)
                 self.pending.append((i, item))
@@ -242,7 +242,7 @@ class Run:
         wrote = self.store.write(result, extractor=self.name)
         n = len(result.attributions) if wrote else 0
         status: IngestStatus = "added" if wrote else "skipped"
-        self.done(i, IngestOutcome(article.id, article.title, n, status), article)
+        self.done(i, IngestOutcome(article.id, article.title, n, status, article.input), article)
 
     def report(self) -> IngestReport:
         """The run's report, outcomes in input order."""

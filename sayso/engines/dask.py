@@ -127,4 +127,5 @@ def _record_part(run: Run, count: int | InputError) -> None:
     if isinstance(count, InputError):
         run.fail(i, article, count)
     else:
-        run.done(i, IngestOutcome(article.id, article.title, count, "added"), article)
+        outcome = IngestOutcome(article.id, article.title, count, "added", article.input)
+        run.done(i, outcome, article)

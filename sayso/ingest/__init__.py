@@ -23,6 +23,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import BinaryIO, TextIO, cast
@@ -294,7 +295,11 @@ def _read_stdin(stream: TextIO | BinaryIO, meta: TextMeta | None) -> Iterator[Ar
 def _guard(name: str, items: Iterator[Article | InputError]) -> Iterator[Article | InputError]:
     """The items of one input's reader, its InputRejected (or any failure) as an InputError."""
     try:
-        yield from items
+        for item in items:
+            # every article says where it was read (readers of many records name each one)
+            if isinstance(item, Article) and not item.input:
+                item = replace(item, input=name)
+            yield item
     except InputRejected as e:
         yield InputError(e.input_name, e.message)
     except OSError as e:

@@ -119,6 +119,7 @@ def record_to_article(record: Any, where: str) -> Article:
         topics=_topics(record, where),
         external_id=_string(record, "external_id", where),
         origin=origin(original, text, inserted),  # the input's text is the record's text
+        input=where,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
@@ -87,7 +88,7 @@ def read_warc(stream: BinaryIO, name: str) -> Iterator[Article | InputError]:
                 yield InputError(e.input_name, e.message)
                 continue
             articles += 1
-            yield article
+            yield replace(article, input=f"{name}::{uri}")
         if last_start is None:
             raise _Damaged("no complete record in it")
         if not _ends_cleanly(stream, last_start, iterator.offset):

@@ -207,7 +207,7 @@ class IngestOutcome:
     title: str | None  #: the headline, when known
     statements: int  #: statements written (0 when skipped or in error)
     status: IngestStatus  #: added, skipped (already stored for this extractor) or error
-    input: str | None = None  #: the bad input's name, for errors
+    input: str | None = None  #: where it was read (path, "path:LINE", "file.warc::URL")
     message: str | None = None  #: what went wrong, for errors
 
     def to_json(self) -> dict[str, Any]:

@@ -170,6 +170,8 @@ class _Article:
             self._read_entity(ent)
         self.mentions.sort()
         self._genders_from_pronouns()
+        #: The description of an unnamed issuer ("senior administration official").
+        self.anonymous_issuer = ""
         self.principal = self._principal(article)
         self.issuers = self._issuer(article)
         #: The one issuer of a first-person text, when the title names exactly one.
@@ -361,9 +363,9 @@ class _Article:
     # -- first-person texts -------------------------------------------------------------------
     _ISSUED = re.compile(
         r"^(?:(?:joint\s+)?(?:statement|remarks|readout|op-ed|letter|message|press release|"
-        r"briefing|"
+        r"briefing|(?:background\s+)?(?:press\s+)?call|"
         r"address|interview|proclamation|memorandum|speech)s?)\s+(?:by|of|from)\s+(.+?)"
-        r"(?:\s+(?:on|at|to|following|after|before|in|regarding|announcing|with|during|for)\b.*)?$",
+        r"(?:\s+(?:on|at|following|after|before|in|regarding|announcing|with|during|for)\b.*)?$",
         re.I,
     )
 
@@ -388,9 +390,25 @@ class _Article:
         m = self._ISSUED.match(" ".join(title.split()))
         if not m:
             return []
+        segment = m.group(1).strip()
+        # People the article names, in the order the title gives them ("Aide to the President
+        # Yury Ushakov": Ushakov, not "Aide").
+        seg_keys = [nm.word_key(_unpossess(w)) for w in segment.split()]
+        named = sorted(
+            (seg_keys.index(nm.word_key(p.surname)), k)
+            for k, p in enumerate(self.people)
+            if p.first and nm.word_key(p.surname) in seg_keys
+        )
+        if named:
+            return [k for _, k in named]
+        if re.match(r"(?i)(?:an?|one|two|three|several)\s", segment):
+            # "a Senior Administration Official": unnamed, but one person throughout.
+            self.anonymous_issuer = re.sub(r"^\w+\s+", "", segment).lower()
+            return []
         out: list[int] = []
-        for who in re.split(r"\s*(?:,|&|\band\b)\s*", m.group(1).strip()):
-            who = re.sub(r"['\u2019]s?$", "", who.strip())
+        for who in re.split(r"\s*(?:,|&|\band\b)\s*", segment):
+            lead = re.match(r"(?:[A-Z][\w.'\u2019-]*\s*)+", who.strip())  # "Biden to the Nation"
+            who = re.sub(r"['\u2019]s?$", "", lead.group(0).strip() if lead else "")
             words = nm.strip_title(who.split())
             if not words:
                 continue
@@ -632,6 +650,8 @@ class _Resolver:
             return self.person_entity(turn), "first_person", 0.9
         if self.info.issuer is not None:
             return self.person_entity(self.info.issuer), "first_person", 0.9
+        if self.info.anonymous_issuer and low in {"i", "me", "my"}:
+            return self.remember(self.info.anonymous_issuer, "person"), "first_person", 0.8
         if len(self.info.issuers) >= 2 and low in {"we", "us", "our"}:
             # "we" of a joint statement: its issuers together.
             members = [self.person_entity(k) for k in self.info.issuers]

@@ -927,6 +927,56 @@ def serve(
         _fail(e)
 
 
+@evaluate.command("stories")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--distractors",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Articles to group with the gold's (files or folders; CSV readouts too). Default: "
+    "the gov-readouts collection when it is found in ../shared/data.",
+)
+@_pipeline_option
+@_split_option
+@_json_option("Print the scores as one JSON object.")
+def evaluate_stories_cmd(
+    gold_dir: str, distractors: tuple[str, ...], pipeline: str, split: str, as_json: bool
+) -> None:
+    """Score story grouping (pairwise, B-cubed) and claim alignment and status on a stories
+    gold folder (benchmarks/gold/stories)."""
+    from .stories.evaluation import evaluate_stories
+
+    report = _run_gold(
+        lambda progress: evaluate_stories(
+            gold_dir, list(distractors) or None, split, pipeline, progress=progress
+        ),
+        "stories",
+        as_json,
+    )
+    data = report.to_json()
+    for error in report.errors:
+        _error(error)
+    if as_json:
+        _print_json(data)
+        return
+    g = data["grouping"]
+    out = Console()
+    out.print(
+        f"stories ({split}): {g['articles']} gold articles in {g['stories']} events among "
+        f"{data['distractors']:,} distractors; grouped {data['articles']:,} articles in "
+        f"{data['grouping_seconds']}s"
+    )
+    for name in ("pairwise", "bcubed"):
+        sc = g[name]
+        out.print(f"  {name:9} P {sc['precision']:.3f}  R {sc['recall']:.3f}  F1 {sc['f1']:.3f}")
+    if data["claims"]:
+        al, st = data["claims"]["alignment"], data["claims"]["status"]
+        out.print(
+            f"claims: alignment P {al['precision']:.3f}  R {al['recall']:.3f}  "
+            f"F1 {al['f1']:.3f}; status accuracy {st['accuracy']:.3f}"
+        )
+
+
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option(

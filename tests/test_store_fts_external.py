@@ -173,3 +173,36 @@ def test_serve_prints_datasette_metadata(tmp_path: Path) -> None:
     meta = json.loads(result.stdout)
     table = meta["databases"]["news"]["tables"]["attributions"]
     assert table["fts_table"] == "statements_fts" and "kind" in table["facets"]
+
+
+def test_version_5_store_gains_listing_and_prefix_indexes(tmp_path: Path) -> None:
+    path = tmp_path / "news.db"
+    _fill(path)
+    with Store(path) as s:
+        before = {q: _hits(s, q) for q in QUERIES}
+    conn = sqlite3.connect(path, isolation_level=None)
+    # back to what schema 5 wrote: no listing indexes, an index without prefixes
+    conn.execute("DROP INDEX articles_recent")
+    conn.execute("DROP INDEX attributions_speaker_article")
+    conn.execute("CREATE INDEX attributions_speaker ON attributions(speaker_id)")
+    conn.execute("DROP TABLE statements_fts")
+    conn.execute(
+        "CREATE VIRTUAL TABLE statements_fts USING fts5(content_text, speaker_name, source_text,"
+        " content=\"attributions\", content_rowid=\"sid\","
+        " tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
+    conn.execute("PRAGMA user_version = 5")
+    conn.close()
+    with Store(path) as s:  # migrates 5 -> 6
+        assert {q: _hits(s, q) for q in QUERIES} == before
+        page_plan, _ = s.statement_plans(StatementQuery(limit=50))
+        assert "articles_recent" in page_plan and "TEMP B-TREE FOR ORDER BY" not in page_plan
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'statements_fts'").fetchone()
+    assert "prefix" in sql
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"articles_recent", "attributions_speaker_article"} <= indexes
+    assert "attributions_speaker" not in indexes
+    _index_ok(path)

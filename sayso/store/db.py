@@ -61,6 +61,11 @@ _ROW_JOINS = """
   LEFT JOIN speakers s ON s.id = t.speaker_id
 """
 _ROW_SQL = _ROW_COLUMNS + "  FROM attributions t" + _ROW_JOINS
+_ROW_NEWEST_SQL = (
+    _ROW_COLUMNS
+    + "  FROM articles a CROSS JOIN attributions t ON t.article_id = a.id"
+    + "  LEFT JOIN speakers s ON s.id = t.speaker_id"
+)
 
 # A full-text search is evaluated once per query, whatever the filters: the matches (with
 # their bm25 rank) are materialized first and the statements looked up by primary key; left
@@ -624,8 +629,12 @@ class Store:
         on_articles = any(w.startswith("a.") for w in where)
         count_from = "attributions t" + (" JOIN articles a ON a.id = t.article_id" * on_articles)
         if not q.text:
+            # unfiltered, the newest articles are read in the order of articles_recent and
+            # only the first page's are joined (CROSS JOIN keeps that order of the loops);
+            # SQLite's DESC puts unknown dates last, as NULLS LAST says
+            rows_from = _ROW_NEWEST_SQL if not where else _ROW_SQL
             sql = (
-                _ROW_SQL + cond + " ORDER BY a.published_date DESC NULLS LAST,"
+                rows_from + cond + " ORDER BY a.published_date DESC NULLS LAST,"
                 " a.ingested_at DESC, t.article_id, t.seq LIMIT ? OFFSET ?"
             )
             return sql, f"SELECT count(*) FROM {count_from}{cond}", params

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from ..errors import StoreError
 
 #: The schema version this code writes; bump it and add a step to MIGRATIONS on every change.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Why some choices:
 # - attributions has an explicit INTEGER PRIMARY KEY (sid) because the full-text index refers to
@@ -94,6 +94,7 @@ _FTS_SQL = """
 CREATE VIRTUAL TABLE statements_fts USING fts5(
     content_text, speaker_name, source_text,
     content="attributions", content_rowid="sid",
+    prefix = '1 2',
     tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER attributions_fts_insert AFTER INSERT ON attributions BEGIN
@@ -136,6 +137,7 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_outlet ON articles(outlet COLLATE NOCASE);
 CREATE INDEX articles_published ON articles(published_date);
+CREATE INDEX articles_recent ON articles(published_date DESC, ingested_at DESC, id);
 
 CREATE TABLE article_origins (
     article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
@@ -215,7 +217,7 @@ CREATE TABLE attributions (
                                               -- before schema 5 (precision unknown)
     UNIQUE (article_id, extractor, id)
 );
-CREATE INDEX attributions_speaker ON attributions(speaker_id);
+CREATE INDEX attributions_speaker_article ON attributions(speaker_id, article_id);
 CREATE INDEX attributions_kind ON attributions(kind);
 CREATE INDEX attributions_hedged ON attributions(hedged) WHERE hedged;
 
@@ -263,6 +265,17 @@ def _external_fts(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('rebuild')")
 
 
+def _listing_indexes(conn: sqlite3.Connection) -> None:
+    """Migration 5 -> 6: the listing indexes, and the full-text index rebuilt with prefixes."""
+    conn.execute("DROP INDEX IF EXISTS attributions_speaker")
+    for statement in _split(SCHEMA_SQL):
+        if statement.startswith(
+            ("CREATE INDEX articles_recent", "CREATE INDEX attributions_speaker_article")
+        ):
+            conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    _external_fts(conn)
+
+
 #: Steps from version N to N+1, keyed by N (SQL, or a function of the connection); each runs
 #: inside the migration transaction.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
@@ -280,6 +293,9 @@ ALTER TABLE article_speakers ADD COLUMN members TEXT NOT NULL DEFAULT '[]';
     # 4 -> 5: the full-text index becomes external content on attributions (Datasette search),
     # with the speaker's name copied into attributions.speaker_name; time_precision (issue 14).
     4: _external_fts,
+    # 5 -> 6: indexes for the explorer's listings (newest first, most-quoted speakers) and
+    # prefix indexes for prefix searches ("t*"), so that no page's query scans per row.
+    5: _listing_indexes,
 }
 
 

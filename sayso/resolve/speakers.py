@@ -72,6 +72,12 @@ ORG_NOUNS = frozenset(
 #: Nouns for a group of the people named before ("the two presidents", "the leaders").
 GROUP_NOUNS = frozenset({"president", "leader", "side", "minister", "candidate", "party"})
 _NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4}
+#: Last words of company names the NER may take for a person ("Védelmi Ipari Kft").
+ORG_SUFFIXES = frozenset(
+    "kft inc ltd llc gmbh corp co ag sa plc bv nv oy ab spa srl pty lp group".split()
+)
+#: Transcript turn labels of a journalist asking ("Question: ...", "Q: ...").
+QUESTION_LABELS = frozenset({"question", "q"})
 #: Channels that are not speakers of their own ("Twitter" said nothing; its user did).
 CHANNEL_NAMES = frozenset({"twitter", "facebook", "telegram", "instagram", "youtube", "x"})
 #: How far up the parse a cue verb without a subject looks for one ("and emphasized").
@@ -80,17 +86,19 @@ SHARED_SUBJECT_STEPS = 4
 EMBEDDED_SUBJECT_WEIGHT = 0.6
 #: A borrowed subject is a little less sure than the statement's own source.
 SHARED_SUBJECT_DISCOUNT = 0.9
-#: Who an outlet's own office holder is: (outlet marker in its name or URL, role, from, until,
-#: name).  "The President" of a White House readout with no President named is the one in
-#: office that day.  Extend for other government outlets as they are ingested.
-OUTLET_PRINCIPALS: tuple[tuple[str, str, _dt.date, _dt.date, str], ...] = (
-    ("white house", "president", _dt.date(2009, 1, 20), _dt.date(2017, 1, 20), "Barack Obama"),
-    ("white house", "president", _dt.date(2017, 1, 20), _dt.date(2021, 1, 20), "Donald Trump"),
-    ("whitehouse", "president", _dt.date(2017, 1, 20), _dt.date(2021, 1, 20), "Donald Trump"),
-    ("white house", "president", _dt.date(2021, 1, 20), _dt.date(2025, 1, 20), "Joe Biden"),
-    ("whitehouse", "president", _dt.date(2021, 1, 20), _dt.date(2025, 1, 20), "Joe Biden"),
-    ("white house", "president", _dt.date(2025, 1, 20), _dt.date(2029, 1, 20), "Donald Trump"),
-    ("kremlin", "president", _dt.date(2012, 5, 7), _dt.date(2030, 5, 7), "Vladimir Putin"),
+_US = "us u.s. american united states"
+_RU = "russian russia"
+_WH = r"white ?house"
+#: Who an outlet's own office holder is: (pattern of the outlet's name or URL, role, from,
+#: until, name, words for the country that pick them out: "the Russian President").  "The
+#: President" of a White House readout that names no President is the one in office that day.
+#: Extend for other government outlets as they are ingested.
+OUTLET_PRINCIPALS: tuple[tuple[str, str, _dt.date, _dt.date, str, str], ...] = (
+    (_WH, "president", _dt.date(2009, 1, 20), _dt.date(2017, 1, 20), "Barack Obama", _US),
+    (_WH, "president", _dt.date(2017, 1, 20), _dt.date(2021, 1, 20), "Donald Trump", _US),
+    (_WH, "president", _dt.date(2021, 1, 20), _dt.date(2025, 1, 20), "Joe Biden", _US),
+    (_WH, "president", _dt.date(2025, 1, 20), _dt.date(2029, 1, 20), "Donald Trump", _US),
+    (r"kremlin", "president", _dt.date(2012, 5, 7), _dt.date(2030, 5, 7), "Vladimir Putin", _RU),
 )
 #: Confidence of each way of finding a speaker (a pronoun's is scaled by its margin).
 VIA_CONFIDENCE: dict[str, float] = {
@@ -182,9 +190,19 @@ class _Article:
     def _person_words(self, ent: SpacySpan) -> list[str] | None:
         words = nm.strip_title(_unpossess(_clean(ent.text)).split())
         if ent.label_ == "PERSON":
+            if words and nm.word_key(words[-1]) in ORG_SUFFIXES:
+                return None
             # "Harris and President Zelenskyy": two people the NER ran together.
             return words if words and all(w[:1].isupper() for w in words) else None
-        # The NER calls some names organisations ("Scotland Nicola Sturgeon", "Brock Pierce").
+        if words and nm.word_key(words[-1]) in ORG_SUFFIXES:
+            return None  # "Védelmi Ipari Kft"
+        # The NER calls some names organisations ("Scotland Nicola Sturgeon", "Brock Pierce"),
+        # or places; a role in apposition tells ("Gáspár Maróth, the government commissioner").
+        caps = bool(words) and all(w[:1].isupper() for w in words)
+        if caps and 2 <= len(words) <= 3 and ent.label_ in {"ORG", "GPE", "NORP", "FAC"}:
+            appos = [c for c in ent.root.children if c.dep_ == "appos"]
+            if any(c.lemma_.lower() in _ROLE_NOUNS for c in appos):
+                return words
         for k, w in enumerate(words[:-1]):
             if nm.is_first_name(w) and w[:1].isupper() and all(x[:1].isupper() for x in words[k:]):
                 if ent.label_ in {"ORG", "GPE", "NORP", "FAC"} and len(words) - k in (2, 3):
@@ -376,11 +394,17 @@ class _Article:
         outlet = f"{article.source or ''} {article.url or ''}".lower()
         if day is None:
             return None
-        for marker, role, first, last, name in OUTLET_PRINCIPALS:
-            if marker in outlet and first <= day < last:
+        for marker, role, first, last, name, country in OUTLET_PRINCIPALS:
+            if re.search(marker, outlet) and first <= day < last:
                 words = name.split()
-                idx = self.person(words, 0) or self.person(words, 0, create=True, titles=[role])
-                return (role, idx) if idx is not None else None
+                idx = self.person(words, 0)
+                if idx is None:
+                    idx = self.person(words, 0, create=True, titles=[role])
+                if idx is None:
+                    return None
+                self.people[idx].roles.add(role)
+                self.people[idx].role_words.update(country.split())
+                return role, idx
         return None
 
     def _issuer(self, article: Article) -> list[int]:
@@ -628,6 +652,8 @@ class _Resolver:
             return self._first_person(att, low)
         if low in _NOBODY:
             return None, "unresolved", 0.0
+        if low in QUESTION_LABELS:
+            return self.remember("reporter", "person"), "role", VIA_CONFIDENCE["role"]
         if low in _MALE | _FEMALE | _PLURAL | _NEUTER:
             return self._pronoun(att, low)
         span = self.doc.char_span(att.source.start, att.source.end, alignment_mode="expand")

@@ -48,6 +48,7 @@ from .render import (
     marks_for,
     month_bars,
     safe_url,
+    statement_list,
 )
 from .render import chains as chains_of
 
@@ -292,7 +293,7 @@ class _Pages:
             # one entry for both, so the HTML is always that of the rows beside it
             with self.store() as st:
                 result = st.statements(query)
-            return result, self.macro("statement_list", result.rows)
+            return result, statement_list(result.rows)
 
         return self.cache.get(("listing", query), compute)
 

@@ -11,11 +11,12 @@ import datetime as _dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup, escape
 
 from ..models import Attribution, Extraction, Speaker
+from ..store import StatementRow
 
 Role = Literal["src", "cue", "content"]
 
@@ -231,3 +232,66 @@ def bars(counts: Sequence[tuple[str, int]]) -> tuple[Bar, ...]:
     """Bars scaled to the largest count."""
     top = max((n for _, n in counts), default=0)
     return tuple(Bar(k, n, (n / top) if top else 0.0) for k, n in counts)
+
+
+def _u(value: object) -> str:
+    """A value as one escaped URL path segment."""
+    return str(escape(quote(str(value), safe="")))
+
+
+_HEDGED_BADGE = (
+    '<span class="badge hedged" title="The reporter distances itself from this statement">'
+    "hedged</span>"
+)
+_THOUGHT_BADGE = (
+    '<span class="badge thought" title="An internal state (believes, thinks), not a speech '
+    'act">thought</span>'
+)
+
+
+def statement_list(rows: Iterable[StatementRow], show_speaker: bool = True) -> Markup:
+    """The HTML list of statements on the search, speaker and article-list pages.
+
+    Written in Python rather than as a template macro: it is the most rendered piece of the
+    explorer (50 rows a page, every uncached search), and string building is several times
+    faster than Jinja's macro calls here.  Every value from the database goes through
+    ``escape`` (and ``quote`` in links), as the template's autoescaping did.
+    """
+    out = ['<ol class="stmts">\n']
+    add = out.append
+    for r in rows:
+        add('  <li class="stmt">\n    <div class="stmt-head">\n')
+        if show_speaker:
+            if r.speaker_id:
+                add(f'<a class="who" href="/speakers/{_u(r.speaker_id)}">'
+                    f"{escape(r.speaker_name)}</a>\n")  # fmt: skip
+            else:
+                add(f'<span class="who">{escape(r.source_text or "(unnamed source)")}</span>')
+        add(f'      <span class="cue-word">{escape(r.cue_text)}</span>\n      ')
+        kind = escape(r.kind)
+        add(f'<span class="badge kind-{kind}">{kind.replace("_", " ")}</span>\n')
+        if r.hedged:
+            add(_HEDGED_BADGE)
+        if r.cue_class == "thought":
+            add(_THOUGHT_BADGE)
+        article = _u(r.article_id)
+        add(
+            "\n    </div>\n"
+            f'    <blockquote class="stmt-content">{escape(r.content_text)}</blockquote>\n'
+            '    <div class="stmt-meta">\n'
+            f'      <span>{escape(r.outlet or "unknown outlet")}</span>\n'
+            f"      <span>{escape(_date(r.published))}</span>\n"
+            f'      <a href="/articles/{article}#att-{_u(r.attribution_id)}">'
+            f"{escape(r.title or r.article_id)}</a>\n"
+        )
+        if r.parent_id:
+            add(f'      <a class="chain-link" href="/articles/{article}/chain/'
+                f'{_u(r.attribution_id)}">reported via a chain →</a>\n')  # fmt: skip
+        add("    </div>\n  </li>\n")
+    add("</ol>\n")
+    return Markup("".join(out))
+
+
+def _date(value: str | None) -> str:
+    """A publication date as the lists show it: the day, or a dash when unknown."""
+    return str(value)[:10] if value else "—"

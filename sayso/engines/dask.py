@@ -71,11 +71,13 @@ def ingest_dask(
     out_parquet: str | Path | None = None,
     chunk: int = CHUNK_ARTICLES,
     processes: bool = True,
+    client: Any = None,
 ) -> IngestReport:
     """Extract every new article of ``items`` on a Dask cluster; store it, or write Parquet.
 
     ``store`` is written to unless ``out_parquet`` is given; then it is only read, to skip
-    articles it already holds.  See the module docstring for the rest.
+    articles it already holds.  ``client`` is a ``distributed.Client`` of your own to run on
+    (kept open, for many calls) instead of ``scheduler``/``jobs``.  See the module docstring.
     """
     name = resolve_name(pipeline)
     if jobs < 1:
@@ -93,28 +95,37 @@ def ingest_dask(
         return article_id in done_in_parts or store.has_article(article_id, name)
 
     run = Run(store, name, progress, skip=skip)
-    with client_for(scheduler, jobs, processes) as client:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        client.run(prepare_worker, name)  # every worker loads the models before the first chunk
-        window = workers * CHUNKS_PER_WORKER
-        if folder is None:
-            submitted: Iterator[object] = (
-                client.submit(extract_chunk, c, name, pure=False)
-                for c in chunks(run, items, chunk)
-            )
-            for results in ordered(submitted, window, _result):
-                for result in cast(list[Result], results):
-                    run.write(result)
-        else:
-            where = str(folder.resolve())
-            submitted = (
-                client.submit(write_part, where, run.index(c[0].id), c, name, pure=False)
-                for c in chunks(run, items, chunk)
-            )
-            for counts in ordered(submitted, window, _result):
-                for count in cast(list[int | InputError], counts):
-                    _record_part(run, count)
+    if client is not None:
+        _run_on(client, run, items, chunk, folder)
+        return run.report()
+    with client_for(scheduler, jobs, processes) as own:
+        own.run(prepare_worker, name)  # every worker loads the models before the first chunk
+        _run_on(own, run, items, chunk, folder)
     return run.report()
+
+
+def _run_on(
+    client: Any, run: Run, items: Iterable[object], chunk: int, folder: Path | None
+) -> None:
+    name = run.name
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    window = workers * CHUNKS_PER_WORKER
+    if folder is None:
+        submitted: Iterator[object] = (
+            client.submit(extract_chunk, c, name, pure=False) for c in chunks(run, items, chunk)
+        )
+        for results in ordered(submitted, window, _result):
+            for result in cast(list[Result], results):
+                run.write(result)
+    else:
+        where = str(folder.resolve())
+        submitted = (
+            client.submit(write_part, where, run.index(c[0].id), c, name, pure=False)
+            for c in chunks(run, items, chunk)
+        )
+        for counts in ordered(submitted, window, _result):
+            for count in cast(list[int | InputError], counts):
+                _record_part(run, count)
 
 
 def _result(future: object) -> object:

@@ -431,7 +431,7 @@ class _Article:
             return []
         out: list[int] = []
         for who in re.split(r"\s*(?:,|&|\band\b)\s*", segment):
-            lead = re.match(r"(?:[A-Z][\w.'\u2019-]*\s*)+", who.strip())  # "Biden to the Nation"
+            lead = re.match(r"(?:[A-Z][\w.'\u2019-]*\s*)+", _DETERMINERS.sub("", who.strip()))  # "Biden to the Nation"
             who = re.sub(r"['\u2019]s?$", "", lead.group(0).strip() if lead else "")
             words = nm.strip_title(who.split())
             if not words:

@@ -27,7 +27,7 @@ def test_hostile_values_are_text_and_ids_are_quoted() -> None:
     )]))  # fmt: skip
     assert "<script" not in html and "<b>" not in html and "<img" not in html and "<i>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     assert 'href="/speakers/sp%2F%22%3E%3Cscript%3E"' in html
     assert 'href="/articles/a%20b%2Fc#att-a%231"' in html
 

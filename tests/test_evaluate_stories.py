@@ -280,3 +280,15 @@ def test_committed_gold_ships_no_ukrainian_text_and_quotes_the_bundle_exactly() 
                 assert m.text is None
             else:
                 assert bundle[m.article_key]["text"][m.start : m.end] == m.text, claim.id
+
+
+def test_ignored_keys_are_passing_mentions_and_left_out_roles(tmp_path: Path) -> None:
+    e1 = _event("e1", "https://wh.gov/1", "https://kr.ru/1")
+    e1["articles"][1]["role"] = "announcement"
+    e1["mentioned_in"] = ["https://ua.gov/9", "https://wh.gov/2"]
+    e2 = _event("e2", "https://wh.gov/2")  # a member elsewhere: a distractor, never ignored
+    gold = read_stories_gold(_write(tmp_path, [e1, e2]))
+    assert gold.ignored("all") == {"https://ua.gov/9"}
+    no_announcements = gold.ignored("all", roles=("account", "transcript"))
+    assert no_announcements == {"https://ua.gov/9", "https://kr.ru/1"}
+    assert "https://kr.ru/1" not in gold.grouping("all", roles=("account", "transcript"))

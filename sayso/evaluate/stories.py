@@ -161,9 +161,11 @@ class StoriesGold:
 
     def ignored(self, split: str = "dev", roles: Collection[str] = ARTICLE_ROLES) -> frozenset[str]:
         """Keys to leave out of grouping scores: articles that only mention an event in
-        passing, and members of ``split``'s events whose role is not in ``roles``."""
+        passing (unless they are members of some event), and members of ``split``'s events
+        whose role is not in ``roles``."""
         check_split(split)
-        keys = {k for e in self.events for k in e.mentioned_in}
+        members = {a.key for e in self.events for a in e.articles}
+        keys = {k for e in self.events for k in e.mentioned_in} - members
         keys |= {
             a.key
             for e in self.events
@@ -171,7 +173,7 @@ class StoriesGold:
             for a in e.articles
             if a.role not in roles
         }
-        return frozenset(keys - self.grouping(split, roles).keys())
+        return frozenset(keys)
 
     def claims_of(self, split: str = "dev") -> tuple[GoldClaim, ...]:
         """The claims of ``split``'s events."""

@@ -53,6 +53,8 @@ PRONOUN_LOOKBACK_SENTENCES = 4
 PRONOUN_REPORTED_SPEAKER = 3.0
 #: Confidence of a pronoun resolved beyond the lookback (the last agreeing antecedent).
 PRONOUN_FAR_CONFIDENCE = 0.5
+#: How many sentences back a document noun ("the report") looks for its issuer.
+DOCUMENT_LOOKBACK_SENTENCES = 6
 #: Nouns for a document or channel that speaks for whoever issued it.
 DOCUMENT_NOUNS = frozenset(
     """
@@ -431,7 +433,8 @@ class _Article:
             return []
         out: list[int] = []
         for who in re.split(r"\s*(?:,|&|\band\b)\s*", segment):
-            lead = re.match(r"(?:[A-Z][\w.'\u2019-]*\s*)+", _DETERMINERS.sub("", who.strip()))  # "Biden to the Nation"
+            # Leading capitalised words only: "President Biden to the Nation".
+            lead = re.match(r"(?:[A-Z][\w.'\u2019-]*\s*)+", _DETERMINERS.sub("", who.strip()))
             who = re.sub(r"['\u2019]s?$", "", lead.group(0).strip() if lead else "")
             words = nm.strip_title(who.split())
             if not words:
@@ -965,6 +968,9 @@ class _Resolver:
             return self.remember(" ".join(words), "organization", raw), "organization", 0.7
         # A description: plural -> group ("Russian officials"); organisations; else unknown.
         if lemma in ORG_NOUNS:
+            named = self._named_organisation(lemma, start)
+            if named is not None:
+                return self.remember(named, "organization"), "organization", 0.7
             return self.remember(desc, "organization", raw), "organization", 0.5
         if head.tag_ in {"NNS", "NNPS"}:
             return self.remember(desc, "group", raw), "group", 0.6
@@ -973,6 +979,16 @@ class _Resolver:
         ):
             return None, "unresolved", 0.0
         return self.remember(desc, "unknown", raw), "unresolved", 0.3
+
+    def _named_organisation(self, noun: str, offset: int) -> str | None:
+        """The organisation named before ``offset`` whose name holds ``noun``: "the court" is
+        the Court of Session, "police" the Northamptonshire Police (the latest such name)."""
+        for off, _end, idx, name, kind, _subj in reversed(self.info.mentions):
+            if off >= offset or idx >= 0 or kind != "organization":
+                continue
+            if noun in {nm.word_key(w) for w in name.split()} and len(name.split()) >= 2:
+                return name
+        return None
 
     def _person_ents(self, span: SpacySpan) -> list[SpacySpan]:
         """Person names in a phrase, the head's first; possessors and modifiers left out."""
@@ -1074,12 +1090,18 @@ class _Resolver:
         self, span: SpacySpan, head: Token, raw: str
     ) -> tuple[_Entity | None, str, float]:
         issuer = self._issuer_of(head, span)
-        if issuer is None:
-            # The same kind of document introduced earlier with its issuer ("released a statement").
+        if issuer is None and not any(c.dep_ in {"det", "poss"} and c.lower_ in {"a", "an"}
+                                      for c in head.children):  # fmt: skip
+            # The same kind of document introduced earlier with its issuer ("released a
+            # statement", "a new Department of Education report"), a few sentences back at most.
+            here = self.info.sentence_of(span.start_char)
             for tok in reversed(self.doc[: span.start]):
+                if here - self.info.sentence_of(tok.idx) > DOCUMENT_LOOKBACK_SENTENCES:
+                    break
                 if tok.lemma_.lower() == head.lemma_.lower() and tok.pos_ == "NOUN":
                     issuer = self._issuer_of(tok, None)
-                    break
+                    if issuer is not None:
+                        break
         if issuer is not None:
             return issuer, "document", VIA_CONFIDENCE["document"]
         desc = _DETERMINERS.sub("", raw)
@@ -1095,7 +1117,14 @@ class _Resolver:
                 return self._noun_entity(child)
             if child.dep_ == "amod" and child.ent_type_ in {"NORP", "GPE"}:
                 return None
-        for child in list(tok.children) + [
+        # A named issuer modifying the noun: "the Department of Education report".
+        for ent in self.doc.ents:
+            if ent.end <= tok.i and ent.root.head == tok and ent.root.dep_ in {"compound", "nmod"}:
+                if ent.label_ in {"ORG", "PERSON"}:
+                    return self._noun_entity(ent.root)
+        # "by X" or "from X" on the noun phrase, also past a title ("the report on ... from X").
+        inner = [t for t in tok.subtree if t.i > tok.i and t.pos_ not in {"VERB", "AUX"}]
+        for child in [t for t in inner if t.head == tok or t.head.head == tok] + [
             c for c in tok.children if c.dep_ == "acl" for c in c.children
         ]:
             if child.dep_ in {"prep", "agent"} and child.lower_ in {"by", "from"}:

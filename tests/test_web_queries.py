@@ -189,3 +189,18 @@ def test_pages_reuse_connections(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
     for i in range(20):  # different searches: none is cached
         assert client.get(f"/statements.json?q=point+{i}").status_code == 200
     assert len(opened) - before <= 2
+
+
+def test_unfiltered_list_reads_only_its_page(db: Path) -> None:
+    """The home of /statements (no search, no filter) reads the newest articles through
+    articles_recent and joins only its page's statements: no sort of every statement."""
+    with Store(db, read_only=True) as st:
+        page, _ = st.statement_plans(StatementQuery(limit=50))
+        assert "articles_recent" in page, page
+        assert "USE TEMP B-TREE FOR ORDER BY" not in page, page  # only "RIGHT PART OF"
+        newest = st.statements(StatementQuery(limit=500)).rows
+    # the same order as sorting every statement by hand
+    key = [((r.published or "")[:10], r.article_id) for r in newest]
+    dates = [d for d, _ in key if d]
+    assert dates == sorted(dates, reverse=True)
+    assert all(not d for d, _ in key[len(dates):])  # unknown dates last

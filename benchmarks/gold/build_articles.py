@@ -97,6 +97,9 @@ annotations added by the sayso project (in separate files); no other change.
 
 Items from the Office of the President of Ukraine (president.gov.ua) are deliberately not
 included: their licence has not been verified.
+
+The stories gold (stories/) bundles its own White House and Kremlin texts, credited in
+stories/NOTICE (written by stories/build.py).
 """
 #: NOTICE section -> id prefix of its records
 NOTICE_SECTIONS = {"wikinews": "wikinews-", "whitehouse": "whitehouse-", "kremlin": "kremlin-"}

@@ -127,6 +127,33 @@ def _print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
 
+#: Every reading command picks the extractor whose statements it reads the same way.
+_extractor_option = click.option(
+    "--extractor",
+    metavar="NAME",
+    help="Only this extractor's statements (a pipeline such as rules, or a versioned name such "
+    "as sayso.rules.v1); 'all' for every extractor's.  Default: each article's newest "
+    "extractor's, so an article ingested with two pipelines counts once.",
+)
+
+
+def _extractor_name(value: str | None) -> str | None:
+    """The versioned extractor name of an --extractor value (pipeline aliases resolved)."""
+    from .extract import PIPELINES
+
+    return PIPELINES.get(value, value) if value else None
+
+
+def _page_json(rows: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+    """The JSON shape of every listing: the rows, how many match in all, and the offset of
+    the next page (null on the last), as the web explorer's JSON has them."""
+    after = offset + len(rows)
+    return {
+        "rows": rows, "total": total, "limit": limit, "offset": offset,
+        "next": after if rows and after < total else None,
+    }  # fmt: skip
+
+
 #: A run's summary lists every article up to this many inputs, then totals and errors only.
 SUMMARY_ROWS = 30
 #: Errors listed under an aggregated summary (all of them are printed as they happen).
@@ -468,7 +495,7 @@ def _statement_table(rows: Any, title: str) -> None:
     Console().print(table)
 
 
-def _query_page(db: str, query: Any, as_json: bool, title: str) -> None:
+def _query_page(db: str, query: Any, as_json: bool, title: str, requested_limit: int) -> None:
     from .errors import QueryError, StoreError
 
     with _open_store(db) as store:
@@ -476,11 +503,17 @@ def _query_page(db: str, query: Any, as_json: bool, title: str) -> None:
             page = store.statements(query)
         except (QueryError, StoreError) as exc:
             _fail(exc)
+    if query.limit < requested_limit:
+        _warning(
+            f"--limit {requested_limit} is over the page size limit {query.limit}; this page "
+            f"has at most {query.limit} rows (page on with --offset, from 'next' under --json)"
+        )
     if as_json:
-        _print_json([r.to_json() for r in page.rows])
+        _print_json(page.to_json())
     else:
         _statement_table(page.rows, title)
-        console.print(f"{len(page.rows)} of {page.total} statement(s)")
+        more = f"; next page: --offset {page.next}" if page.next is not None else ""
+        console.print(f"{len(page.rows)} of {page.total} statement(s){more}", highlight=False)
 
 
 @cli.command()
@@ -491,12 +524,15 @@ def _query_page(db: str, query: Any, as_json: bool, title: str) -> None:
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date.")
 @click.option("--kind", type=click.Choice(["direct", "indirect", "mixed", "according_to"]))
 @click.option("--hedged", is_flag=True, help="Only statements the reporter distances itself from.")
+@click.option("--article", help="Only this article (its id, or the id its input gave it).")
+@_extractor_option
 @click.option("--limit", default=50, show_default=True, help="At most this many (max 500).")
 @click.option("--offset", default=0, help="Skip this many (paging).")
-@_json_option("Print a JSON array.")
+@_json_option("Print one JSON object: rows, total, limit, offset, next.")
 def statements(
     db: str, speaker: str | None, outlet: str | None, since: str | None, until: str | None,
-    kind: str | None, hedged: bool, limit: int, offset: int, as_json: bool,
+    kind: str | None, hedged: bool, article: str | None, extractor: str | None, limit: int,
+    offset: int, as_json: bool,
 ) -> None:  # fmt: skip
     """List stored statements, newest first, filtered by speaker, outlet, date, kind."""
     from .errors import QueryError
@@ -507,39 +543,52 @@ def statements(
             speaker=speaker, outlet=outlet, kind=kind, hedged_only=hedged,
             since=parse_date(since, "--since") if since else None,
             until=parse_date(until, "--until") if until else None,
-            limit=limit, offset=offset,
+            article_id=article, extractor=_extractor_name(extractor), limit=limit, offset=offset,
         )  # fmt: skip
     except QueryError as exc:
         _fail(exc)
-    _query_page(db, query, as_json, f"statements in {db}")
+    _query_page(db, query, as_json, f"statements in {db}", limit)
 
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("query")
+@_extractor_option
 @click.option("--limit", default=50, show_default=True, help="At most this many (max 500).")
-@_json_option("Print a JSON array.")
-def search(db: str, query: str, limit: int, as_json: bool) -> None:
+@click.option("--offset", default=0, help="Skip this many (paging).")
+@_json_option("Print one JSON object: rows, total, limit, offset, next.")
+def search(
+    db: str, query: str, extractor: str | None, limit: int, offset: int, as_json: bool
+) -> None:
     """Full-text search of statements and speaker names (FTS5: words, "phrases", OR, prefix*)."""
     from .store import StatementQuery
 
-    _query_page(db, StatementQuery(text=query, limit=limit), as_json, f"{query!r} in {db}")
+    q = StatementQuery(
+        text=query, extractor=_extractor_name(extractor), limit=limit, offset=offset
+    )
+    _query_page(db, q, as_json, f"{query!r} in {db}", limit)
 
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--name", "text", help="Only speakers whose name or an alias contains this.")
+@_extractor_option
 @click.option("--limit", default=50, show_default=True, help="At most this many.")
-@_json_option("Print a JSON array.")
-def speakers(db: str, text: str | None, limit: int, as_json: bool) -> None:
+@click.option("--offset", default=0, help="Skip this many (paging).")
+@_json_option("Print one JSON object: rows, total, limit, offset, next.")
+def speakers(
+    db: str, text: str | None, extractor: str | None, limit: int, offset: int, as_json: bool
+) -> None:
     """List speakers, most quoted first."""
     from rich.table import Table
     from rich.text import Text
 
     with _open_store(db) as store:
-        rows = store.speakers(text, limit=limit)
+        name = _extractor_name(extractor)
+        rows = store.speakers(text, limit=limit, offset=offset, extractor=name)
+        total = store.count_speakers(text)
     if as_json:
-        _print_json([r.to_json() for r in rows])
+        _print_json(_page_json([r.to_json() for r in rows], total, limit, max(0, offset)))
         return
     table = Table(title=f"speakers in {db}")
     for col in ("speaker", "kind", "statements", "articles", "also called"):
@@ -559,7 +608,8 @@ def speakers(db: str, text: str | None, limit: int, as_json: bool) -> None:
     required=True,
 )
 @click.option("--out", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
-def export(db: str, fmt: str, out: str | None) -> None:
+@_extractor_option
+def export(db: str, fmt: str, out: str | None, extractor: str | None) -> None:
     """Export DB: jsonl (one extraction per article), csv or parquet (one row per statement),
     or one JSON-LD object per statement and line: webannotation (W3C Web Annotation, anchored
     in the input's own text), quotation (schema.org Quotation), claimreview (schema.org
@@ -573,7 +623,7 @@ def export(db: str, fmt: str, out: str | None) -> None:
     target = Path(out) if out else sys.stdout.buffer
     with _open_store(db) as store:
         try:
-            n = store.export(fmt, target)
+            n = store.export(fmt, target, _extractor_name(extractor))
         except StoreError as exc:
             _fail(exc)
     console.print(f"exported {n} {'article(s)' if fmt == 'jsonl' else 'statement(s)'}"
@@ -625,7 +675,7 @@ def alias(
         except (QueryError, StoreError) as exc:
             _fail(exc)
     if as_json:
-        _print_json([a.to_json() for a in rows])
+        _print_json(_page_json([a.to_json() for a in rows], len(rows), len(rows), 0))
     else:
         from rich.table import Table
         from rich.text import Text

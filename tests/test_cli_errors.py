@@ -36,7 +36,7 @@ def test_exit_codes_are_the_documented_constants() -> None:
 
 def test_exit_0_when_all_is_well(db: str) -> None:
     code, out, err = invoke("statements", db, "--json")
-    assert code == EXIT_OK and len(json.loads(out)) == 6 and "error" not in err
+    assert code == EXIT_OK and len(json.loads(out)["rows"]) == 6 and "error" not in err
 
 
 def test_exit_1_when_some_inputs_are_rejected_and_the_run_completes(tmp_path: Path) -> None:

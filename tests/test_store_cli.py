@@ -32,24 +32,31 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def rows_of(out: str) -> list:
+    """The rows of a listing's --json page (the page's shape checked on the way)."""
+    page = json.loads(out)
+    assert set(page) == {"rows", "total", "limit", "offset", "next"}
+    return page["rows"]
+
+
 def test_statements_json_and_filters(db: str) -> None:
     code, out, _ = run("statements", db, "--json", "--limit", "500")
-    rows = json.loads(out)
+    rows = rows_of(out)
     assert code == 0 and len(rows) == 8 * 3 + 4
     assert set(rows[0]) == set(StatementRow.columns())
     code, out, _ = run("statements", db, "--speaker", "Putin", "--json")
-    assert code == 0 and {r["speaker_name"] for r in json.loads(out)} == {"Vladimir Putin"}
+    assert code == 0 and {r["speaker_name"] for r in rows_of(out)} == {"Vladimir Putin"}
     code, out, _ = run("statements", db, "--outlet", "reuters", "--hedged", "--json")
-    got = json.loads(out)
+    got = rows_of(out)
     assert got and all(r["outlet"] == "Reuters" and r["hedged"] for r in got)
     code, out, _ = run("statements", db, "--since", "2024-03-01", "--until", "2024-04-30", "--json")
-    assert json.loads(out) and all(
-        "2024-03-01" <= r["published"] <= "2024-04-30" for r in json.loads(out)
+    assert rows_of(out) and all(
+        "2024-03-01" <= r["published"] <= "2024-04-30" for r in rows_of(out)
     )
     code, out, _ = run("statements", db, "--kind", "direct", "--json")
-    assert [r["content_text"] for r in json.loads(out)] == ["we are ready to talk"]
+    assert [r["content_text"] for r in rows_of(out)] == ["we are ready to talk"]
     code, out, _ = run("statements", db, "--limit", "2", "--json")
-    assert len(json.loads(out)) == 2
+    assert len(rows_of(out)) == 2
 
 
 def test_statements_table_for_humans(db: str) -> None:
@@ -70,11 +77,11 @@ def test_bad_date_is_one_error_line_and_exit_2(db: str, bad: str) -> None:
 
 def test_search(db: str) -> None:
     code, out, _ = run("search", db, "ceasefire OR vacc*", "--json")
-    hits = json.loads(out)
+    hits = rows_of(out)
     assert code == 0 and hits
     assert all(("ceasefire" in h["content_text"]) or ("vaccine" in h["content_text"]) for h in hits)
     code, out, _ = run("search", db, "speaker:kremlin", "--json")
-    assert [h["speaker_name"] for h in json.loads(out)] == ["Kremlin"]
+    assert [h["speaker_name"] for h in rows_of(out)] == ["Kremlin"]
     code, out, _ = run("search", db, "Zürich")
     assert code == 0 and "Zürich" in out
 
@@ -88,11 +95,11 @@ def test_bad_search_is_one_error_line_and_exit_2(db: str, bad: str) -> None:
 
 def test_speakers(db: str) -> None:
     code, out, _ = run("speakers", db, "--json")
-    rows = json.loads(out)
+    rows = rows_of(out)
     assert code == 0 and rows[0]["statements"] >= rows[-1]["statements"]
     assert {r["name"] for r in rows} >= {"Vladimir Putin", "CNN", "Kremlin"}
     code, out, _ = run("speakers", db, "--limit", "2", "--json")
-    assert len(json.loads(out)) == 2
+    assert len(rows_of(out)) == 2
     code, out, _ = run("speakers", db, "--name", "press")
     assert code == 0 and "Huckabee" in out and "Putin" not in out
 
@@ -118,9 +125,9 @@ def test_alias_add_list_remove(db: str) -> None:
     code, _, err = run("alias", db, "Putin", "Vladimir V. Putin")
     assert code == 0 and "now means" in err
     code, out, _ = run("alias", db, "--list", "--json")
-    assert json.loads(out) == [{"alias": "Putin", "canonical": "Vladimir V. Putin"}]
+    assert rows_of(out) == [{"alias": "Putin", "canonical": "Vladimir V. Putin"}]
     code, out, _ = run("statements", db, "--speaker", "Vladimir V. Putin", "--json")
-    assert json.loads(out) and {r["speaker_name"] for r in json.loads(out)} == {"Vladimir V. Putin"}
+    assert rows_of(out) and {r["speaker_name"] for r in rows_of(out)} == {"Vladimir V. Putin"}
     code, out, _ = run("alias", db, "--list")
     assert code == 0 and "Vladimir V. Putin" in out
     code, _, err = run("alias", db, "--remove", "putin")
@@ -128,7 +135,7 @@ def test_alias_add_list_remove(db: str) -> None:
     code, _, err = run("alias", db, "--remove", "putin")
     assert code == 2 and "not in the alias table" in err
     code, out, _ = run("alias", db, "--list", "--json")
-    assert json.loads(out) == []
+    assert rows_of(out) == []
 
 
 def test_usage_errors_exit_2(db: str, tmp_path: Path) -> None:

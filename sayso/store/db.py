@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import QueryError, StoreError
 from ..models import (
@@ -29,6 +29,7 @@ from ..models import (
 )
 from .fts import QUERY_HELP, safe_match
 from .records import (
+    ALL_EXTRACTORS,
     Alias,
     ArticleRow,
     Count,
@@ -40,6 +41,9 @@ from .records import (
     StoreStats,
 )
 from .schema import ensure_schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .export import ExportFormat
 
 #: Seconds a writer waits for another process's write lock before giving up.
 BUSY_TIMEOUT_S = 30.0
@@ -140,6 +144,15 @@ def _check_writable(path: Path) -> None:
         "reading commands (statements, search, speakers, export, serve) work on it, writing "
         "ones (ingest, alias) need write access"
     )
+
+
+# By default a statement counts only when its extractor is its article's newest, so that an
+# article ingested with two pipelines is counted once (the condition is left out while no
+# article has two).  Within one second, the later write is the newer (rowid).
+_NEWEST_EXTRACTOR = (
+    "t.extractor = (SELECT e.extractor FROM extractions e WHERE e.article_id = t.article_id"
+    " ORDER BY e.extracted_at DESC, e.rowid DESC LIMIT 1)"
+)
 
 
 def _fold(s: str) -> str:
@@ -546,12 +559,38 @@ class Store:
             )
         return StoreStats(*r)
 
+    def resolve_article_id(self, key: str) -> str | None:
+        """The article id a user's key names: an article id, else the id the input gave an
+        article (``external_id``, the first stored when several share it); None if neither."""
+        with self._lock:
+            rows = self._q(
+                "SELECT id FROM articles WHERE id = ? UNION ALL SELECT * FROM"
+                " (SELECT id FROM articles WHERE external_id = ? ORDER BY rowid) LIMIT 1",
+                (key, key),
+            )
+        return rows[0][0] if rows else None
+
+    def newest_extractors(self) -> dict[str, str]:
+        """Each article's newest extractor (the one whose rows count by default)."""
+        with self._lock:
+            rows = self._q(
+                "SELECT article_id, extractor FROM extractions"
+                " ORDER BY article_id, extracted_at, rowid"
+            )
+        return dict(rows)  # the last row of each article wins: its newest
+
+    def _several_extractors(self) -> bool:
+        """Whether any article was extracted by more than one extractor."""
+        sql = "SELECT 1 FROM extractions GROUP BY article_id HAVING count(*) > 1 LIMIT 1"
+        return bool(self._q(sql))
+
     def article(self, article_id: str) -> Extraction | None:
-        """The full Extraction of a stored article, exactly as written (all extractors)."""
+        """The full Extraction of a stored article, exactly as written (all extractors);
+        ``article_id`` may also be the id the input gave it (``external_id``)."""
         with self._lock:
             rows = self._q(
                 "SELECT id, external_id, url, outlet, published, title, topics, text"
-                " FROM articles WHERE id = ?", (article_id,),
+                " FROM articles WHERE id = ?", (self.resolve_article_id(article_id),),
             )  # fmt: skip
             if not rows:
                 return None
@@ -673,7 +712,12 @@ class Store:
             where.append("t.hedged = 1")
         if q.article_id:
             where.append("t.article_id = ?")
-            params.append(q.article_id)
+            params.append(self.resolve_article_id(q.article_id) or q.article_id)
+        if q.extractor and q.extractor != ALL_EXTRACTORS:
+            where.append("t.extractor = ?")
+            params.append(q.extractor)
+        elif not q.extractor and self._several_extractors():
+            where.append(_NEWEST_EXTRACTOR)
         return where, params
 
     def _speaker_ids(self, key: str) -> list[str]:
@@ -697,7 +741,9 @@ class Store:
         return []
 
     def chain(self, article_id: str, attribution_id: str) -> tuple[StatementRow, ...]:
-        """The statement with its ancestors (outermost first) and then its descendants."""
+        """The statement with its ancestors (outermost first) and then its descendants
+        (``article_id`` may be the input's own id)."""
+        article_id = self.resolve_article_id(article_id) or article_id
         with self._lock:
             ext = self._q(
                 "SELECT extractor FROM attributions WHERE article_id = ? AND id = ?"
@@ -737,30 +783,49 @@ class Store:
         return (*reversed(ancestors), by_id[attribution_id], *descendants)
 
     def speakers(
-        self, text: str | None = None, limit: int = 100, offset: int = 0
-    ) -> tuple[SpeakerRow, ...]:
+        self, text: str | None = None, limit: int = 100, offset: int = 0,
+        extractor: str | None = None,
+    ) -> tuple[SpeakerRow, ...]:  # fmt: skip
         """Speakers, most statements first; ``text`` keeps those whose name or an alias
-        contains it (case-insensitive)."""
-        where, params = "", []
-        if text:
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where = (
-                " WHERE s.name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM speaker_aliases x"
-                " WHERE x.speaker_id = s.id AND x.alias LIKE ? ESCAPE '\\')"
-            )
-            params = [pattern, pattern]
-        return self._speaker_rows(where, params, limit, offset)
+        contains it (case-insensitive).  Statements count as in :class:`StatementQuery`'s
+        ``extractor`` (by default each article's newest extractor only)."""
+        where, params = self._speaker_filter(text)
+        return self._speaker_rows(where, params, limit, offset, extractor)
+
+    def count_speakers(self, text: str | None = None) -> int:
+        """How many speakers :meth:`speakers` lists in all for ``text``."""
+        where, params = self._speaker_filter(text)
+        with self._lock:
+            ((n,),) = self._q("SELECT count(*) FROM speakers s" + where, params)
+        return int(n)
+
+    @staticmethod
+    def _speaker_filter(text: str | None) -> tuple[str, list[Any]]:
+        if not text:
+            return "", []
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = (
+            " WHERE s.name LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM speaker_aliases x"
+            " WHERE x.speaker_id = s.id AND x.alias LIKE ? ESCAPE '\\')"
+        )
+        return where, [pattern, pattern]
 
     def _speaker_rows(
-        self, where: str, params: list[Any], limit: int, offset: int
-    ) -> tuple[SpeakerRow, ...]:
+        self, where: str, params: list[Any], limit: int, offset: int,
+        extractor: str | None = None,
+    ) -> tuple[SpeakerRow, ...]:  # fmt: skip
         limit = max(1, min(int(limit), 10_000))
+        on, on_params = "", []
+        if extractor and extractor != ALL_EXTRACTORS:
+            on, on_params = " AND t.extractor = ?", [extractor]
+        elif not extractor and self._several_extractors():
+            on = " AND " + _NEWEST_EXTRACTOR
         with self._lock:
             rows = self._q(
                 "SELECT s.id, s.name, s.kind, count(t.sid) AS n, count(DISTINCT t.article_id)"
-                " FROM speakers s LEFT JOIN attributions t ON t.speaker_id = s.id" + where +
+                " FROM speakers s LEFT JOIN attributions t ON t.speaker_id = s.id" + on + where +
                 " GROUP BY s.id ORDER BY n DESC, s.name COLLATE NOCASE, s.id LIMIT ? OFFSET ?",
-                [*params, limit, max(0, int(offset))],
+                [*on_params, *params, limit, max(0, int(offset))],
             )  # fmt: skip
             aliases: dict[str, list[str]] = {}
             if rows:
@@ -841,12 +906,15 @@ class Store:
             while batch := cur.fetchmany(FETCH_BATCH):
                 yield from (_row(r) for r in batch)
 
-    def export(self, fmt: Literal["jsonl", "csv", "parquet"], out: Path | BinaryIO) -> int:
+    def export(
+        self, fmt: ExportFormat, out: Path | BinaryIO, extractor: str | None = None
+    ) -> int:
         """Write the store to ``out``: jsonl (one Extraction JSON per article), csv or parquet
-        (one row per statement).  Returns the number of records written."""
+        (one row per statement), webannotation, quotation or claimreview (one JSON-LD object
+        per statement); ``extractor`` as in StatementQuery.  Returns the records written."""
         from .export import export
 
-        return export(self, fmt, out)
+        return export(self, fmt, out, extractor)
 
 
 class _Tx:

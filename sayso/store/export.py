@@ -18,14 +18,14 @@ import csv
 import datetime as _dt
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from ..errors import StoreError
 from ..models import Attribution, Extraction
-from .records import StatementRow
+from .records import ALL_EXTRACTORS, StatementRow
 
 if TYPE_CHECKING:  # pragma: no cover
     from .db import Store
@@ -73,21 +73,42 @@ def _binary(out: Path | BinaryIO) -> Iterator[BinaryIO]:
         yield out
 
 
-def export(store: Store, fmt: ExportFormat, out: Path | BinaryIO) -> int:
-    """Write the whole store to ``out`` in ``fmt``; returns the number of records written."""
+def export(
+    store: Store, fmt: ExportFormat, out: Path | BinaryIO, extractor: str | None = None
+) -> int:
+    """Write the whole store to ``out`` in ``fmt``; returns the number of records written.
+
+    ``extractor`` picks the statements as ``StatementQuery.extractor`` does: by default each
+    article's newest extractor's, ``"all"`` for every extractor's, or one extractor's.  The
+    jsonl format writes each article's Extraction whole, whatever ``extractor`` says.
+    """
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    keep = _keeper(store, extractor)
     with _binary(out) as f:
         if fmt == "jsonl":
             return _jsonl(store, f)
         if fmt == "csv":
-            return _csv(store, f)
+            return _csv(store, f, keep)
         if fmt == "parquet":
-            return _parquet(store, f)
-        return _linked(store, fmt, f)
+            return _parquet(store, f, keep)
+        return _linked(store, fmt, f, keep)
 
 
-def _linked(store: Store, fmt: str, f: BinaryIO) -> int:
+Keep = Callable[[str, str], bool]
+
+
+def _keeper(store: Store, extractor: str | None) -> Keep:
+    """Whether a statement of (article id, extractor) is exported."""
+    if extractor == ALL_EXTRACTORS:
+        return lambda aid, ext: True
+    if extractor:
+        return lambda aid, ext: ext == extractor
+    newest = store.newest_extractors()
+    return lambda aid, ext: newest.get(aid, ext) == ext
+
+
+def _linked(store: Store, fmt: str, f: BinaryIO, keep: Keep) -> int:
     from . import linked
 
     shape = {
@@ -101,17 +122,21 @@ def _linked(store: Store, fmt: str, f: BinaryIO) -> int:
         if ex is None:
             continue
         for a in ex.attributions:
+            if not keep(aid, a.extractor):
+                continue
             f.write(json.dumps(shape(ex, a), ensure_ascii=False).encode("utf-8") + b"\n")
             n += 1
     f.flush()
     return n
 
 
-def _rows(store: Store) -> Iterator[tuple[StatementRow, dict[str, Any]]]:
-    """Every stored statement with its EXTRA_COLUMNS values, article by article."""
+def _rows(store: Store, keep: Keep) -> Iterator[tuple[StatementRow, dict[str, Any]]]:
+    """Every stored statement ``keep`` keeps, with its EXTRA_COLUMNS values, by article."""
     current: Extraction | None = None
     by_key: dict[tuple[str, str], Attribution] = {}
     for row in store.iter_statements():
+        if not keep(row.article_id, row.extractor):
+            continue
         if current is None or current.article.id != row.article_id:
             current = store.article(row.article_id)
             if current is None:  # deleted while exporting
@@ -170,14 +195,14 @@ def _jsonl(store: Store, f: BinaryIO) -> int:
     return n
 
 
-def _csv(store: Store, f: BinaryIO) -> int:
+def _csv(store: Store, f: BinaryIO, keep: Keep) -> int:
     # newline="" as the csv module asks; detach() afterwards so the caller's stream stays open.
     text = io.TextIOWrapper(f, encoding="utf-8", newline="", write_through=True)
     try:
         writer = csv.writer(text)
         writer.writerow(StatementRow.columns() + EXTRA_COLUMNS)
         n = 0
-        for row, extra in _rows(store):
+        for row, extra in _rows(store, keep):
             values = [getattr(row, c) for c in StatementRow.columns()]
             values += [extra[c] for c in EXTRA_COLUMNS]
             writer.writerow([spreadsheet_safe(_csv_cell(v)) for v in values])
@@ -198,7 +223,7 @@ def _csv_cell(v: object) -> object:
     return v
 
 
-def _parquet(store: Store, f: BinaryIO) -> int:
+def _parquet(store: Store, f: BinaryIO, keep: Keep) -> int:
     import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type stubs
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
@@ -221,7 +246,7 @@ def _parquet(store: Store, f: BinaryIO) -> int:
             writer.write_table(pa.table(cols, schema=schema))
             batch.clear()
 
-        for row, extra in _rows(store):
+        for row, extra in _rows(store, keep):
             batch.append({**{c: getattr(row, c) for c in StatementRow.columns()}, **extra})
             n += 1
             if len(batch) >= PARQUET_BATCH:

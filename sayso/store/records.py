@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 #: The largest page a statement query may ask for; bigger limits are clamped to it.
 MAX_LIMIT = 500
+#: ``StatementQuery.extractor`` value that counts every extractor's rows.
+ALL_EXTRACTORS = "all"
 
 
 def parse_date(value: str, what: str = "date") -> _dt.date:
@@ -38,7 +40,10 @@ class StatementQuery:
     until: _dt.date | None = None  #: published on or before this date
     kind: str | None = None  #: direct, indirect, mixed or according_to
     hedged_only: bool = False  #: only statements the reporter distances itself from
-    article_id: str | None = None  #: only statements of this article
+    article_id: str | None = None  #: only statements of this article (its id or external id)
+    #: only this extractor's rows ("sayso.rules.v1"); None: each article's newest extractor's
+    #: (an article ingested with two pipelines counts once); ALL_EXTRACTORS: every row
+    extractor: str | None = None
     limit: int = 50  #: page size, clamped to [1, MAX_LIMIT]
     offset: int = 0  #: rows to skip (pagination), clamped to >= 0
 
@@ -97,13 +102,20 @@ class StatementPage:
     limit: int  #: the page size used (after clamping)
     offset: int  #: the offset used
 
+    @property
+    def next(self) -> int | None:
+        """The offset of the next page, None on the last."""
+        after = self.offset + len(self.rows)
+        return after if self.rows and after < self.total else None
+
     def to_json(self) -> dict[str, Any]:
-        """``{"rows": [...], "total", "limit", "offset"}``."""
+        """``{"rows": [...], "total", "limit", "offset", "next"}``."""
         return {
             "rows": [r.to_json() for r in self.rows],
             "total": self.total,
             "limit": self.limit,
             "offset": self.offset,
+            "next": self.next,
         }
 
 

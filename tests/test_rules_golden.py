@@ -131,8 +131,25 @@ def test_golden(text: str, expected: list[tuple[str | None, str, str, str]]) -> 
             assert match[0][0] == name, f"speaker {match[0][0]!r} != {name!r}; got {got}"
 
 
-def test_cue_words_inside_a_quotation_are_not_cues() -> None:
+def test_cue_words_inside_a_quotation_nest_under_the_quote() -> None:
+    # The chain gold's convention: "I think" inside Ruth Ames's words is reported by her.
     ex = run('"I think we will win, and they know it," Ruth Ames said.')
+    by_cue = {a.cue.text: a for a in ex.attributions}
+    assert sorted(by_cue) == ["said", "think"]
+    assert by_cue["think"].parent == by_cue["said"].id and by_cue["said"].parent is None
+    assert by_cue["said"].content[0].text == '"I think we will win, and they know it,"'
+
+
+def test_a_quotation_over_two_sentences_is_one_content_with_both_nested_cues() -> None:
+    ex = run('He said, "I think everybody is sad. I do not think that it can be right."')
+    by_cue = {a.cue.text: a for a in ex.attributions}
+    said = by_cue["said"]
+    assert said.content[0].text.endswith('right."')
+    assert by_cue["think"].parent == said.id and by_cue["do not think"].parent == said.id
+
+
+def test_a_cue_in_a_quotation_needs_its_own_subject() -> None:
+    ex = run('The minister said: "Believe me, this will pass."')
     assert [a.cue.text for a in ex.attributions] == ["said"]
 
 

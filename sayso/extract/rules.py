@@ -213,9 +213,9 @@ class RuleExtractor:
     ) -> _Draft | None:
         """A cue verb with a subject and a complement clause, object, or adjacent quote."""
         lemma = verb.lemma_.lower()
-        if _quote_at(quotes, verb.idx):
-            # Cue words inside a quotation are part of someone's words, not a report of them.
-            return None
+        # A cue inside a quotation is a statement reported inside the quoted one ("He said,
+        # \"I think …\""): it needs a subject of its own and content inside the same quotation.
+        in_quote = _quote_at(quotes, verb.idx)
         if verb.dep_ in {"amod", "compound"}:
             return None
         content_heads: list[Token] = []
@@ -268,9 +268,11 @@ class RuleExtractor:
         for h in content_heads:
             content_toks.update(h.subtree)
         for d in list(content_toks):
-            # "X said A while Y wrote B": a coordinated report by someone else is not X's content.
+            # "X said A while Y wrote B": a coordinated report by someone else is not X's content
+            # (but inside X's quoted words it is: 'X said "I love them and I believe …"').
             if (
                 d.dep_ in {"conj", "advcl"}
+                and (in_quote is not None or _quote_at(quotes, d.idx) is None)
                 and _speech_cue(d)
                 and any(c.dep_ in _SUBJECTS for c in d.children)
             ):
@@ -294,9 +296,14 @@ class RuleExtractor:
         if prep_content is not None:
             content_toks.discard(prep_content)
         content = token_pieces(content_toks, text) if content_toks else []
-        content = _snap_to_quotes(content, quotes, text)
-        if not content:
-            content = self._adjacent_quote(verb, quotes, text)
+        if in_quote is not None:
+            if subj is None:
+                return None
+            content = _clip(content, in_quote.pieces)
+        else:
+            content = _snap_to_quotes(content, quotes, text)
+            if not content:
+                content = self._adjacent_quote(verb, quotes, text)
         if not content:
             return None
         if cls == "thought" and not any(h.dep_ in {"ccomp", "xcomp"} for h in content_heads):
@@ -553,7 +560,13 @@ def _snap_to_quotes(
         return content
     lo, hi = content[0][0], content[-1][1]
     for q in quotes:
-        if q.start <= lo + 2 and hi <= q.end + 1 and hi - lo >= 0.5 * (q.end - q.start - 2):
+        # Starting at the opening mark: the whole quotation, even when it runs on past the
+        # sentence the parse gave ('He said, "I think A. I do not think B."').
+        if (
+            q.start <= lo + 2
+            and hi <= q.end + 1
+            and (lo <= q.start + 2 or hi - lo >= 0.5 * (q.end - q.start - 2))
+        ):
             return list(q.pieces)
     # A quote the content ends inside, just before its closing mark (the trim or the parse
     # cut it short: 'was "frank but useful.'): take the mark too.
@@ -564,6 +577,19 @@ def _snap_to_quotes(
                 if qs < e < qe <= e + 3:
                     e = qe
         out.append((s, e))
+    return out
+
+
+def _clip(
+    content: list[tuple[int, int]], within: tuple[tuple[int, int], ...]
+) -> list[tuple[int, int]]:
+    """The parts of ``content`` inside the pieces ``within`` (a quotation's), marks left out."""
+    out = []
+    for s, e in content:
+        for qs, qe in within:
+            lo, hi = max(s, qs + 1), min(e, qe - 1)
+            if hi > lo:
+                out.append((lo, hi))
     return out
 
 

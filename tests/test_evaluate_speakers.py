@@ -83,6 +83,23 @@ def test_judge_rules() -> None:
     assert judge(document, _sp("council report", "unknown")) == "wrong"  # no document kind
 
 
+def test_group_members_in_their_accepted_spellings() -> None:
+    # A member is judged like that person's own rows: any spelling the gold accepts for them.
+    from dataclasses import replace
+
+    group = _row("g:7", S1, "said", "Jane Smith; Bob Jones", "group", "group")
+    group = replace(group, member_spellings=(
+        frozenset({"jane smith", "jane a smith"}), frozenset({"bob jones"})))  # fmt: skip
+    two = PredictedSpeaker("sp-g", "the two", "group", ("Jane A. Smith", "Bob Jones"))
+    assert judge(group, two) == "correct"
+    other = PredictedSpeaker("sp-g", "the two", "group", ("Jane A. Smith", "Bob Smith"))
+    assert judge(group, other) == "partial"
+    three = PredictedSpeaker("sp-g", "the three", "group", ("Jane Smith", "Bob Jones", "Al Roe"))
+    assert judge(group, three) == "partial"
+    twice = PredictedSpeaker("sp-g", "x", "group", ("Jane Smith", "Jane A. Smith"))
+    assert judge(group, twice) == "partial"  # one member twice is not both members
+
+
 def test_score_rows_by_hand() -> None:
     text = f"{TITLE}\n\n{BODY}"
     rows = [

@@ -141,6 +141,9 @@ class GoldSpeakerRow:
     accept: tuple[str, ...]  #: other acceptable spellings (pooled over the speaker's rows)
     note: str  #: the annotator's note
     split: str  #: dev or test
+    #: of a named group, each member's accepted spellings, folded (the member's own pooled
+    #: ``accept``, as for that person's own rows)
+    member_spellings: tuple[frozenset[str], ...] = ()
 
     @property
     def named_group(self) -> bool:
@@ -177,6 +180,11 @@ def read_speaker_gold(
     for _, r in records:
         spellings = pooled.setdefault(str(r.get("speaker") or ""), {})
         spellings.update(dict.fromkeys(str(a) for a in r.get("accept") or ()))
+
+    def accepted(member: str) -> frozenset[str]:
+        names = (member, *pooled.get(member, ()))
+        return frozenset(f for n in names if (f := fold_name(n)))
+
     rows: list[GoldSpeakerRow] = []
     for where, r in records:
         if not in_split(r, split):
@@ -194,6 +202,9 @@ def read_speaker_gold(
                 speaker_kind=str(r.get("speaker_kind") or ""),
                 accept=tuple(pooled[str(r["speaker"])]), note=str(r.get("note") or ""),
                 split=str(r.get("split") or ""),
+                member_spellings=tuple(
+                    accepted(m.strip()) for m in str(r["speaker"]).split(";") if m.strip()
+                ) if ";" in str(r["speaker"]) else (),
             )
         )  # fmt: skip
     return articles, rows
@@ -219,7 +230,7 @@ def judge(gold: GoldSpeakerRow, pred: PredictedSpeaker) -> Verdict:
     if gold.named_group:
         wanted = {member_set(n) for n in (gold.speaker, *gold.accept)}
         got = frozenset(map(fold_name, pred.members)) if pred.members else member_set(pred.name)
-        if got in wanted:
+        if got in wanted or _same_members(got, gold.member_spellings):
             return "correct"
         return "partial" if pred.kind == "group" else "wrong"
     if gold.unnamed:
@@ -229,6 +240,20 @@ def judge(gold: GoldSpeakerRow, pred: PredictedSpeaker) -> Verdict:
         return "wrong"
     key = fold_name(pred.name)
     return "correct" if key in {fold_name(n) for n in (gold.speaker, *gold.accept)} else "wrong"
+
+
+def _same_members(got: frozenset[str], members: Sequence[frozenset[str]]) -> bool:
+    """Whether the predicted member names are the gold members one to one, each in one of
+    its accepted spellings ("Volodymyr Zelensky" for "Volodymyr Zelenskyy")."""
+    if not members or len(got) != len(members):
+        return False
+    free = list(range(len(members)))
+    for name in sorted(got, key=lambda n: sum(n in m for m in members)):
+        k = next((k for k in free if name in members[k]), None)
+        if k is None:
+            return False
+        free.remove(k)
+    return True
 
 
 # --- the report -------------------------------------------------------------------------------

@@ -324,6 +324,18 @@ class _Article:
             return None
         w = words[0]
         cands = [k for k, p in enumerate(self.people) if nm.same_surname(w, p.surname)]
+        if not cands:
+            # A two-part surname used by its first part ("Rosselló" for Ricardo Rosselló
+            # Nevares, "Vázquez" for Wanda Vázquez Garced).
+            cands = [
+                k
+                for k, p in enumerate(self.people)
+                if p.first
+                and any(
+                    len(f.split()) >= 3 and nm.word_key(f.split()[-2]) == nm.word_key(w)
+                    for f in p.forms
+                )
+            ]
         if gender:
             cands = [k for k in cands if self.people[k].gender in (None, gender)]
         # A title the person was never given ("President Trump" is not Melania Trump).
@@ -664,7 +676,17 @@ class _Resolver:
             return None, "unresolved", 0.0
         if low in _RELATIVE:
             return self._relative(span, att)
-        return self.phrase(span, raw, att)
+        got = self.phrase(span, raw, att)
+        if got[0] is None or got[0].kind == "unknown":
+            # "Alexis Boon, the head of the ... Command": the name before the apposition.
+            cut = next((t for t in span if t.text == "," and t.i > span.start), None)
+            if cut is not None:
+                first = self.doc[span.start : cut.i]
+                if all(t.text[:1].isupper() for t in first if t.is_alpha):
+                    again = self.phrase(first, _clean(first.text), att)
+                    if again[0] is not None and again[0].kind == "person":
+                        return again
+        return got
 
     # -- first person -------------------------------------------------------------------------
     def _first_person(self, att: Attribution, low: str) -> tuple[_Entity | None, str, float]:
@@ -1003,14 +1025,20 @@ class _Resolver:
                 out.insert(0, e)
                 continue
             nxt = self.doc[e.end] if e.end < len(self.doc) else None
-            if nxt is not None and nxt.tag_ == "POS":
+            if nxt is not None and nxt.tag_ == "POS" or e[-1].tag_ == "POS":
                 continue  # "Trump's advisers", "Merkel's spokesperson"
             if e.root.dep_ in {"compound", "nmod", "amod"} and not (
                 e.root.head.i >= e.end and e.root.head.ent_type_ == "PERSON"
             ):
                 continue  # "Trump adviser Steve Bannon": Trump modifies
             if e.root.dep_ in {"pobj", "dobj"} and head.pos_ == "NOUN":
-                continue  # "a spokesman for Senator X"
+                prep = e.root.head
+                between = list(self.doc[prep.i + 1 : e.start]) if prep.i < e.start else []
+                if not (
+                    prep.lower_ == "of"
+                    and any(t.ent_type_ in {"GPE", "ORG", "NORP"} for t in between)
+                ):
+                    continue  # "a spokesman for Senator X", not "President of Ukraine X"
             out.append(e)
         return out
 

@@ -51,6 +51,8 @@ _NOBODY = {"you", "one", "someone", "everyone", "anyone", "somebody", "nobody"}
 PRONOUN_LOOKBACK_SENTENCES = 4
 #: Score of the reporting speaker for a pronoun in its reported speech ("he said he ...").
 PRONOUN_REPORTED_SPEAKER = 3.0
+#: Score of the two people who just met ("X spoke with Y. They agreed ...") for "they".
+PRONOUN_MEETING_PAIR = 1.2
 #: Confidence of a pronoun resolved beyond the lookback (the last agreeing antecedent).
 PRONOUN_FAR_CONFIDENCE = 0.5
 #: How many sentences back a document noun ("the report") looks for its issuer.
@@ -230,6 +232,9 @@ class _Article:
             return
         if ent.start_char < self.headline:
             return
+        modifier = ent.root.dep_ in {"amod", "compound"} or ent.root.pos_ == "ADJ"
+        if ent.label_ == "NORP" and modifier:
+            return  # "Italian", "European" modifying a noun are nobody "they" could be
         if ent.label_ in {"ORG", "GPE", "NORP", "LOC", "FAC"}:
             kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(  # type: ignore[assignment]
                 ent.label_, "place"
@@ -724,6 +729,12 @@ class _Resolver:
             # Inside a quotation "he" is someone other than the one quoted.
             excluded.add(outer_ent.name.lower())
         cands, ents = self._pronoun_candidates(att, low, PRONOUN_LOOKBACK_SENTENCES)
+        if low in _PLURAL:
+            pair = self._meeting_pair(start)
+            if pair is not None:
+                # "Biden spoke with Putin. They agreed ...": the two of them.
+                cands.setdefault(pair.name.lower(), []).append(PRONOUN_MEETING_PAIR)
+                ents[pair.name.lower()] = pair
         if outer_ent is not None and not quoted and self._agrees(low, outer_ent):
             # Reported speech: "He said he believes ..." is the same man.
             cands.setdefault(outer_ent.name.lower(), []).append(PRONOUN_REPORTED_SPEAKER)
@@ -743,6 +754,28 @@ class _Resolver:
         best = ranked[0]
         margin = max(cands[best]) - (max(cands[ranked[1]]) if len(ranked) > 1 else -3.0)
         return self._entity_of(ents[best]), "pronoun", min(0.95, 0.55 + 0.1 * margin)
+
+    def _meeting_pair(self, offset: int) -> _Entity | None:
+        """The people who met in the sentence before ``offset`` (or in its own sentence,
+        before it): a subject and the one it spoke "with", or two joined subjects."""
+        info = self.info
+        here = info.sentence_of(offset)
+        for sent in (here, here - 1):
+            people: list[int] = []
+            for off, end, idx, _name, _kind, _subj in info.mentions:
+                if idx < 0 or off >= offset or info.sentence_of(off) != sent:
+                    continue
+                span = self.doc.char_span(off, end, alignment_mode="expand")
+                if span is None:
+                    continue
+                root = span.root
+                with_obj = root.dep_ == "pobj" and root.head.lower_ == "with"
+                subj = root.dep_ in {"nsubj", "conj"} and _subject_weight(span) > 0
+                if (with_obj or subj or root.dep_ == "conj") and idx not in people:
+                    people.append(idx)
+            if len(people) >= 2:
+                return self._group([self.person_entity(k) for k in people])
+        return None
 
     def _entity_of(self, what: _Entity | int | tuple[str, SpeakerKind]) -> _Entity:
         if isinstance(what, _Entity):

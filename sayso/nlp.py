@@ -23,21 +23,44 @@ MAX_CHARS = 2_000_000
 PARAGRAPH_COMPONENT = "sayso_paragraph_breaks"
 
 
+#: A stretch of more tokens than this with no sentence-final mark and no line break is cut
+#: into sentences this long before parsing (after its last comma, semicolon or colon in the
+#: second half, if any): a run-on "sentence" of thousands of words would otherwise give every
+#: cue in it a content thousands of words long, and the work per cue would grow with the text.
+#: Real news sentences stay far below it; the role tagger's windows (MAX_WINDOW, 220) are
+#: longer, so no window is cut inside one of these.
+MAX_SENTENCE_TOKENS = 150
+
+
 def _paragraph_breaks(doc: Doc) -> Doc:
     # A news paragraph never continues a sentence: without this, spaCy's parser happily joins
     # "…useful." and the next paragraph's "According to…" into one sentence.
     # It also keeps a closing quote glued to the sentence it closes ('…useful."').
+    run = 0  # tokens since the last line break or sentence-final mark
+    soft = -1  # the token after the run's last comma, semicolon or colon
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
+        run += 1
         if "\n" in prev.text_with_ws and not prev.is_space or prev.is_space and "\n" in prev.text:
             tok.is_sent_start = True
+            run, soft = 0, -1
         elif tok.text in _CLOSERS and not prev.whitespace_ and prev.text in _FINAL_PUNCT:
             tok.is_sent_start = False
+        elif prev.text in _SENTENCE_END:
+            run, soft = 0, -1
+        elif run >= MAX_SENTENCE_TOKENS:
+            cut = soft if soft > tok.i - MAX_SENTENCE_TOKENS // 2 else tok.i
+            doc[cut].is_sent_start = True
+            run, soft = tok.i - cut, -1
+        elif prev.text in _SOFT_BREAKS:
+            soft = tok.i
     return doc
 
 
 _CLOSERS = frozenset({'"', "\u201d", "'", "\u2019", "''"})
 _FINAL_PUNCT = frozenset({".", "!", "?", ",", "...", "\u2026"})
+_SENTENCE_END = frozenset({".", "!", "?", "...", "\u2026"})
+_SOFT_BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013"})
 
 
 @functools.lru_cache(maxsize=4)
@@ -136,6 +159,11 @@ def parse_in_pieces(
         if i == n - 1:
             yield Doc.from_docs(gathered, ensure_whitespace=False), context
             gathered = []
+
+
+def parse_article(text: str) -> Doc:
+    """Parse one article's text as every engine does: in pieces when it is long."""
+    return next(parse_in_pieces([(text, None)]))[0]
 
 
 # --- token <-> character helpers, for every extractor and the shared pass ---------------------

@@ -80,3 +80,42 @@ def test_deep_first_json_line_is_no_recursion_error(tmp_path: Path, suffix: str)
 
 def test_every_extractor_is_fuzzed() -> None:
     assert set(extract.available()) >= {"sayso.rules.v1", "sayso.learned.v1"}
+
+
+# --- an extractor that still fails costs one article, never the run -----------------------
+
+CRASH = "test.crashing.v1"
+
+
+@pytest.fixture
+def crashing(monkeypatch: pytest.MonkeyPatch) -> str:
+    """An extractor (registered for this test only) that fails on texts holding BOOM."""
+
+    def run(doc, article):  # type: ignore[no-untyped-def]
+        if "BOOM" in article.text:
+            raise IndexError("index 220 is out of bounds for axis 0 with size 220")
+        return extract.get("rules")(doc, article)
+
+    monkeypatch.setitem(extract._REGISTRY, CRASH, lambda: run)
+    monkeypatch.setitem(extract._LOADED, CRASH, run)
+    return CRASH
+
+
+def test_ingest_goes_on_past_an_article_an_extractor_fails_on(
+    tmp_path: Path, crashing: str
+) -> None:
+    from sayso.engines import ingest
+    from sayso.store import Store
+
+    good = Article(text="The mayor said the bridge would reopen on Monday.", title="Bridge")
+    bad = Article(text="BOOM said the officials.", url="https://example.org/boom")
+    later = Article(text="The minister said the talks would resume.", title="Talks")
+    seen: list[object] = []
+    with Store(tmp_path / "f.db") as store:
+        report = ingest(store, [good, bad, later], pipeline=crashing, progress=seen.append)
+        assert [o.status for o in report.outcomes] == ["added", "error", "added"]
+        err = report.outcomes[1]
+        assert err.input == "https://example.org/boom"
+        assert err.message is not None and "IndexError" in err.message and "\n" not in err.message
+        assert store.has_article(later.id, crashing) and not store.has_article(bad.id, crashing)
+        assert len(seen) == 3  # progress once per input

@@ -1,0 +1,154 @@
+"""Extraction time per KB on pathological text, from 1 KB up: the curve must stay flat.
+
+Each pattern is repeated to each size; every stage of the pipeline (spaCy parse, extractor,
+shared assemble pass, speaker resolver) is timed separately for both pipelines (``fast`` and
+``rules``), and the table prints seconds and seconds per KB.  Linear time means the s/KB column
+stays flat as the size grows (issue 14)::
+
+    python benchmarks/linear.py                      # 1 KB .. 256 KB, every pattern
+    python benchmarks/linear.py --max-kb 1024        # up to 1 MB (minutes per pattern)
+    python benchmarks/linear.py --patterns cues --profile 64   # cProfile one size
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sayso import extract, nlp
+from sayso.assemble import assemble
+from sayso.models import Article
+from sayso.resolve.speakers import resolve_speakers
+
+#: Units repeated to the wanted size, each a way text has once taken more than linear time.
+PATTERNS: dict[str, str] = {
+    # one cue after another: every "said" takes the rest of the text as its content
+    "cues": "He said ",
+    # realistic prose that never ends its sentence
+    "sentence": "the minister told reporters that the plan and the budget would be approved "
+    "according to officials who said ",
+    # thousands of quote marks, balanced and stray, of every kind
+    "quotes": '"We will," she said. \u201cNo\u201d he said \u2018yes\u2019 " \u00ab non \u00bb ',
+    # words with no punctuation and no line break at all
+    "nopunct": "officials say the talks went well and ministers claim progress while critics ",
+    # ordinary news prose, the control: its curve is the flat one to match
+    "news": 'The mayor said on Monday that the bridge would reopen. "It is safe," she told '
+    "reporters, according to the city's statement.\n\n",
+}
+#: Pipelines measured.
+PIPELINES = ("fast", "rules")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds per stage for one text and one pipeline."""
+
+    kb: float  #: the text's size in KB (1,024 characters; the patterns are mostly ASCII)
+    parse: float  #: spaCy's parse (shared by the pipelines)
+    extract: float  #: the extractor
+    assemble: float  #: the shared labelling and linking pass
+    resolve: float  #: the speaker resolver
+    statements: int  #: attributions out
+
+    @property
+    def total(self) -> float:
+        """All stages."""
+        return self.parse + self.extract + self.assemble + self.resolve
+
+
+def make_text(pattern: str, kb: float) -> str:
+    """``pattern`` repeated to ``kb`` KB (cut at a unit boundary)."""
+    unit = PATTERNS[pattern]
+    return unit * max(1, round(kb * 1024 / len(unit)))
+
+
+def measure(text: str, pipelines: tuple[str, ...] = PIPELINES) -> dict[str, Timing]:
+    """Time every stage of each pipeline on ``text`` (one parse, shared)."""
+    article = Article(text=text)
+    t0 = time.perf_counter()
+    doc = nlp.parse_article(text)
+    parse = time.perf_counter() - t0
+    out = {}
+    for pipeline in pipelines:
+        name = extract.resolve_name(pipeline)
+        run = extract.get(name)
+        t1 = time.perf_counter()
+        found = run(doc, article)
+        t2 = time.perf_counter()
+        atts = assemble(doc, article, list(found), name)
+        t3 = time.perf_counter()
+        resolve_speakers(doc, article, atts)
+        t4 = time.perf_counter()
+        out[pipeline] = Timing(len(text) / 1024, parse, t2 - t1, t3 - t2, t4 - t3, len(atts))
+    return out
+
+
+def warm_up() -> None:
+    """Load the model and both extractors, so the first size pays no loading."""
+    measure("The mayor said the bridge would reopen.")
+
+
+def sizes(max_kb: float, min_kb: float = 1.0) -> list[float]:
+    """Doubling sizes from ``min_kb`` to ``max_kb``."""
+    out, kb = [], min_kb
+    while kb <= max_kb:
+        out.append(kb)
+        kb *= 2
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the curve; exit 1 when a pattern's s/KB at the largest size is over ``--factor``
+    times its s/KB at the smallest size above 1 KB (1 KB carries fixed costs)."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--max-kb", type=float, default=256.0)
+    ap.add_argument("--min-kb", type=float, default=1.0)
+    ap.add_argument("--patterns", default=",".join(PATTERNS), help="comma-separated")
+    ap.add_argument("--factor", type=float, default=2.0, help="largest/smallest s/KB allowed")
+    ap.add_argument("--profile", type=float, default=None, help="cProfile this size (KB)")
+    args = ap.parse_args(argv)
+    patterns = [p for p in args.patterns.split(",") if p]
+    warm_up()
+    if args.profile is not None:
+        for pattern in patterns:
+            _profile(lambda p=pattern: measure(make_text(p, args.profile)))  # type: ignore[misc]
+        return 0
+    worst = 0.0
+    print(
+        f"{'pattern':9} {'pipeline':8} {'KB':>7} {'s':>8} {'s/KB':>7} "
+        f"{'parse':>7} {'extract':>7} {'assemble':>8} {'resolve':>7} {'stmts':>6}"
+    )
+    for pattern in patterns:
+        base: dict[str, float] = {}
+        for kb in sizes(args.max_kb, args.min_kb):
+            for pipeline, t in measure(make_text(pattern, kb)).items():
+                per_kb = t.total / t.kb
+                print(
+                    f"{pattern:9} {pipeline:8} {t.kb:7.1f} {t.total:8.2f} {per_kb:7.3f} "
+                    f"{t.parse:7.2f} {t.extract:7.2f} {t.assemble:8.2f} {t.resolve:7.2f} "
+                    f"{t.statements:6d}",
+                    flush=True,
+                )
+                if kb >= 2 and pipeline not in base:
+                    base[pipeline] = per_kb
+                elif pipeline in base:
+                    worst = max(worst, per_kb / base[pipeline])
+    print(f"worst growth of s/KB over the smallest size >= 2 KB: x{worst:.2f}")
+    return 1 if worst > args.factor else 0
+
+
+def _profile(run: Callable[[], object]) -> None:
+    prof = cProfile.Profile()
+    prof.enable()
+    run()
+    prof.disable()
+    pstats.Stats(prof, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

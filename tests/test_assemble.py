@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sayso.models import Article
+from sayso.models import Article, Found, Span
 from sayso.pipeline import extract_article
 
 TEXT = (
@@ -176,3 +176,64 @@ def test_break_cycles_cuts_every_loop() -> None:
     assert break_cycles([1, 0]) == [1, None]
     assert break_cycles([1, 2, 0, 0]) == [1, 2, None, 0]
     assert break_cycles([None, 0, 1]) == [None, 0, 1]
+
+
+def _nested_found(n: int) -> list[Found]:
+    """ "He said He said He said …": each statement's content is the rest of the text."""
+    text = "He said " * n
+    out = []
+    for k in range(n):
+        at = 8 * k
+        rest = (at + 8, len(text)) if k + 1 < n else (at + 3, at + 7)
+        out.append(
+            Found(
+                cue=Span.of(text, at + 3, at + 7),
+                content=(Span.of(text, *rest),),
+                source=Span.of(text, at, at + 2),
+                confidence=0.5,
+            )
+        )
+    return out
+
+
+def test_parents_is_linear_in_deep_nesting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sayso.assemble import chains
+
+    calls = 0
+    real = chains._outer_of
+
+    def counting(found: list[Found], j: int, k: int) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(found, j, k)
+
+    monkeypatch.setattr(chains, "_outer_of", counting)
+    n = 3000
+    got = chains.parents(_nested_found(n))
+    assert got == [None] + list(range(n - 1)), "each statement is reported by the one before"
+    assert calls <= 2 * n, f"{calls} parent checks for {n} statements: not linear"
+
+
+def test_parents_takes_the_innermost_content_and_the_earlier_cue_on_mutual_holds() -> None:
+    from sayso.assemble.chains import parents
+
+    text = "CNN reports that the Kremlin said Putin called for talks."
+
+    def found(cue: str, source: str, content: str) -> Found:
+        c, s, t = text.index(cue), text.index(source), text.index(content)
+        return Found(
+            cue=Span.of(text, c, c + len(cue)),
+            content=(Span.of(text, t, t + len(content)),),
+            source=Span.of(text, s, s + len(source)),
+            confidence=0.5,
+        )
+
+    cnn = found("reports", "CNN", "that the Kremlin said Putin called for talks")
+    kremlin = found("said", "the Kremlin", "Putin called for talks")
+    putin = found("called for", "Putin", "talks")
+    assert parents([cnn, kremlin, putin]) == [None, 0, 1]
+    assert parents([putin, kremlin, cnn]) == [1, 2, None]
+    # Each holds the other's cue: the one whose cue comes first is the outer one.
+    a = found("reports", "CNN", "the Kremlin said Putin")
+    b = found("said", "the Kremlin", "CNN reports that")
+    assert parents([a, b]) == [None, 0]

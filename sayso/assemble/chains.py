@@ -96,6 +96,27 @@ def siblings(found: list[Found], verbs: list[Token | None]) -> list[Found]:
     return out
 
 
+#: How many open content stretches, innermost first, are tried as a statement's parent before
+#: giving up: the first that holds it is nearly always the right one; the cap keeps a text of
+#: endless nesting ("He said " * N) linear.
+MAX_PARENT_CANDIDATES = 32
+
+
+def _stretches(outer: Found) -> list[tuple[int, int]]:
+    """The stretches of ``outer``'s content that can hold another statement's cue: each piece,
+    and each gap between two pieces that is not ``outer``'s own cue or source (a nested cue and
+    source split the outer content in two)."""
+    if outer.continues or not outer.content:
+        return []
+    own = [_rng(outer.cue)] + ([_rng(outer.source)] if outer.source else [])
+    out = [_rng(c) for c in outer.content]
+    for a, b in zip(outer.content, outer.content[1:], strict=False):
+        gap = (a.end, b.start)
+        if not any(_overlaps(o, gap) for o in own):
+            out.append((a.start, b.end))
+    return out
+
+
 def _holds(outer: Found, inner: Found) -> int | None:
     """The size of ``outer``'s content stretch holding ``inner``'s cue and source, or None."""
     if outer.continues or inner.continues or not outer.content:
@@ -106,13 +127,7 @@ def _holds(outer: Found, inner: Found) -> int | None:
         return None
     if inner.source is not None and any(_overlaps(_rng(inner.source), o) for o in own):
         return None
-    stretches = [_rng(c) for c in outer.content]
-    # The gaps between pieces too: a nested cue and source split the outer content in two.
-    for a, b in zip(outer.content, outer.content[1:], strict=False):
-        gap = (a.end, b.start)
-        if not any(_overlaps(o, gap) for o in own):
-            stretches.append((a.start, b.end))
-    held = [s for s in stretches if _inside(cue, s)]
+    held = [s for s in _stretches(outer) if _inside(cue, s)]
     if not held:
         return None
     if inner.source is not None:
@@ -122,27 +137,62 @@ def _holds(outer: Found, inner: Found) -> int | None:
     return min(e - s for s, e in held)
 
 
+def _outer_of(found: list[Found], j: int, k: int) -> bool:
+    """Whether ``j`` may be ``k``'s parent: it holds ``k``, and when each holds the other
+    ("X told reporters that, according to Y, …") only the one whose cue comes first is outer."""
+    if _holds(found[j], found[k]) is None:
+        return False
+    if found[j].cue.start > found[k].cue.start and _holds(found[k], found[j]) is not None:
+        return False
+    return True
+
+
 def parents(found: list[Found]) -> list[int | None]:
-    """For each statement, the index of the statement it is reported inside, or None."""
+    """For each statement, the index of the statement it is reported inside, or None.
+
+    The innermost content stretch holding a statement's cue (and source) wins.  One sweep over
+    the stretches and the cues in text order with a stack of open stretches: each cue tries the
+    open stretches from the innermost out, at most ``MAX_PARENT_CANDIDATES`` of them, so the
+    time is O(n log n) in the statements, never all pairs.
+    """
     n = len(found)
-    holds: dict[tuple[int, int], int] = {}
-    for j in range(n):
-        for k in range(n):
-            if j != k:
-                size = _holds(found[j], found[k])
-                if size is not None:
-                    holds[(j, k)] = size
-    # Mutual containment: the statement whose cue comes first is the outer one.
-    for j, k in list(holds):
-        if (k, j) in holds and (j, k) in holds:
-            later = j if found[j].cue.start > found[k].cue.start else k
-            earlier = k if later == j else j
-            del holds[(later, earlier)]
+    # Events in text order: a stretch opens at its start, a cue is placed at its start; at the
+    # same offset the stretch first (a content starting with a cue holds it) and the longer
+    # stretch first (so the inner one sits above it on the stack).
+    events: list[tuple[int, int, int, int, int]] = []
+    for j, f in enumerate(found):
+        for s, e in _stretches(f):
+            events.append((s, 0, -e, j, e))
+    for k, f in enumerate(found):
+        if not f.continues:
+            events.append((f.cue.start, 1, 0, k, f.cue.end))
+    events.sort()
+    stack: list[tuple[int, int, int]] = []  # (start, end, owner) of open stretches
     out: list[int | None] = [None] * n
-    for k in range(n):
-        cands = [(size, -found[j].cue.start, j) for (j, kk), size in holds.items() if kk == k]
-        if cands:
-            out[k] = min(cands)[2]
+    for pos, what, _, idx, end in events:
+        while stack and stack[-1][1] <= pos:
+            stack.pop()  # closed before this point: holds nothing later either
+        if what == 0:
+            stack.append((pos, end, idx))
+            continue
+        best: tuple[int, int, int] | None = None  # (size, -cue start, owner)
+        best_at = (0, 0)
+        tried = 0
+        for s, e, j in reversed(stack):
+            if tried >= MAX_PARENT_CANDIDATES:
+                break
+            if best is not None and s <= best_at[0] and best_at[1] <= e and (s, e) != best_at:
+                break  # encloses the best: every stretch further out is larger still
+            tried += 1
+            if j == idx or end > e:
+                continue
+            if not _outer_of(found, j, idx):
+                continue
+            cand = (e - s, -found[j].cue.start, j)
+            if best is None or cand < best:
+                best, best_at = cand, (s, e)
+        if best is not None:
+            out[idx] = best[2]
     return break_cycles(out)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from ..store import Store
 from ..store import stories as sql
 from . import settings
-from .signature import Signature, jaccard, signature
+from .signature import Signature, jaccard, lead_names, signature
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,14 @@ def similarity(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) 
     na = math.sqrt(sum((w * idf.get(k, 1.0)) ** 2 for k, w in a.items()))
     nb = math.sqrt(sum((w * idf.get(k, 1.0)) ** 2 for k, w in b.items()))
     return dot / (na * nb) if na and nb else 0.0
+
+
+def compatible(a: dict[str, float], b: dict[str, float]) -> bool:
+    """False when each article's lead names someone the other's lead does not: two calls of
+    one leader on consecutive days (Biden-Putin, Biden-Zelenskyy), or one guest in two
+    capitals (Macron in Moscow, Macron in Kyiv)."""
+    la, lb = lead_names(a), lead_names(b)
+    return not (la - b.keys() and lb - a.keys())
 
 
 def find_original(store: Store, sig: Signature) -> str | None:
@@ -74,10 +82,18 @@ def choose_story(store: Store, sig: Signature) -> tuple[int | None, float]:
     for k in df:
         idf.setdefault(k, math.log(1.0 + n / (df[k] + 1)))
     score: dict[int, float] = {}
+    votes: dict[int, int] = defaultdict(int)  # compatible members minus incompatible ones
     for _, _, keys, story in cands:
+        if not compatible(sig.keys, keys):
+            votes[story] -= 1
+            continue
+        votes[story] += 1
         s = similarity(sig.keys, keys, idf)
         if s > score.get(story, 0.0):
             score[story] = s
+    for story, vote in votes.items():
+        if vote < 0:  # most of its articles are about other people
+            score.pop(story, None)
     spans = sql.story_days(store, score)
     best, best_s = None, 0.0
     for story, s in score.items():

@@ -31,7 +31,7 @@ WINDOW_DAYS = 2
 
 #: A story spans at most this many days: a new article joins only when it is within the window
 #: of the story's first article, so that a chain of daily articles never grows one story.
-STORY_MAX_DAYS = 4
+STORY_MAX_DAYS = 2
 
 #: Characters from the start of an article (headline and first sentence) whose names weigh most: who
 #: met or called whom is said there, background mentions come later.
@@ -41,7 +41,7 @@ LEAD_CHARS = 250
 LEAD_WEIGHT = 8.0
 
 #: Names kept per article for blocking and similarity, heaviest first.
-MAX_KEYS = 12
+MAX_KEYS = 20
 
 #: Weighted cosine similarity of two articles' names from which the newer joins the older's
 #: story (tuned on the dev events of the stories gold with the readouts collection as

@@ -120,6 +120,20 @@ def fold(word: str) -> str:
     return w
 
 
+#: The keys of those places (not participants: every account of a call names both countries).
+PLACE_KEYS = frozenset(fold(r.strip()) for _, r in _PLACE_FORMS)
+
+
+#: Prefix of the keys that mark a person named in the lead ("@putin"): kept with the names so
+#: that one JSON object holds a signature, and matched like any name (shared leads weigh more).
+PERSON = "@"
+
+
+def lead_names(keys: dict[str, float]) -> set[str]:
+    """The people a signature's headline or lead names (first name + surname seen together)."""
+    return {k[1:] for k in keys if k.startswith(PERSON)}
+
+
 def normalise_places(text: str) -> str:
     """The text with the forms of a few places folded to one capitalised word each."""
     return _PLACES.sub(lambda m: _PLACE_KEYS[m.lastgroup or ""], text)
@@ -130,7 +144,7 @@ def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
     lowered = {m.group(0) for m in _TOKEN.finditer(text) if m.group(0).islower()}
     norm = normalise_places(text)
     norm_lead = len(normalise_places(text[:lead_chars]))
-    found: list[tuple[str, bool, int]] = []  # (key, starts a sentence, offset)
+    found: list[tuple[str, bool, int, int]] = []  # (key, starts a sentence, start, end)
     for m in _WORD.finditer(norm):
         word = m.group(0).rstrip(".-'’")
         if not word or not word[0].isupper():
@@ -139,16 +153,28 @@ def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
         if len(key) < 2 or key in _NOT_NAMES or word.lower() in lowered:
             continue
         before = norm[max(0, m.start() - 3) : m.start()].rstrip(" \"“‘*")
-        found.append((key, not before or before[-1] in ".!?:\n", m.start()))
+        initial = not before or before[-1] in ".!?:\n"
+        # "President of France Emmanuel Macron": the word after "of" is a place, not a name.
+        of = norm[max(0, m.start() - 3) : m.start()] == "of "
+        found.append((key, initial, m.start(), -1 if of else m.end()))
     # A capitalised word that only ever starts sentences is an ordinary word ("Therefore").
-    mid = {key for key, initial, _ in found if not initial}
+    mid = {key for key, initial, _, _ in found if not initial}
     counts: defaultdict[str, float] = defaultdict(float)
-    for key, initial, start in found:
+    people: set[str] = set()
+    previous: tuple[str, int] | None = None  # the last name and where it ended
+    for key, initial, start, end in found:
         if initial and key not in mid:
+            previous = None
             continue
         counts[key] += settings.LEAD_WEIGHT if start < norm_lead else 1.0
+        # Two names side by side in the lead ("Viktor Orban", "Joseph Biden") are a person.
+        if previous is not None and start == previous[1] + 1 and start < norm_lead:
+            people |= {previous[0], key} - PLACE_KEYS
+        previous = (key, end) if end >= 0 else None
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: settings.MAX_KEYS]
-    return {k: round(1.0 + math.log(c), 4) for k, c in ranked}
+    out = {k: round(1.0 + math.log(c), 4) for k, c in ranked}
+    out.update({PERSON + p: 1.0 for p in sorted(people)})
+    return out
 
 
 def shingles(text: str) -> set[bytes]:

@@ -19,6 +19,7 @@ Suggestions go into the user-editable alias table, where they can be removed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from ..models import Speaker
 from . import names as nm
@@ -34,10 +35,34 @@ def _has_initial(name: str) -> bool:
     return any(len(nm.word_key(w)) == 1 for w in words[1:-1])
 
 
-def suggest_aliases(
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """A suggested merge: ``alias`` names the same person as ``canonical``, and why."""
+
+    alias: str  #: the stored speaker name to fold in ("Zelenskyy")
+    canonical: str  #: the identity's name ("Volodymyr Zelensky")
+    reason: str  #: the evidence, in words ("spelling variant of the surname")
+
+
+def _why(name: str, canonical: str) -> str:
+    """The evidence that two full names are one person's."""
+    a, b = nm.strip_title(name.split()), nm.strip_title(canonical.split())
+    parts = []
+    if nm.word_key(a[0]) != nm.word_key(b[0]):
+        parts.append(f"first name {a[0]} ~ {b[0]} (nickname or initial)")
+    if nm.word_key(a[-1]) != nm.word_key(b[-1]):
+        parts.append(f"surname {a[-1]} ~ {b[-1]} (spelling variant)")
+    elif a[-1].casefold() != b[-1].casefold():
+        parts.append(f"surname {a[-1]} ~ {b[-1]} (diacritics)")
+    if len(a) != len(b):
+        parts.append("middle name or initial")
+    return "; ".join(parts) or "same name, written differently"
+
+
+def suggest_merges(
     speakers: Iterable[Speaker], taken: Iterable[str] = (), counts: Mapping[str, int] | None = None
-) -> list[tuple[str, str]]:
-    """``(alias, canonical)`` pairs that merge person names across articles.
+) -> list[Merge]:
+    """Merges of person names across articles, each with its evidence.
 
     ``taken`` are aliases already in the table (the user's choices win; none is re-suggested);
     ``counts`` (statements per speaker name) picks each identity's name.
@@ -72,15 +97,26 @@ def suggest_aliases(
         # "Joseph R. Biden" of White House readouts), then the most used, then the longest.
         return max(sorted(names), key=lambda n: (not _has_initial(n), counts.get(n, 0), len(n)))
 
-    out: list[tuple[str, str]] = []
+    out: list[Merge] = []
     for c in clusters:
         name = canonical(c)
-        out += [(n, name) for n in c if n != name and _fold(n) not in taken_keys]
+        out += [
+            Merge(n, name, _why(n, name)) for n in c if n != name and _fold(n) not in taken_keys
+        ]
     for single in singles + extra:
         if _fold(single) in taken_keys:
             continue
         surname = nm.strip_title(single.split())[-1]
         fits = [c for c in clusters if nm.same_surname(surname, c[0].split()[-1])]
         if len(fits) == 1:
-            out.append((single, canonical(fits[0])))
-    return sorted(out)
+            name = canonical(fits[0])
+            how = "surname" if " " not in single else "titled surname"
+            out.append(Merge(single, name, f"{how} of the only full name with it in the database"))
+    return sorted(out, key=lambda m: (m.alias, m.canonical))
+
+
+def suggest_aliases(
+    speakers: Iterable[Speaker], taken: Iterable[str] = (), counts: Mapping[str, int] | None = None
+) -> list[tuple[str, str]]:
+    """``(alias, canonical)`` pairs of :func:`suggest_merges`."""
+    return [(m.alias, m.canonical) for m in suggest_merges(speakers, taken, counts)]

@@ -204,3 +204,34 @@ def test_unfiltered_list_reads_only_its_page(db: Path) -> None:
     dates = [d for d, _ in key if d]
     assert dates == sorted(dates, reverse=True)
     assert all(not d for d, _ in key[len(dates):])  # unknown dates last
+
+
+def test_whole_pages_are_kept_until_the_database_changes(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sayso.web import app as web_app
+
+    renders = []
+    render = web_app._Pages.html
+
+    def counting_html(self, request, name, status_code=200, **context):  # type: ignore[no-untyped-def]
+        renders.append(name)
+        return render(self, request, name, status_code, **context)
+
+    monkeypatch.setattr(web_app._Pages, "html", counting_html)
+    client = TestClient(create_app(db))
+    first = client.get("/statements?q=said&kind=indirect")
+    again = client.get("/statements?q=said&kind=indirect")
+    assert first.status_code == again.status_code == 200 and first.text == again.text
+    assert renders == ["statements.html"]  # rendered once
+    # headers are whole and not repeated on the kept page
+    assert again.headers["content-type"].startswith("text/html")
+    assert int(again.headers["content-length"]) == len(again.content)
+    assert again.headers.get_list("x-content-type-options") == ["nosniff"]
+    client.get("/statements?q=said&kind=direct")  # another query string: another page
+    assert renders == ["statements.html"] * 2
+    with Store(db) as writer:
+        assert writer.write(_extra_article(3))
+    assert "Extra 3" in client.get("/").text  # the home page was not stale
+    client.get("/statements?q=said&kind=indirect")
+    assert renders.count("statements.html") == 3  # rendered again after the commit

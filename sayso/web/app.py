@@ -306,6 +306,27 @@ class _Pages:
 
         return self.cache.get(key, compute)
 
+    def whole(self, endpoint: Callable[[Request], Response]) -> Callable[[Request], Response]:
+        """``endpoint`` with its answers kept until the database changes.
+
+        A page (HTML or JSON) is a function of its path, its query string and the database:
+        nothing else from the request reaches it (access control happens before).  So a
+        repeated request costs a dictionary lookup instead of rendering the page again.
+        """
+
+        def view(request: Request) -> Response:
+            def compute() -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+                r = endpoint(request)
+                return r.status_code, bytes(r.body), list(r.raw_headers)
+
+            key = ("page", request.url.path, request.url.query)
+            status, body, headers = self.cache.get(key, compute)
+            response = Response(body, status_code=status)
+            response.raw_headers = list(headers)  # a fresh list: middleware may add to it
+            return response
+
+        return view
+
     def html(self, request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
         """Render template ``name`` with the request and helper functions in its context."""
         template = self.env.get_template(name)
@@ -668,17 +689,19 @@ def create_app(
     def both(path: str, endpoint: Callable[[Request], Response]) -> list[Route]:
         return [Route(path, endpoint), Route(f"{path}.json", endpoint)]
 
+    # every page but the CSV download (streamed, any size) is kept whole between ingests
+    home = pages.whole(pages.home)
     routes = [
-        Route("/", pages.home),
-        Route("/.json", pages.home),
-        Route("/index.json", pages.home),
-        *both("/statements", pages.statements),
+        Route("/", home),
+        Route("/.json", home),
+        Route("/index.json", home),
+        *both("/statements", pages.whole(pages.statements)),
         Route("/statements.csv", pages.statements_csv),
-        *both("/speakers", pages.speakers),
-        Route("/speakers/{speaker_id}", pages.speaker),
-        *both("/articles", pages.articles),
-        Route("/articles/{article_id}", pages.article),
-        Route("/articles/{article_id}/chain/{att_id}", pages.chain),
+        *both("/speakers", pages.whole(pages.speakers)),
+        Route("/speakers/{speaker_id}", pages.whole(pages.speaker)),
+        *both("/articles", pages.whole(pages.articles)),
+        Route("/articles/{article_id}", pages.whole(pages.article)),
+        Route("/articles/{article_id}/chain/{att_id}", pages.whole(pages.chain)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     # outermost first: every response gets the security headers, a foreign Host is refused

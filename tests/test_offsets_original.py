@@ -145,3 +145,20 @@ def test_mapping_is_linear_in_time_on_a_big_repetitive_text() -> None:
     article = parse_text(raw)
     assert article.origin is not None and len(article.origin.edits) > 1000
     assert time.perf_counter() - started < 20
+
+
+def test_the_store_keeps_the_map_and_reads_it_back(tmp_path: Path) -> None:
+    from sayso.models import Extraction
+
+    article = parse_text(WRAPPED.replace("\n", "\r\n"))
+    record = record_to_article({"id": "r", "title": "Talks", "text": "It failed."}, "x:1")
+    with Store(tmp_path / "o.db") as store:
+        for a in (article, record):
+            store.write(Extraction(a, (), ()), extractor="test.v1")
+        back = store.article(article.id)
+        assert back is not None and back.article.origin == article.origin
+        back_record = store.article("r")  # by the record's own id
+        assert back_record is not None and back_record.article.origin == record.origin
+        assert record.origin is not None and record.origin.edits[0].original == ""
+    conn = sqlite3.connect(tmp_path / "o.db")
+    assert conn.execute("SELECT count(*) FROM article_origins").fetchone() == (2,)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sayso.models import Speaker, speaker_id
 from sayso.resolve.identity import suggest_aliases
 
@@ -54,3 +56,72 @@ def test_store_applies_suggestions(tmp_path) -> None:  # type: ignore[no-untyped
         ]
         rows = store.speakers()
         assert [(r.name, r.statements) for r in rows] == [("Vladimir Putin", 2)]
+
+
+def _sanders_store(tmp_path):  # type: ignore[no-untyped-def]
+    from sayso.pipeline import extract_text
+    from sayso.store import Store
+
+    store = Store(tmp_path / "s.db")
+    store.write(extract_text(
+        "Press secretary Sarah Huckabee Sanders spoke on Monday. Sanders said the trip was "
+        "useful. Sanders added that the talks would go on."))  # fmt: skip
+    store.write(extract_text("Senator Bernie Sanders said the bill would pass."))
+    store.write(extract_text("Sanders said on Tuesday that the vote was close."))
+    return store
+
+
+def test_alias_refuses_to_move_a_different_full_name(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sayso.errors import QueryError
+
+    with _sanders_store(tmp_path) as store:
+        before = {r.name: r.statements for r in store.speakers()}
+        assert before.get("Sarah Huckabee Sanders", 0) >= 1, before
+        plan = store.plan_alias("Sanders", "Bernie Sanders")
+        assert [m.form for m in plan.conflicts] == ["Sarah Huckabee Sanders"]
+        assert any(m.form == "Sanders" and not m.conflict for m in plan.moves)
+        assert plan.to_json()["statements"] >= 2
+        with pytest.raises(QueryError, match="Sarah Huckabee Sanders"):
+            store.add_alias("Sanders", "Bernie Sanders")
+        assert {r.name: r.statements for r in store.speakers()} == before  # nothing moved
+        assert store.aliases() == ()
+        # Forced, she moves (the user says they are one person).
+        store.add_alias("Sanders", "Bernie Sanders", force=True)
+        after = {r.name: r.statements for r in store.speakers()}
+        assert "Sarah Huckabee Sanders" not in after
+        assert after["Bernie Sanders"] == sum(before.values()) - sum(
+            n for k, n in before.items() if "Sanders" not in k
+        )
+
+
+def test_an_alias_of_a_surname_leaves_other_full_names_alone_at_ingest(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sayso.pipeline import extract_text
+    from sayso.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        store.write(extract_text("Senator Bernie Sanders said the bill would pass."))
+        store.write(extract_text("Sanders said on Tuesday that the vote was close."))
+        store.add_alias("Sanders", "Bernie Sanders")
+        store.write(extract_text(
+            "Sarah Huckabee Sanders spoke on Monday. Sanders said the trip was useful."))  # fmt: skip
+        names_ = {r.name: r.statements for r in store.speakers()}
+        assert names_["Bernie Sanders"] == 2 and names_["Sarah Huckabee Sanders"] == 1
+
+
+def test_suggest_merges_gives_evidence_and_sizes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sayso.pipeline import extract_text
+    from sayso.store import Store
+
+    with Store(tmp_path / "s.db") as store:
+        store.write(extract_text("Volodymyr Zelenskyy said the talks were useful."))
+        store.write(extract_text("Volodymyr Zelensky said on Friday that help was coming."))
+        store.write(extract_text("Volodymyr Zelensky said on Sunday that the line held."))
+        got = store.suggest_merges()
+        assert [(m.alias, m.canonical) for m in got] == [
+            ("Volodymyr Zelenskyy", "Volodymyr Zelensky")
+        ]
+        m = got[0]
+        assert "spelling variant" in m.reason
+        assert (m.alias_statements, m.alias_articles) == (1, 1)
+        assert (m.canonical_statements, m.canonical_articles) == (2, 2)
+        assert store.aliases() == ()  # suggesting writes nothing

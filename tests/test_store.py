@@ -455,7 +455,10 @@ def test_alias_remaps_stored_speakers_and_later_writes(store: Store) -> None:
 def test_alias_merges_two_speakers(store: Store) -> None:
     store.write(make_extraction(0, statements=4))
     before = {r.name: r.statements for r in store.speakers()}
-    store.add_alias("Scholz", "Vladimir Putin")  # a user's (odd) merge of two speakers
+    with pytest.raises(QueryError, match="Olaf Scholz"):  # two full names: refused (issue 9)
+        store.add_alias("Scholz", "Vladimir Putin")
+    assert {r.name: r.statements for r in store.speakers()} == before
+    store.add_alias("Scholz", "Vladimir Putin", force=True)  # a user's (odd) forced merge
     after = {r.name: r.statements for r in store.speakers()}
     assert "Olaf Scholz" not in after
     assert after["Vladimir Putin"] == before["Vladimir Putin"] + before["Olaf Scholz"]

@@ -78,6 +78,14 @@ def suggest_merges(
     extra = [
         s.name for s in speakers if s.kind in ("organization", "unknown") and " " not in s.name
     ]
+    # ... and a full name ("Volodymyr Zelenskyy" once, beside a person "Volodymyr Zelensky").
+    named_orgs = [
+        s.name
+        for s in speakers
+        if s.kind in ("organization", "unknown")
+        and 2 <= len(s.name.split()) <= 3
+        and all(w[:1].isupper() for w in s.name.split())
+    ]
     clusters: list[list[str]] = []
     singles: list[str] = []
     for s in persons:
@@ -92,10 +100,16 @@ def suggest_merges(
         else:
             singles.append(s.name)
 
+    for name in named_orgs:
+        fits = [c for c in clusters if nm.same_person_name(c[0], name)]
+        if len(fits) == 1:
+            fits[0].append(name)
+
     def canonical(names: list[str]) -> str:
         # The name people go by: a form without a middle initial ("Joe Biden", not the formal
         # "Joseph R. Biden" of White House readouts), then the most used, then the longest.
-        return max(sorted(names), key=lambda n: (not _has_initial(n), counts.get(n, 0), len(n)))
+        people = [n for n in names if n not in named_orgs] or names
+        return max(sorted(people), key=lambda n: (not _has_initial(n), counts.get(n, 0), len(n)))
 
     out: list[Merge] = []
     for c in clusters:

@@ -8,10 +8,13 @@ from .db import Store
 from .records import (
     MAX_LIMIT,
     Alias,
+    AliasMove,
+    AliasPlan,
     ArticleRow,
     Count,
     IngestOutcome,
     IngestReport,
+    MergeSuggestion,
     SpeakerDetail,
     SpeakerRow,
     StatementPage,
@@ -25,11 +28,14 @@ from .schema import SCHEMA_VERSION
 # Kept sorted (a test pins it); a literal list so that linters see the re-exports.
 __all__ = [
     "Alias",
+    "AliasMove",
+    "AliasPlan",
     "ArticleRow",
     "Count",
     "IngestOutcome",
     "IngestReport",
     "MAX_LIMIT",
+    "MergeSuggestion",
     "SCHEMA_VERSION",
     "SpeakerDetail",
     "SpeakerRow",

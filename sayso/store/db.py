@@ -31,8 +31,11 @@ from .fts import QUERY_HELP, safe_match
 from .records import (
     ALL_EXTRACTORS,
     Alias,
+    AliasMove,
+    AliasPlan,
     ArticleRow,
     Count,
+    MergeSuggestion,
     SpeakerDetail,
     SpeakerRow,
     StatementPage,
@@ -158,6 +161,17 @@ _NEWEST_EXTRACTOR = (
 def _fold(s: str) -> str:
     """The case- and space-insensitive key of a name (for matching aliases)."""
     return " ".join(s.casefold().split())
+
+
+def _names_someone_else(name: str, canonical: str) -> bool:
+    """Whether ``name`` is a full person name that is not ``canonical``'s ("Sarah Huckabee
+    Sanders" for "Bernie Sanders"): an alias never moves such a speaker on its own."""
+    from ..resolve import names as nm
+
+    words = nm.strip_title(name.split())
+    if len(words) < 2 or not all(w[:1].isupper() for w in words) or _fold(name) == _fold(canonical):
+        return False
+    return not nm.same_person_name(name, canonical)
 
 
 def _now() -> str:
@@ -363,9 +377,9 @@ class Store:
     @staticmethod
     def _canonical(name: str, aliases: Sequence[str], ref: str, amap: dict[str, str]) -> str:
         """The canonical speaker id of a speaker as written, after the user's alias table."""
-        for form in (name, *aliases):
+        for k, form in enumerate((name, *aliases)):
             canonical = amap.get(_fold(form))
-            if canonical is not None:
+            if canonical is not None and not (k and _names_someone_else(name, canonical)):
                 return speaker_id(canonical)
         return ref
 
@@ -450,22 +464,69 @@ class Store:
 
     # -- aliases -----------------------------------------------------------------------------
 
-    def add_alias(self, alias: str, canonical: str) -> None:
-        """Map a surface form to a canonical speaker name, re-mapping stored speakers too."""
+    def plan_alias(self, alias: str, canonical: str) -> AliasPlan:
+        """What :meth:`add_alias` would move: every stored speaker written ``alias`` (as its
+        name or one of its aliases) that is not already ``canonical``, with its statements and
+        articles; a speaker whose full name names someone else is marked a conflict."""
+        alias, canonical = alias.strip(), " ".join(canonical.split())
+        key, target = _fold(alias), speaker_id(canonical)
+        with self._lock:
+            conn = self._conn
+            conn.create_function("sayso_fold", 1, _fold, deterministic=True)
+            rows = self._q(
+                "SELECT s.name, s.speaker_id, coalesce(sp.name, s.name), count(t.id),"
+                "       count(DISTINCT s.article_id)"
+                "  FROM article_speakers s"
+                "  LEFT JOIN speakers sp ON sp.id = s.speaker_id"
+                "  LEFT JOIN attributions t ON t.article_id = s.article_id"
+                "   AND t.extractor = s.extractor AND t.speaker_ref = s.ref"
+                " WHERE (sayso_fold(s.name) = ?"
+                "    OR EXISTS (SELECT 1 FROM json_each(s.aliases) WHERE sayso_fold(value) = ?))"
+                "   AND s.speaker_id != ?"
+                " GROUP BY s.name, s.speaker_id ORDER BY count(t.id) DESC, s.name",
+                (key, key, target),
+            )
+
+        def other(form: str) -> bool:
+            return _names_someone_else(form, canonical)
+
+        moves = tuple(
+            AliasMove(form, now, n, arts, conflict=_fold(form) != key and other(form))
+            for form, _sid, now, n, arts in rows
+        )
+        return AliasPlan(alias, canonical, moves)
+
+    def add_alias(self, alias: str, canonical: str, force: bool = False) -> AliasPlan:
+        """Map a surface form to a canonical speaker name, re-mapping stored speakers too;
+        returns what moved.  A stored speaker whose full name names someone else ("Sarah
+        Huckabee Sanders" for ``Sanders`` -> ``Bernie Sanders``) is refused with a QueryError,
+        nothing written, unless ``force`` (then its full name is aliased too)."""
         alias, canonical = alias.strip(), " ".join(canonical.split())
         if not alias or not canonical:
             raise QueryError(
                 f"alias {alias!r} -> {canonical!r}: both the alias and the canonical name "
                 "must be non-empty"
             )
-        with self._transaction(f"add alias {alias!r}") as conn:
-            conn.execute(
-                "INSERT INTO aliases (alias, canonical) VALUES (?, ?)"
-                " ON CONFLICT (alias) DO UPDATE SET alias = excluded.alias,"
-                " canonical = excluded.canonical",
-                (alias, canonical),
+        plan = self.plan_alias(alias, canonical)
+        if plan.conflicts and not force:
+            who = ", ".join(f"{m.form} ({m.statements} statements)" for m in plan.conflicts)
+            raise QueryError(
+                f"alias {alias!r} -> {canonical!r} would move {who}, whose full name differs "
+                f"from {canonical!r}; nothing changed. Alias the exact name instead, or give "
+                "--force if they really are one person"
             )
-            self._remap(conn, alias)
+        forms = [alias] + [m.form for m in plan.conflicts]
+        with self._transaction(f"add alias {alias!r}") as conn:
+            for form in forms:
+                conn.execute(
+                    "INSERT INTO aliases (alias, canonical) VALUES (?, ?)"
+                    " ON CONFLICT (alias) DO UPDATE SET alias = excluded.alias,"
+                    " canonical = excluded.canonical",
+                    (form, canonical),
+                )
+            for form in forms:
+                self._remap(conn, form)
+        return plan
 
     def remove_alias(self, alias: str) -> bool:
         """Remove an alias (case-insensitive); returns False when there was none."""
@@ -491,12 +552,41 @@ class Store:
         pairs = suggest_aliases((Speaker(i, n, k) for i, n, k in rows), taken, counts)
         return tuple(Alias(a, c) for a, c in pairs)
 
+    def suggest_merges(self) -> tuple[MergeSuggestion, ...]:
+        """Candidate merges of stored speakers with their evidence and sizes (``sayso
+        speakers --suggest``); :meth:`apply_suggested_aliases` adds them all."""
+        from ..models import Speaker
+        from ..resolve.identity import suggest_merges
+
+        with self._lock:
+            rows = self._q("SELECT id, name, kind FROM speakers")
+            counts = dict(self._q(
+                "SELECT s.name, count(*) FROM article_speakers s JOIN attributions t"
+                " ON t.article_id = s.article_id AND t.extractor = s.extractor"
+                " AND t.speaker_ref = s.ref GROUP BY s.name"))  # fmt: skip
+            sizes = {sid: (n, a) for sid, n, a in self._q(
+                "SELECT speaker_id, count(*), count(DISTINCT article_id) FROM attributions"
+                " WHERE speaker_id IS NOT NULL GROUP BY speaker_id")}  # fmt: skip
+        taken = [a.alias for a in self.aliases()]
+        merges = suggest_merges((Speaker(i, n, k) for i, n, k in rows), taken, counts)
+        ids = {n: i for i, n, _ in rows}
+        out = []
+        for m in merges:
+            a = sizes.get(ids.get(m.alias, speaker_id(m.alias)), (0, 0))
+            c = sizes.get(ids.get(m.canonical, speaker_id(m.canonical)), (0, 0))
+            out.append(MergeSuggestion(m.alias, m.canonical, m.reason, *a, *c))
+        return tuple(out)
+
     def apply_suggested_aliases(self) -> tuple[Alias, ...]:
         """Add every suggested alias to the alias table (re-mapping stored speakers)."""
-        added = self.suggest_aliases()
-        for a in added:
-            self.add_alias(a.alias, a.canonical)
-        return added
+        added = []
+        for a in self.suggest_aliases():
+            try:
+                self.add_alias(a.alias, a.canonical)
+            except QueryError:
+                continue  # it would move someone else too: leave it to the user
+            added.append(a)
+        return tuple(added)
 
     def aliases(self) -> tuple[Alias, ...]:
         """The user's alias table, sorted by alias."""

@@ -208,6 +208,63 @@ class Alias:
         return {"alias": self.alias, "canonical": self.canonical}
 
 
+@dataclass(frozen=True, slots=True)
+class AliasMove:
+    """One stored speaker (as an article wrote it) that an alias would move."""
+
+    form: str  #: the name an article gave it ("Sarah Huckabee Sanders", "Sanders")
+    speaker: str  #: the canonical speaker it belongs to now
+    statements: int  #: statements it holds
+    articles: int  #: articles it appears in
+    #: its full name names someone else than the new canonical name; moved only with force
+    conflict: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """A flat JSON object."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class AliasPlan:
+    """What ``sayso alias DB ALIAS CANONICAL`` would move, before it moves anything."""
+
+    alias: str  #: the surface form
+    canonical: str  #: the speaker name it is to mean
+    moves: tuple[AliasMove, ...]  #: every stored speaker it would move (conflicts included)
+
+    @property
+    def conflicts(self) -> tuple[AliasMove, ...]:
+        """The moves of speakers whose full name differs (refused without force)."""
+        return tuple(m for m in self.moves if m.conflict)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"alias", "canonical", "statements", "articles", "moves", "conflicts"}``."""
+        return {
+            "alias": self.alias, "canonical": self.canonical,
+            "statements": sum(m.statements for m in self.moves),
+            "articles": sum(m.articles for m in self.moves),
+            "moves": [m.to_json() for m in self.moves],
+            "conflicts": [m.form for m in self.conflicts],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MergeSuggestion:
+    """A candidate merge of two stored speakers (``sayso speakers --suggest``)."""
+
+    alias: str  #: the speaker name to fold in ("Zelenskyy")
+    canonical: str  #: the identity it would join ("Volodymyr Zelensky")
+    reason: str  #: the evidence ("surname of the only full name with it in the database")
+    alias_statements: int  #: statements the alias's speaker holds
+    alias_articles: int  #: articles it appears in
+    canonical_statements: int  #: statements the identity holds now
+    canonical_articles: int  #: articles it appears in
+
+    def to_json(self) -> dict[str, Any]:
+        """A flat JSON object."""
+        return asdict(self)
+
+
 IngestStatus = Literal["added", "skipped", "error"]
 
 

@@ -179,7 +179,9 @@ def test_rule_extractor_readings_become_token_codes() -> None:
     assert code["senator"] == core.RULE_SOURCE
     assert code["bill"] == core.RULE_CONTENT
     assert code["."] == 0
-    assert d.ratt.tolist() == [[2, 2, 1, 3, 3, 3, 3, 3, 0]]
+    assert core.rule_roles(d, 0, 0, len(doc)).tolist() == [2, 2, 1, 3, 3, 3, 3, 3, 0]
+    assert core.rule_roles(d, 0, 2, 5).tolist() == [1, 3, 3]
+    assert d.rcue.tolist() == [-1, -1, 0, -1, -1, -1, -1, -1, -1]
     # The cue features read the codes: one more set of templates than without them.
     assert core.cue_features(d).shape[1] > core.cue_features(model.arrays(doc, text)).shape[1]
 

@@ -17,6 +17,7 @@ drift apart.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -206,8 +207,15 @@ class DocArrays:
     windows: list[tuple[int, int]]  #: token ranges (paragraphs) the role tagger works in
     #: What the rule extractor says of each token (RULE_* bits); all 0 when not computed.
     rcode: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint64))
-    #: [A, n] per rule attribution: 0 none, 1 its cue, 2 its source, 3 its content.
-    ratt: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.int8))
+    #: Per rule attribution, its token runs ``(first, end, role)``: role 1 its cue, 2 its
+    #: source, 3 its content (later runs win where they overlap; see ``rule_roles``).  Runs,
+    #: not an [A, n] matrix: that grew with the square of the text.
+    ratt: list[list[tuple[int, int, int]]] = field(default_factory=list)
+    #: Per token, the rule attribution whose cue holds it (-1 none); empty when not computed.
+    rcue: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    #: Scratch for ``role_features``: position of each token in one cue head's ancestor chain
+    #: (-1 elsewhere; reset after each use, so each cue costs its window, not the document).
+    chain_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     #: DEP_GROUPS index of each token's dependency label (len(DEP_GROUPS) for the others).
     dgroup: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
@@ -227,31 +235,57 @@ class RuleSpans:
 
 
 def add_rules(d: DocArrays, atts: list[RuleSpans]) -> None:
-    """Fill ``d.rcode`` and ``d.ratt`` from the rule extractor's attributions (in place)."""
+    """Fill ``d.rcode``, ``d.ratt`` and ``d.rcue`` from the rule extractor's attributions (in
+    place), in time linear in the tokens plus the attributions' pieces."""
     n = len(d.head)
     start = d.a[:, C_IDX].astype(np.int64)
-    code = np.zeros(n, np.int64)
-    ratt = np.zeros((len(atts), n), np.int8)
+    # Per code bit, +1 where a run starts and -1 where it ends: one cumsum paints them all.
+    bits = (RULE_CUE, RULE_SOURCE, RULE_CONTENT, RULE_DIRECT)
+    delta = np.zeros((len(bits), n + 1), np.int64)
+    rcue = np.full(n, -1, np.int64)
+    cue_start = np.zeros(n, bool)
+    ratt: list[list[tuple[int, int, int]]] = []
 
-    def mask(pieces: tuple[tuple[int, int], ...]) -> np.ndarray:
-        m = np.zeros(n, bool)
+    def runs(pieces: tuple[tuple[int, int], ...], role: int) -> list[tuple[int, int, int]]:
+        # Tokens that start inside a piece: a range of the sorted token starts.
+        out = []
         for s, e in pieces:
-            m |= (start >= s) & (start < e)
-        return m
+            t0, t1 = int(np.searchsorted(start, s)), int(np.searchsorted(start, e))
+            if t1 > t0:
+                out.append((t0, t1, role))
+        return out
 
     for k, r in enumerate(atts):
-        cm, sm, tm = mask(r.cue), mask(r.source), mask(r.content)
-        ratt[k, tm] = 3
-        ratt[k, sm] = 2
-        ratt[k, cm] = 1
-        code[cm] |= RULE_CUE
-        code[sm] |= RULE_SOURCE
-        code[tm] |= RULE_CONTENT | (RULE_DIRECT if r.direct else 0)
-        first = np.flatnonzero(cm)
-        if len(first):
-            code[first[0]] |= RULE_CUE_START
+        cue, src, con = runs(r.cue, 1), runs(r.source, 2), runs(r.content, 3)
+        ratt.append(con + src + cue)
+        for row, group in ((0, cue), (1, src), (2, con), (3, con if r.direct else [])):
+            for t0, t1, _ in group:
+                delta[row, t0] += 1
+                delta[row, t1] -= 1
+        for t0, t1, _ in reversed(cue):
+            free = rcue[t0:t1] < 0
+            rcue[t0:t1][free] = k
+        if cue:
+            cue_start[min(t0 for t0, _, _ in cue)] = True
+    covered = np.cumsum(delta, axis=1)[:, :n] > 0
+    code = np.zeros(n, np.int64)
+    for row, bit in enumerate(bits):
+        code[covered[row]] |= bit
+    code[cue_start] |= RULE_CUE_START
     d.rcode = U(code)
     d.ratt = ratt
+    d.rcue = rcue
+
+
+def rule_roles(d: DocArrays, k: int, lo: int, hi: int) -> np.ndarray:
+    """Rule attribution ``k``'s role of each token in ``lo..hi``: 0 none, 1 its cue, 2 its
+    source, 3 its content (cue over source over content where they overlap)."""
+    out = np.zeros(hi - lo, np.int64)
+    for t0, t1, role in d.ratt[k]:
+        a, b = max(t0, lo), min(t1, hi)
+        if b > a:
+            out[a - lo : b - lo] = role
+    return out
 
 
 def windows(text: str, cols: np.ndarray) -> list[tuple[int, int]]:
@@ -607,11 +641,14 @@ def role_features(
     a = d.a[lo:hi]
     lower, pos, dep = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP]
     alldep = d.a[:, C_DEP]
-    chain_pos = np.full(len(d.head), -1, np.int64)
+    if len(d.chain_pos) != len(d.head):
+        d.chain_pos = np.full(len(d.head), -1, np.int64)
+    chain_pos = d.chain_pos
     chain = d.anc[h, : d.depth[h] + 1]
     chain_pos[chain] = np.arange(len(chain))
     anc = d.anc[lo:hi]
     P = chain_pos[anc]  # [n, L] position of each ancestor in the cue head's chain
+    chain_pos[chain] = -1  # clean for the next cue
     found = P >= 0
     same = found.any(axis=1)
     rows = np.arange(n)
@@ -694,11 +731,12 @@ def role_features(
     grp = np.where(k > 0, d.dgroup[br] if len(d.dgroup) else ngroups - 2, ngroups - 1)
     rclass = np.where(same, 1 + np.minimum(up, 1) * ngroups + grp, 0)
     rclass = np.where(idx < c0, 0, np.where(idx > c1, 2, 1)) * (1 + 2 * ngroups) + rclass
-    if d.ratt.shape[1] != len(d.head):
+    if len(d.rcue) != len(d.head):
         return np.concatenate([base[lo:hi], keys], axis=1), rclass
     # The rule attribution with this cue (if any): 1 outside it, 2 cue, 3 source, 4 content.
-    hit = np.flatnonzero((d.ratt[:, cue_toks] == 1).any(axis=1))
-    rel = U(d.ratt[hit[0], lo:hi].astype(np.int64) + 1) if len(hit) else U(np.zeros(n, np.int64))
+    hit = d.rcue[cue_toks]
+    hit = hit[hit >= 0]
+    rel = U(rule_roles(d, int(hit.min()), lo, hi) + 1) if len(hit) else U(np.zeros(n, np.int64))
     rc = d.rcode[lo:hi]
     rkeys = hash_templates(
         220,
@@ -982,10 +1020,16 @@ def runs_of(tags: np.ndarray, b: int, i: int) -> list[tuple[int, int]]:
     return out
 
 
-def snap_runs(d: DocArrays, con: np.ndarray, blocked: np.ndarray, hi: int) -> None:
-    """Extend content runs to the right edge of their root's subtree (in place)."""
-    punct = d.a[:, C_PUNCT] == 1
-    for s, e in true_runs(con):
+def snap_runs(
+    d: DocArrays, con: np.ndarray, blocked: np.ndarray, lo: int, hi: int, punct: np.ndarray
+) -> None:
+    """Extend content runs to the right edge of their root's subtree (in place).
+
+    ``con`` and ``blocked`` cover tokens ``lo..hi`` (index 0 is token ``lo``); ``punct`` marks
+    the document's punctuation tokens.
+    """
+    for s0, e0 in true_runs(con):
+        s, e = s0 + lo, e0 + lo
         if d.sent[s] != d.sent[e]:
             continue
         r = s + int(np.argmin(d.depth[s : e + 1]))
@@ -994,8 +1038,8 @@ def snap_runs(d: DocArrays, con: np.ndarray, blocked: np.ndarray, hi: int) -> No
         end = min(int(d.right[r]), hi - 1)
         while end > e and punct[end]:
             end -= 1
-        if end > e and not blocked[e + 1 : end + 1].any():
-            con[e + 1 : end + 1] = True
+        if end > e and not blocked[e + 1 - lo : end + 1 - lo].any():
+            con[e + 1 - lo : end + 1 - lo] = True
 
 
 def resolve(
@@ -1005,62 +1049,85 @@ def resolve(
     paths: np.ndarray,
     d: DocArrays | None = None,
 ) -> list[RawAttribution]:
-    """Univocal attributions from per-cue decodings: nested ones cut their parent's content."""
+    """Univocal attributions from per-cue decodings: nested ones cut their parent's content.
+
+    Each cue's source and content masks cover its window only (``spans[k]``), and a cue is
+    only compared with the cues whose content can hold it, so the work grows with the text,
+    not with its square.
+    """
     A = len(cues)
-    src, con = [], []
+    src: list[np.ndarray] = []  # per cue, over its window: source tokens
+    con: list[np.ndarray] = []  # per cue, over its window: content tokens
     cue_all = np.zeros(n, bool)
     for toks, _ in cues:
         cue_all[toks] = True
+    punct = d.a[:, C_PUNCT] == 1 if d is not None else None
     for k in range(A):
         lo, hi = spans[k]
         p = paths[k, : hi - lo]
-        s = np.zeros(n, bool)
-        c = np.zeros(n, bool)
-        s[lo:hi] = (p == 1) | (p == 2)
-        c[lo:hi] = (p == 3) | (p == 4)
-        if d is not None:
-            snap_runs(d, c, s | cue_all, hi)
+        s = (p == 1) | (p == 2)
+        c = (p == 3) | (p == 4)
+        if d is not None and punct is not None:
+            snap_runs(d, c, s | cue_all[lo:hi], lo, hi, punct)
         src.append(s)
         con.append(c)
     cue_pos = [int(t.mean()) for t, _ in cues]
-    ranges = []
+    ranges: list[tuple[int, int] | None] = []
     for k in range(A):
         nz = np.flatnonzero(con[k])
-        ranges.append((int(nz[0]), int(nz[-1])) if len(nz) else None)
+        lo = spans[k][0]
+        ranges.append((int(nz[0]) + lo, int(nz[-1]) + lo) if len(nz) else None)
     parent: list[int | None] = [None] * A
-    # A cue inside another attribution's content range is nested in the narrowest such one.
+    # A cue inside another attribution's content range is nested in the narrowest such one
+    # (the first of equals).  Candidates: the ranges that start at most the longest range's
+    # length before the cue, found by bisection in the ranges sorted by start.
+    with_range = sorted((r[0], a) for a, r in enumerate(ranges) if r is not None)
+    starts = [r0 for r0, _ in with_range]
+    longest = max((r[1] - r[0] for r in ranges if r is not None), default=0)
     for b in range(A):
-        best = None
+        best: tuple[int, int] | None = None
         cb0, cb1 = int(cues[b][0][0]), int(cues[b][0][-1])
-        for a in range(A):
+        first = bisect.bisect_left(starts, cb0 - longest)
+        last = bisect.bisect_right(starts, cb0)
+        for _, a in with_range[first:last]:
             r = ranges[a]
             if a == b or r is None or not (r[0] <= cb0 and cb1 <= r[1]):
                 continue
-            if best is None or r[1] - r[0] < best[0]:
+            if best is None or (r[1] - r[0], a) < best:
                 best = (r[1] - r[0], a)
         if best is not None and parent[best[1]] != b:
             parent[b] = best[1]
     for b in range(A):
         outer = parent[b]
         if outer is not None:
-            inner = src[b] | con[b]
-            inner[cues[b][0]] = True
-            con[outer] &= ~inner
-            src[outer] &= ~inner
+            blo = spans[b][0]
+            inner = np.flatnonzero(src[b] | con[b]) + blo
+            inner = np.union1d(inner, cues[b][0])
+            olo, ohi = spans[outer]
+            inner = inner[(inner >= olo) & (inner < ohi)] - olo
+            con[outer][inner] = False
+            src[outer][inner] = False
     # Tokens still claimed twice go to the nearer cue.
     claim = np.zeros(n, np.int64)
     for k in range(A):
-        claim += src[k] | con[k]
-    for t in np.flatnonzero(claim > 1).tolist():
-        owners = [k for k in range(A) if src[k][t] or con[k][t]]
-        keep = min(owners, key=lambda k: abs(cue_pos[k] - t))
-        for k in owners:
+        lo, hi = spans[k]
+        claim[lo:hi] += src[k] | con[k]
+    owners: dict[int, list[int]] = {}
+    for k in range(A):
+        lo, hi = spans[k]
+        for t in (np.flatnonzero((src[k] | con[k]) & (claim[lo:hi] > 1)) + lo).tolist():
+            owners.setdefault(t, []).append(k)
+    for t in sorted(owners):
+        keep = min(owners[t], key=lambda k: abs(cue_pos[k] - t))
+        for k in owners[t]:
             if k != keep:
-                src[k][t] = False
-                con[k][t] = False
+                lo = spans[k][0]
+                src[k][t - lo] = False
+                con[k][t - lo] = False
     out = []
     for k in range(A):
-        s_runs = true_runs(src[k])
+        lo = spans[k][0]
+        s_runs = [(a + lo, b + lo) for a, b in true_runs(src[k])]
         if s_runs:
             s0, s1 = min(s_runs, key=lambda r: min(abs(r[0] - cue_pos[k]), abs(r[1] - cue_pos[k])))
             source = tuple(range(s0, s1 + 1))
@@ -1070,7 +1137,7 @@ def resolve(
             RawAttribution(
                 tuple(int(t) for t in cues[k][0]),
                 source,
-                tuple(true_runs(con[k])),
+                tuple((a + lo, b + lo) for a, b in true_runs(con[k])),
                 parent[k],
                 cues[k][1],
             )

@@ -252,49 +252,61 @@ def batch(
     rows: list[tuple[int, int]] = []
     info: list[tuple[int, int, int, int, int, int]] = []
     blocks = []
+    # Per run, arrays over its cue's window only ("local" columns, from the window's start):
+    # a candidate outside the window is never valid, and [m, n] arrays grew with the square of
+    # the text.
+    width = 1
     for k, ra in enumerate(raws):
         if not ra.content:
             continue
         wlo, whi = spans[k]
-        base = cue_all | ((owner >= 0) & (owner != k))
-        base[list(ra.source)] = True
+        base = cue_all[wlo:whi] | ((owner[wlo:whi] >= 0) & (owner[wlo:whi] != k))
+        base[[t - wlo for t in ra.source if wlo <= t < whi]] = True
         for i, (r0, r1) in enumerate(ra.content):
+            if not wlo <= r0 <= r1 < whi:
+                continue
             blocked = base.copy()
             for j, (s2, e2) in enumerate(ra.content):
-                if j != i:
-                    blocked[max(s2 - 1, 0) : e2 + 2] = True
-            if blocked[r0 : r1 + 1].any() or not wlo <= r0 <= r1 < whi:
+                a, b = max(s2 - 1, wlo), min(e2 + 2, whi)
+                if j != i and b > a:
+                    blocked[a - wlo : b - wlo] = True
+            if blocked[r0 - wlo : r1 - wlo + 1].any():
                 continue
             rows.append((k, i))
             info.append((r0, r1, wlo, whi, min(ra.cue), max(ra.cue)))
             blocks.append(blocked)
+            width = max(width, whi - wlo)
     if not rows:
         return None
     tb = tables(d)
     m = len(rows)
     s, e, lo, hi, c0, c1 = (np.array(col)[:, None] for col in zip(*info, strict=True))
-    B = np.array(blocks)
+    B = np.ones((m, width), bool)
+    for r, blocked in enumerate(blocks):
+        B[r, : len(blocked)] = blocked
     r_ = np.arange(m)[:, None]
     near = (np.abs(OFFSETS) <= REACH)[None, :]
     home = (OFFSETS == 0)[None, :]
     St, Et = s + OFFSETS, e + OFFSETS
     Sc, Ec = np.clip(St, 0, n - 1), np.clip(Et, 0, n - 1)
-    okS = (St >= lo) & (St < hi) & (near | tb.cut_start[Sc]) & ~B[r_, Sc] | home
-    okE = (Et >= lo) & (Et < hi) & (near | tb.cut_end[Ec]) & ~B[r_, Ec] | home
+    Sl, El = np.clip(St - lo, 0, width - 1), np.clip(Et - lo, 0, width - 1)  # local columns
+    okS = (St >= lo) & (St < hi) & (near | tb.cut_start[Sc]) & ~B[r_, Sl] | home
+    okE = (Et >= lo) & (Et < hi) & (near | tb.cut_end[Ec]) & ~B[r_, El] | home
     Bc = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(B, axis=1)], axis=1)
     S3, E3 = St[:, :, None], Et[:, None, :]
     valid = okS[:, :, None] & okE[:, None, :] & (S3 <= E3) & (S3 <= e[:, :, None])
-    valid &= (E3 >= s[:, :, None]) & (Bc[r_, Ec + 1][:, None, :] == Bc[r_, Sc][:, :, None])
+    valid &= (E3 >= s[:, :, None]) & (Bc[r_, El + 1][:, None, :] == Bc[r_, Sl][:, :, None])
     # The role tagger's score of content over [start, end] against all-O, minus the run's.
-    g = np.zeros((m, n))
-    first = np.zeros((m, n))
+    g = np.zeros((m, width))
+    first = np.zeros((m, width))
     for r, (k, _) in enumerate(rows):
         a, b = spans[k]
-        g[r, a:b] = ems[k][:, _IC] - ems[k][:, _O]
-        first[r, a:b] = ems[k][:, _BC] - ems[k][:, _IC]
+        g[r, : b - a] = ems[k][:, _IC] - ems[k][:, _O]
+        first[r, : b - a] = ems[k][:, _BC] - ems[k][:, _IC]
     P = np.concatenate([np.zeros((m, 1)), np.cumsum(g, axis=1)], axis=1)
-    phi = P[r_, Ec + 1][:, None, :] - (P[r_, Sc] - first[r_, Sc])[:, :, None]
-    phi0 = P[r_, e + 1] - P[r_, s] + first[r_, s]
+    phi = P[r_, El + 1][:, None, :] - (P[r_, Sl] - first[r_, Sl])[:, :, None]
+    sl, el = s - lo, e - lo
+    phi0 = P[r_, el + 1] - P[r_, sl] + first[r_, sl]
     loss = np.minimum(phi - phi0[:, :, None], 0.0)
 
     mv = np.minimum(np.maximum(OFFSETS, -7), 7) + 8  # the move of a boundary, 1..15

@@ -67,7 +67,7 @@ def child(args: argparse.Namespace) -> int:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, wait
 
-    from sayso.engines import ingest, ingest_dask
+    from sayso.engines import ingest, ingest_dask, load
     from sayso.engines.batch import prepare_worker
     from sayso.engines.dask import client_for
     from sayso.extract import resolve_name
@@ -105,30 +105,48 @@ def child(args: argparse.Namespace) -> int:
         with Store(args.db) as store:
             items = read_inputs([args.input])
             if client is not None:
-                report = ingest_dask(store, items, progress=count, client=client)
+                out = args.parquet or None
+                report = ingest_dask(store, items, progress=count, client=client, out_parquet=out)
             else:
                 report = ingest(store, items, progress=count, jobs=args.jobs, pool=pool)
         seconds = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({
+    row = {
         "added": report.added, "errors": report.errors, "statements": report.statements,
         "words": words, "seconds": round(seconds, 2), "words_per_second": round(words / seconds, 1),
         "startup_seconds": round(startup, 2), "peak_rss_mib": round(peak_mib, 1),
-    }))  # fmt: skip
+    }  # fmt: skip
+    if args.parquet:  # the one writer alone: merge the parts into a new database
+        parts = Path(args.parquet)
+        row["parquet_mib"] = round(sum(p.stat().st_size for p in parts.iterdir()) / 2**20, 2)
+        started = time.perf_counter()
+        with Store(args.db + ".loaded") as store:
+            loaded = load(store, parts)
+        row["load_seconds"] = round(time.perf_counter() - started, 2)
+        row["load_articles_per_second"] = round(loaded.added / row["load_seconds"], 1)
+    print(json.dumps(row))
     return 0
 
 
-def run_child(input_path: Path, engine: str, jobs: int, folder: Path, label: str) -> dict[str, Any]:
+
+
+def run_child(
+    input_path: Path, engine: str, jobs: int, folder: Path, label: str, parquet: bool = False
+) -> dict[str, Any]:
     """One measured run in a fresh process."""
     db = folder / f"{label}.db"
     cmd = [sys.executable, __file__, "--child", "--input", str(input_path), "--db", str(db),
            "--engine", engine, "--jobs", str(jobs)]  # fmt: skip
+    if parquet:
+        cmd += ["--parquet", str(folder / f"{label}-parts")]
     print(f"run {label}: {engine} --jobs {jobs} on {input_path.name} ...", file=sys.stderr)
     done = subprocess.run(cmd, check=False, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"run {label} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     db_bytes = sum(p.stat().st_size for p in folder.glob(f"{label}.db*"))
+    if parquet:  # the database the parts were loaded into
+        db_bytes = sum(p.stat().st_size for p in folder.glob(f"{label}.db.loaded*"))
     row.update(label=label, engine=engine, jobs=jobs, db_mib=round(db_bytes / 2**20, 2))
     return row
 
@@ -143,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--engine", default="local", help=argparse.SUPPRESS)
     ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--parquet", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child(args)
@@ -161,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             run_child(one, "local", 2, folder, "jobs2"),
             run_child(one, "dask", 2, folder, "dask2"),
             run_child(four, "local", 1, folder, "jobs1-x4"),
+            run_child(one, "dask", 2, folder, "dask2-parquet", parquet=True),
         ]
     load_after = os.getloadavg()
     base = rows[0]["words_per_second"]
@@ -186,16 +206,24 @@ def main(argv: list[str] | None = None) -> int:
         table.add_column(col, justify="left" if col == "run" else "right")
     for row in rows:
         table.add_row(
-            f"{row['engine']} --jobs {row['jobs']}" + (" (4x)" if "x4" in row["label"] else ""),
+            f"{row['engine']} --jobs {row['jobs']}"
+            + (" (4x)" if "x4" in row["label"] else "")
+            + (" (Parquet)" if "parquet" in row["label"] else ""),
             str(row["added"]), f"{row['words_per_second']:,.0f}", f"{row['speedup']:.2f}",
             f"{row['peak_rss_mib']:,.0f}", f"{row['seconds']:.1f}",
             f"{row['startup_seconds']:.1f}", f"{row['db_mib']:.1f}",
         )  # fmt: skip
-    console = Console()
+    console = Console(width=max(Console().width, 110))  # the table's columns stay readable
     console.print(table)
     console.print(
         f"peak RSS 4x / 1x: {report['peak_rss_ratio_4x_to_1x']:.3f}; {os.cpu_count()} CPUs; "
         f"load average before {report['load_average_before']}, after {report['load_average_after']}"
+    )
+    pq = rows[4]
+    console.print(
+        f"Parquet parts: {pq['parquet_mib']:.2f} MiB for {pq['added']} articles; one writer loads "
+        f"them at {pq['load_articles_per_second']:,.0f} articles/s; database "
+        f"{rows[3]['db_mib'] / rows[3]['added'] * 1024:.1f} KiB per article (4x run)"
     )
     return 0
 

@@ -119,3 +119,28 @@ def test_ingest_goes_on_past_an_article_an_extractor_fails_on(
         assert err.message is not None and "IndexError" in err.message and "\n" not in err.message
         assert store.has_article(later.id, crashing) and not store.has_article(bad.id, crashing)
         assert len(seen) == 3  # progress once per input
+
+
+def test_damaged_warc_error_is_one_line(tmp_path: Path) -> None:
+    # Found by the fuzz campaign: warcio quotes the bad record's first line, CRLF included.
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    page = b"<html><body><p>The mayor said the bridge would reopen on Monday.</p></body></html>"
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            "https://news.example/a",
+            "response",
+            payload=io.BytesIO(page),
+            length=len(page),
+            http_headers=headers,
+        )
+    )
+    path = tmp_path / "cut.warc"
+    path.write_bytes(buf.getvalue() + b"g </p></article></body></html>\r\n")
+    errors = [i for i in read_inputs([str(path)]) if isinstance(i, InputError)]
+    assert any("corrupt" in e.message for e in errors)
+    assert all("\n" not in e.message and "\r" not in e.message for e in errors)

@@ -44,7 +44,8 @@ def _records(iterator: ArchiveIterator) -> Iterator[Any]:
         except StopIteration:
             return
         except Exception as e:  # warcio raises many kinds (even AttributeError) on cut headers
-            raise _Damaged(f"{type(e).__name__}: {e}") from e
+            # warcio quotes the bad line, line break and all: an error stays one line
+            raise _Damaged(" ".join(f"{type(e).__name__}: {e}".split())[:300]) from e
         # warcio also reads the older ARC format, and takes any text line for an ARC header;
         # sayso reads WARC only.  Every WARC record declares its length.
         length = (record.rec_headers.get_header("Content-Length") or "").strip()

@@ -52,10 +52,10 @@ JOIN_SIMILARITY = 0.55
 
 #: Similarity of two mentions from which they carry the same claim (lexical and embedding
 #: scores combined; tuned on the dev events of the stories gold).
-CLAIM_SIMILARITY = 0.5
+CLAIM_SIMILARITY = 0.42
 
 #: Weight of the MiniLM cosine in the combined claim similarity (the rest is lexical).
-EMBEDDING_WEIGHT = 0.6
+EMBEDDING_WEIGHT = 0.7
 
 #: Longest narrated sentence taken as a claim, in characters (longer ones are paragraphs that
 #: the sentence splitter could not break).

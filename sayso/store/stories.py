@@ -216,11 +216,14 @@ def story_of(store: Store, article_id: str) -> int | None:
 # -- reading stories -------------------------------------------------------------------------
 
 
-def _stories(store: Store, where: str, params: Sequence[object]) -> list[Story]:
+def _stories(
+    store: Store, where: str, params: Sequence[object], limit: int = -1, offset: int = 0
+) -> list[Story]:
     with store._lock:
         heads = store._q(
             "SELECT id, title, start_date, end_date FROM stories" + where
-            + " ORDER BY end_date DESC NULLS LAST, id DESC", params,
+            + " ORDER BY end_date DESC NULLS LAST, id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         )  # fmt: skip
         if not heads:
             return []
@@ -244,10 +247,19 @@ def _stories(store: Store, where: str, params: Sequence[object]) -> list[Story]:
     return out
 
 
-def stories(store: Store, min_outlets: int = 1, limit: int | None = None) -> list[Story]:
-    """Stories, newest first, with at least ``min_outlets`` outlets."""
-    found = [s for s in _stories(store, "", ()) if len(s.outlets) >= min_outlets]
-    return found[:limit] if limit is not None else found
+def stories(
+    store: Store, min_outlets: int = 1, limit: int | None = None, offset: int = 0
+) -> list[Story]:
+    """Stories, newest first, with at least ``min_outlets`` outlets (paged by ``limit`` and
+    ``offset`` over the stories that qualify)."""
+    if min_outlets <= 1:
+        return _stories(store, "", (), -1 if limit is None else limit, offset)
+    where = (
+        " WHERE id IN (SELECT s.story_id FROM story_articles s JOIN articles a"
+        " ON a.id = s.article_id WHERE a.duplicate_of IS NULL GROUP BY s.story_id"
+        " HAVING count(DISTINCT a.outlet) >= ?)"
+    )
+    return _stories(store, where, (min_outlets,), -1 if limit is None else limit, offset)
 
 
 def story(store: Store, story_id: int) -> Story | None:

@@ -54,9 +54,11 @@ def update(store: Store, compare_claims_too: bool = True) -> UpdateReport:
     return UpdateReport(grouping, compared)
 
 
-def stories(store: Store, min_outlets: int = 1, limit: int | None = None) -> list[Story]:
-    """Stories, newest first (``sayso stories``)."""
-    return _sql.stories(store, min_outlets=min_outlets, limit=limit)
+def stories(
+    store: Store, min_outlets: int = 1, limit: int | None = None, offset: int = 0
+) -> list[Story]:
+    """Stories, newest first, reported by at least ``min_outlets`` outlets (``sayso stories``)."""
+    return _sql.stories(store, min_outlets=min_outlets, limit=limit, offset=offset)
 
 
 def story(store: Store, story_id: int) -> Story | None:

@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -51,6 +52,7 @@ from .render import (
     statement_list,
 )
 from .render import chains as chains_of
+from .stories import mention_page, stories_page, story_page
 
 HERE = Path(__file__).parent
 T = TypeVar("T")
@@ -702,6 +704,11 @@ def create_app(
         *both("/articles", pages.whole(pages.articles)),
         Route("/articles/{article_id}", pages.whole(pages.article)),
         Route("/articles/{article_id}/chain/{att_id}", pages.whole(pages.chain)),
+        *both("/stories", pages.whole(partial(stories_page, pages))),
+        Route("/stories/{story_id}", pages.whole(partial(story_page, pages))),
+        Route(
+            "/stories/{story_id}/mention/{article_id}", pages.whole(partial(mention_page, pages))
+        ),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     # outermost first: every response gets the security headers, a foreign Host is refused

@@ -643,9 +643,10 @@ class Store:
         """How many articles, statements, speakers and outlets the store holds."""
         with self._lock:
             (r,) = self._q(
-                "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM attributions),"
-                " (SELECT count(*) FROM speakers),"
-                " (SELECT count(DISTINCT outlet) FROM articles)"
+                # a near-duplicate (articles.duplicate_of) is its original: counted once
+                "SELECT (SELECT count(*) FROM articles WHERE duplicate_of IS NULL),"
+                " (SELECT count(*) FROM attributions), (SELECT count(*) FROM speakers),"
+                " (SELECT count(DISTINCT outlet) FROM articles WHERE duplicate_of IS NULL)"
             )
         return StoreStats(*r)
 
@@ -958,7 +959,8 @@ class Store:
         are left out)."""
         with self._lock:
             rows = self._q(
-                "SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL"
+                "SELECT outlet, count(*) AS n FROM articles"
+                " WHERE outlet IS NOT NULL AND duplicate_of IS NULL"
                 " GROUP BY outlet ORDER BY n DESC, outlet"
             )
         return tuple(Count(k, n) for k, n in rows)
@@ -966,10 +968,11 @@ class Store:
     def articles(
         self, limit: int = 50, offset: int = 0, outlet: str | None = None
     ) -> tuple[ArticleRow, ...]:
-        """Stored articles, newest publication first."""
-        where, params = "", []
+        """Stored articles, newest publication first (near-duplicates left out: their original
+        stands for them)."""
+        where, params = " WHERE a.duplicate_of IS NULL", []
         if outlet:
-            where, params = " WHERE a.outlet = ? COLLATE NOCASE", [outlet]
+            where, params = where + " AND a.outlet = ? COLLATE NOCASE", [outlet]
         with self._lock:
             rows = self._q(
                 "SELECT a.id, a.title, a.outlet, a.published, a.url,"

@@ -127,6 +127,17 @@ class Origin:
         out.append(text[pos:end])
         return "".join(out)
 
+    def input_text(self, text: str) -> str:
+        """The whole input text, rebuilt from ``text`` (``Article.text``) and the edits;
+        ``original_offset`` indexes it."""
+        out: list[str] = []
+        pos = 0
+        for e in self.edits:
+            out += [text[pos : e.start], e.original]
+            pos = e.end
+        out.append(text[pos:])
+        return "".join(out)
+
     def to_json(self) -> list[list[int | str]]:
         """``[[start, end, original], ...]``, as the store keeps it."""
         return [[e.start, e.end, e.original] for e in self.edits]

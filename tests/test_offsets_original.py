@@ -47,6 +47,7 @@ def _check(article: Article, original: str, exact: bool = True) -> None:
     o = article.origin
     assert isinstance(o, Origin)
     text = article.text
+    assert o.input_text(text) == original  # the map rebuilds the whole input
     whole = o.original_text(text, 0, len(text))
     assert whole == original[o.original_offset(0) : o.original_offset(len(text), True)]
     for m in re.finditer(r"\S+(?: \S+){0,3}", text):
@@ -100,6 +101,7 @@ def test_json_record_title_put_in_front_maps_to_no_input_text() -> None:
     _check_body = record["text"][o.original_offset(body) : o.original_offset(len(article.text), True)]
     assert _check_body == record["text"]
     assert o.original_text(article.text, body, len(article.text)) == record["text"]
+    assert o.input_text(article.text) == record["text"]
 
 
 def test_html_maps_back_to_the_pages_extracted_text() -> None:

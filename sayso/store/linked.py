@@ -16,9 +16,10 @@ ClaimReview, as JSON-LD objects (one per statement; ``sayso export --format ...`
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from ..models import Article, Attribution, Extraction, Speaker
+from ..models import Article, Attribution, Extraction, Origin, Speaker
 
 #: The W3C Web Annotation context, and sayso's own terms for the body's extra fields.
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -75,23 +76,26 @@ def _speaker_name(ex: Extraction, a: Attribution) -> tuple[Speaker | None, str |
     return sp, sp.name if sp else (a.source.text if a.source else None)
 
 
+@functools.lru_cache(maxsize=8)
+def _input_text(text: str, origin: Origin) -> str:
+    # an article's statements are exported one after another: rebuild its input text once
+    return origin.input_text(text)
+
+
 def _selectors(article: Article, start: int, end: int) -> list[dict[str, Any]]:
     """TextQuoteSelector and TextPositionSelector of ``[start, end)`` in the input's text (in
     the stored text when the input is unknown; the quote alone when the span is not in it)."""
     text, o = article.text, article.origin
-    if o is None:
-        o_start, o_end = start, end
-        exact, prefix, suffix = text[start:end], text[:start], text[end:]
-    else:
+    original, o_start, o_end = text, start, end
+    if o is not None:
+        original = _input_text(text, o)
         o_start, o_end = o.original_offset(start), o.original_offset(end, end=True)
-        exact = o.original_text(text, start, end)
-        prefix = o.original_text(text, 0, start)
-        suffix = o.original_text(text, end, len(text))
+    exact = original[o_start:o_end]
     quote = {
         "type": "TextQuoteSelector",
         "exact": exact if exact else text[start:end],
-        "prefix": prefix[-QUOTE_CONTEXT_CHARS:],
-        "suffix": suffix[:QUOTE_CONTEXT_CHARS],
+        "prefix": original[max(0, o_start - QUOTE_CONTEXT_CHARS) : o_start],
+        "suffix": original[o_end : o_end + QUOTE_CONTEXT_CHARS],
     }
     if not exact:  # a headline the input kept apart (a JSON record's title): no position
         return [quote]

@@ -1,46 +1,27 @@
 """No input crashes a run: regression rows for inputs that once did, and a hypothesis fuzz of
 every extractor and every reader (issue 14).
 
-The invariants checked on every extraction: no exception, every span inside the text and equal
-to its slice, parents exist, no parent cycles, no empty content.
+The invariants (``benchmarks/fuzz.py``, which also runs long campaigns): no exception, every
+span inside the text and equal to its slice, parents exist, no parent cycles, no empty content,
+readers yield Articles or one-line InputErrors, time per KB bounded.
 """
 
 from __future__ import annotations
 
 import io
+import random
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from benchmarks import fuzz
+from benchmarks.fuzz import check_extraction
 from sayso import extract
 from sayso.ingest import read_inputs
-from sayso.models import Article, Extraction, InputError
+from sayso.models import Article, InputError
 from sayso.pipeline import extract_article
-
-
-def check_extraction(ex: Extraction) -> None:
-    """The invariants every extraction keeps, whatever the input."""
-    text = ex.article.text
-    by_id = {a.id: a for a in ex.attributions}
-    assert len(by_id) == len(ex.attributions), "attribution ids are unique"
-    speakers = {s.id for s in ex.speakers}
-    for a in ex.attributions:
-        spans = [a.cue, *a.content] + ([a.source] if a.source is not None else [])
-        for s in spans:
-            assert 0 <= s.start <= s.end <= len(text), (s, len(text))
-            assert s.text == text[s.start : s.end]
-        assert a.cue.end > a.cue.start, "a cue has text"
-        assert a.content and any(c.end > c.start for c in a.content), "no empty content"
-        assert a.parent is None or a.parent in by_id, "parents exist"
-        assert a.speaker is None or a.speaker in speakers, "speakers exist"
-    for a in ex.attributions:
-        seen = {a.id}
-        p = a.parent
-        while p is not None:
-            assert p not in seen, f"parent cycle through {p}"
-            seen.add(p)
-            p = by_id[p].parent
-
 
 # --- regression rows: inputs that crashed a run once ----------------------------------------
 
@@ -144,3 +125,34 @@ def test_damaged_warc_error_is_one_line(tmp_path: Path) -> None:
     errors = [i for i in read_inputs([str(path)]) if isinstance(i, InputError)]
     assert any("corrupt" in e.message for e in errors)
     assert all("\n" not in e.message and "\r" not in e.message for e in errors)
+
+
+# --- the fuzz: a few hundred generated cases per run (benchmarks/fuzz.py runs campaigns) -----
+
+_FUZZ = settings(
+    max_examples=150,
+    deadline=None,  # time is checked per KB inside the case, generously (shared CI machines)
+    derandomize=True,  # the same cases every run: CI stays reproducible
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@_FUZZ
+@given(st.randoms(use_true_random=False))
+def test_fuzz_every_extractor_and_reader(rng: random.Random) -> None:
+    """A case as the campaign makes them: generated or mutated news text, through every
+    extractor, and wrapped as a text, HTML, JSONL, WARC or feed file through the readers."""
+    fuzz.check_case(fuzz.make_case(rng))
+
+
+_TROUBLE = st.sampled_from(
+    [t for pool in fuzz.POOLS for t in pool] + [" ", " ", " ", "said", "the mayor", "."]
+)
+
+
+@settings(_FUZZ, max_examples=100)
+@given(st.lists(_TROUBLE, min_size=0, max_size=120).map("".join))
+def test_fuzz_text_of_troublesome_pieces(text: str) -> None:
+    """Hypothesis builds (and shrinks) the text itself from quote marks, cues, control,
+    zero-width and right-to-left characters, HTML fragments and punctuation."""
+    fuzz.check_text(text)

@@ -575,14 +575,32 @@ def search(
 @_extractor_option
 @click.option("--limit", default=50, show_default=True, help="At most this many.")
 @click.option("--offset", default=0, help="Skip this many (paging).")
+@click.option("--suggest", is_flag=True, help="List candidate merges with their evidence.")
 @_json_option("Print one JSON object: rows, total, limit, offset, next.")
 def speakers(
-    db: str, text: str | None, extractor: str | None, limit: int, offset: int, as_json: bool
-) -> None:
-    """List speakers, most quoted first."""
+    db: str, text: str | None, extractor: str | None, limit: int, offset: int, suggest: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """List speakers, most quoted first; --suggest: candidate merges (apply: sayso alias)."""
     from rich.table import Table
     from rich.text import Text
 
+    if suggest:
+        with _open_store(db) as store:
+            merges = store.suggest_merges()
+        if as_json:
+            _print_json(_page_json([m.to_json() for m in merges], len(merges), len(merges), 0))
+            return
+        table = Table(title=f"candidate merges in {db} (apply one: sayso alias DB ALIAS NAME)")
+        for col in ("speaker", "would join", "evidence", "statements", "articles"):
+            table.add_column(col, justify="right" if col in ("statements", "articles") else "left")
+        for m in merges:
+            sizes = (f"{m.alias_statements} + {m.canonical_statements}",
+                     f"{m.alias_articles} + {m.canonical_articles}")  # fmt: skip
+            cells = (m.alias, m.canonical, m.reason, *sizes)
+            table.add_row(*(Text(c) for c in cells))
+        Console().print(table)
+        return
     with _open_store(db) as store:
         name = _extractor_name(extractor)
         rows = store.speakers(text, limit=limit, offset=offset, extractor=name)
@@ -639,14 +657,18 @@ def export(db: str, fmt: str, out: str | None, extractor: str | None) -> None:
 @click.option(
     "--auto", is_flag=True, help="Add the suggested surname aliases (Putin -> Vladimir Putin)."
 )
-@_json_option("With --list or --auto: print a JSON array.")
+@click.option("--dry-run", is_flag=True, help="With ALIAS CANONICAL: show what would move.")
+@click.option("--force", is_flag=True, help="Also move speakers whose full name differs.")
+@_json_option("With --list or --auto: print a JSON array; with ALIAS CANONICAL: the plan.")
 def alias(
     db: str, alias: str | None, canonical: str | None, list_: bool, remove: str | None,
-    auto: bool, as_json: bool,
+    auto: bool, dry_run: bool, force: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Say that ALIAS names the speaker CANONICAL ("Trump" -> "Donald Trump"), across articles.
 
-    Stored speakers are re-mapped at once, and later ingests follow the table.
+    Shows what moves (statements, articles); refuses to move a speaker whose full name differs
+    ("Sarah Huckabee Sanders" for Sanders -> "Bernie Sanders") unless --force.  Stored speakers
+    are re-mapped at once, and later ingests follow the table.
     """
     from pathlib import Path
 
@@ -669,8 +691,8 @@ def alias(
                 console.print(f"removed alias {remove!r}", highlight=False)
                 return
             else:
-                store.add_alias(alias, canonical)
-                console.print(f"{alias!r} now means {canonical!r}", highlight=False)
+                assert alias is not None and canonical is not None
+                _alias_one(store, alias, canonical, dry_run, force, as_json)
                 return
         except (QueryError, StoreError) as exc:
             _fail(exc)
@@ -686,6 +708,35 @@ def alias(
         for a in rows:
             table.add_row(Text(a.alias), Text(a.canonical))
         Console().print(table)
+
+
+def _alias_one(
+    store: Any, alias: str, canonical: str, dry_run: bool, force: bool, as_json: bool
+) -> None:
+    """``sayso alias DB ALIAS CANONICAL``: show the plan, then apply it (unless dry run)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    plan = store.plan_alias(alias, canonical)
+    if not as_json and plan.moves:
+        table = Table(title=f"{alias!r} -> {canonical!r} moves")
+        for col in ("written", "now", "statements", "articles", "full name differs"):
+            table.add_column(col, justify="right" if col in ("statements", "articles") else "left")
+        for m in plan.moves:
+            cells = (m.form, m.speaker, str(m.statements), str(m.articles), "yes" * m.conflict)
+            table.add_row(*(Text(c) for c in cells))
+        Console().print(table)
+    if not dry_run:
+        store.add_alias(alias, canonical, force=force)
+    if as_json:
+        _print_json({**plan.to_json(), "applied": not dry_run})
+        return
+    n = sum(m.statements for m in plan.moves)
+    k = sum(m.articles for m in plan.moves)
+    verb = "would mean" if dry_run else "now means"
+    note = " (dry run, nothing changed)" if dry_run else ""
+    console.print(f"{alias!r} {verb} {canonical!r}: {n} statement(s) in {k} article(s) move{note}",
+                  highlight=False)  # fmt: skip
 
 
 # --- evaluation (evaluate polnear, cofenet, chains, speakers) --------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sayso.models import Speaker, speaker_id
@@ -125,3 +127,43 @@ def test_suggest_merges_gives_evidence_and_sizes(tmp_path) -> None:  # type: ign
         assert (m.alias_statements, m.alias_articles) == (1, 1)
         assert (m.canonical_statements, m.canonical_articles) == (2, 2)
         assert store.aliases() == ()  # suggesting writes nothing
+
+
+def test_cli_alias_shows_moves_and_refuses_without_force(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from sayso.cli import cli
+
+    _sanders_store(tmp_path).close()
+    db = str(tmp_path / "s.db")
+    run = CliRunner().invoke
+    res = run(cli, ["alias", db, "Sanders", "Bernie Sanders", "--dry-run", "--json"])
+    assert res.exit_code == 0, res.output
+    plan = json.loads(res.output)
+    assert plan["applied"] is False and plan["conflicts"] == ["Sarah Huckabee Sanders"]
+    res = run(cli, ["alias", db, "Sanders", "Bernie Sanders"])
+    assert res.exit_code != 0 and "Sarah Huckabee Sanders" in res.output
+    assert "--force" in res.output
+    res = run(cli, ["alias", db, "Sanders", "Bernie Sanders", "--force"])
+    assert res.exit_code == 0, res.output
+    assert "now means 'Bernie Sanders'" in res.output
+
+
+def test_cli_speakers_suggest(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from sayso.cli import cli
+    from sayso.pipeline import extract_text
+    from sayso.store import Store
+
+    db = tmp_path / "z.db"
+    with Store(db) as store:
+        store.write(extract_text("Vladimir Putin said the talks were useful."))
+        store.write(extract_text("Putin said on Friday that the talks had failed."))
+    res = CliRunner().invoke(cli, ["speakers", str(db), "--suggest", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)["rows"]
+    assert [(r["alias"], r["canonical"]) for r in rows] == [("Putin", "Vladimir Putin")]
+    assert "surname" in rows[0]["reason"] and rows[0]["alias_statements"] == 1
+    res = CliRunner().invoke(cli, ["speakers", str(db), "--suggest"])
+    assert res.exit_code == 0 and "Putin" in res.output

@@ -109,7 +109,14 @@ def suggest_merges(
         # The name people go by: a form without a middle initial ("Joe Biden", not the formal
         # "Joseph R. Biden" of White House readouts), then the most used, then the longest.
         people = [n for n in names if n not in named_orgs] or names
-        return max(sorted(people), key=lambda n: (not _has_initial(n), counts.get(n, 0), len(n)))
+
+        def used(n: str) -> int:
+            # Its own statements and those of the lone surnames spelled like it ("Zelenskyy").
+            last = nm.word_key(nm.strip_title(n.split())[-1])
+            alone = [x for x in singles + extra if nm.word_key(x.split()[-1]) == last]
+            return counts.get(n, 0) + sum(counts.get(x, 0) for x in alone)
+
+        return max(sorted(people), key=lambda n: (not _has_initial(n), used(n), len(n)))
 
     out: list[Merge] = []
     for c in clusters:

@@ -491,7 +491,7 @@ class Store:
             return _names_someone_else(form, canonical)
 
         moves = tuple(
-            AliasMove(form, now, n, arts, conflict=_fold(form) != key and other(form))
+            AliasMove(form, now, n, arts, conflict=other(form))
             for form, _sid, now, n, arts in rows
         )
         return AliasPlan(alias, canonical, moves)
@@ -512,8 +512,8 @@ class Store:
             who = ", ".join(f"{m.form} ({m.statements} statements)" for m in plan.conflicts)
             raise QueryError(
                 f"alias {alias!r} -> {canonical!r} would move {who}, whose full name differs "
-                f"from {canonical!r}; nothing changed. Alias the exact name instead, or give "
-                "--force if they really are one person"
+                f"from {canonical!r}; nothing changed. Give --force if they really are one "
+                "person"
             )
         forms = [alias] + [m.form for m in plan.conflicts]
         with self._transaction(f"add alias {alias!r}") as conn:

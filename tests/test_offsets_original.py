@@ -31,6 +31,7 @@ def test_version_3_store_migrates_to_article_origins(tmp_path: Path) -> None:
 import re  # noqa: E402
 import textwrap  # noqa: E402
 
+import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -164,3 +165,32 @@ def test_the_store_keeps_the_map_and_reads_it_back(tmp_path: Path) -> None:
         assert record.origin is not None and record.origin.edits[0].original == ""
     conn = sqlite3.connect(tmp_path / "o.db")
     assert conn.execute("SELECT count(*) FROM article_origins").fetchone() == (2,)
+
+
+def test_html_title_in_another_case_is_not_paired_with_body_words() -> None:
+    import trafilatura
+
+    body = "".join(
+        f"<p>The Kremlin said on day {i} that the talks had failed, and that nobody would "
+        "sign anything this year, Kremlin officials added.</p>"
+        for i in range(5)
+    )
+    page = (
+        '<html><head><meta property="og:title" content="Kremlin Says Talks Failed">'
+        "<title>Kremlin Says Talks Failed</title></head><body><article>"
+        f"<h1>KREMLIN SAYS TALKS FAILED</h1>{body}</article></body></html>"
+    )
+    article = parse_html(page)
+    extracted = trafilatura.bare_extraction(page, with_metadata=True).text
+    if not article.text.startswith("Kremlin Says Talks Failed"):
+        pytest.skip("trafilatura took the title from elsewhere")
+    _check_body_maps_exactly(article, extracted)
+
+
+def _check_body_maps_exactly(article: Article, original: str) -> None:
+    o = article.origin
+    assert o is not None and o.input_text(article.text) == original
+    body = article.text.index("\n\n") + 2
+    for m in re.finditer(r"\S+(?: \S+){0,3}", article.text[body:]):
+        s, e = body + m.start(), body + m.end()
+        assert " ".join(original[o.original_offset(s) : o.original_offset(e, True)].split()) == m.group()

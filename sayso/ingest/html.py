@@ -92,6 +92,9 @@ def parse_html(
     lines = [" ".join(line.split()) for line in (doc.text or "").split("\n")]
     lines = [line for line in lines if line and not is_credit_line(line)]
     title_in_text = bool(title and lines and lines[0].casefold() == title.casefold())
+    # the page's own first line is the stored headline only when it is the title word for word
+    # (else its words, in another case, must not be paired with the title's)
+    own_title = title_in_text and lines[0] == title
     if title_in_text:
         lines = lines[1:]  # trafilatura keeps the <h1>, which repeats the title
     body_chars = sum(len(line) for line in lines)
@@ -110,5 +113,5 @@ def parse_html(
         topics=topics,
         # the input's text is the page's extracted text; a title from the page's metadata
         # only is put in front of it
-        origin=origin(doc.text or "", text, 0 if title_in_text or not title else len(title) + 2),
+        origin=origin(doc.text or "", text, 0 if own_title or not title else len(title) + 2),
     )

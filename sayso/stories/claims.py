@@ -27,7 +27,7 @@ _ACTS = (
     r"condemn(?:ed|s)|highlight(?:ed|s)|not(?:ed|es)|reiterat(?:ed|es)|confirm(?:ed|s)|"
     r"inform(?:ed|s)|brief(?:ed|s)|urg(?:ed|es)|call(?:ed|s) (?:on|for)|pledg(?:ed|es)|"
     r"promis(?:ed|es)|announc(?:ed|es)|exchang(?:ed|es)|review(?:ed|s)|shar(?:ed|es)|"
-    r"spoke|speaks|met|meets|held|hold|had a|made clear|voic(?:ed|es)|rais(?:ed|es)|"
+    r"spoke|speaks|met|meets|held|hold|had a|took place|made clear|voic(?:ed|es)|rais(?:ed|es)|"
     r"warn(?:ed|s)|assur(?:ed|es)|invit(?:ed|es)|prais(?:ed|es)|support(?:ed|s)|"
     r"propos(?:ed|es)|request(?:ed|s)|declin(?:ed|es)|reject(?:ed|s)|focus(?:ed|es) on"
 )
@@ -119,9 +119,18 @@ def _similarities(units: Sequence[_Unit]) -> np.ndarray:
                 lex[i, j] = lex[j, i] = len(wi & wj) / len(wi | wj)
     vecs = embed.encode([u.mention.text for u in units])
     if vecs is None:
-        return lex
-    w = settings.EMBEDDING_WEIGHT
-    return (1 - w) * lex + w * np.clip(vecs @ vecs.T, 0.0, 1.0)
+        sim = lex
+    else:
+        w = settings.EMBEDDING_WEIGHT
+        sim = (1 - w) * lex + w * np.clip(vecs @ vecs.T, 0.0, 1.0)
+    # Who asked for the call is one proposition however it is worded ("at the request of the
+    # Ukrainian side" / "at the initiative of the American side"): the classic conflict.
+    asks = [i for i, u in enumerate(units) if _INITIATOR.search(u.mention.text)]
+    for i in asks:
+        for j in asks:
+            if i != j:
+                sim[i, j] = 1.0
+    return sim
 
 
 def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:

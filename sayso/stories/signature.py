@@ -157,8 +157,13 @@ def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
         # "President of France Emmanuel Macron": the word after "of" is a place, not a name.
         of = norm[max(0, m.start() - 3) : m.start()] == "of "
         found.append((key, initial, m.start(), -1 if of else m.end()))
-    # A capitalised word that only ever starts sentences is an ordinary word ("Therefore").
+    # A capitalised word that only ever starts sentences is an ordinary word ("Therefore"),
+    # unless a name follows it at once ("Vladimir Putin had a telephone conversation").
     mid = {key for key, initial, _, _ in found if not initial}
+    mid |= {
+        key for (key, initial, _, end), nxt in zip(found, found[1:], strict=False)
+        if initial and end >= 0 and nxt[2] == end + 1
+    }  # fmt: skip
     counts: defaultdict[str, float] = defaultdict(float)
     people: set[str] = set()
     previous: tuple[str, int] | None = None  # the last name and where it ended

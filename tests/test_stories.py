@@ -1,0 +1,342 @@
+"""sayso.stories: near-duplicates, stories (incremental grouping), claims and their statuses.
+
+Articles are hand-made readouts; embeddings are turned off (``SAYSO_EMBEDDINGS=0``) so that the
+tests run fast and exercise the lexical path; the MiniLM path is measured by
+``sayso evaluate stories`` (BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sayso.cli import cli
+from sayso.models import Article, Attribution, Extraction, Span, Speaker, speaker_id
+from sayso.store import Store
+from sayso.store import stories as sql
+from sayso.stories import compare, embed, stories, update
+from sayso.stories.claims import align, conflict_reason, mentions_of
+from sayso.stories.grouping import compatible, group_new
+from sayso.stories.signature import fold, lead_names, names, normalise_places, signature
+
+WH = "The White House (United States)"
+UA = "Office of the President of Ukraine"
+KR = "President of Russia (Kremlin)"
+
+
+@pytest.fixture(autouse=True)
+def _no_embeddings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("SAYSO_EMBEDDINGS", "0")
+    embed._model.cache_clear()
+    yield
+    embed._model.cache_clear()
+
+
+def art(title: str, body: str, source: str, published: str, url: str | None = None) -> Article:
+    return Article(text=f"{title}\n\n{body}", title=title, source=source, published=published,
+                   url=url or f"https://example.org/{abs(hash(title + published))}")  # fmt: skip
+
+
+WH_CALL = art(
+    "Readout of President Biden’s Call with President Zelenskyy of Ukraine",
+    "President Joseph R. Biden, Jr. spoke today with President Volodymyr Zelenskyy of Ukraine. "
+    "President Biden reaffirmed the commitment of the United States to Ukraine’s sovereignty and "
+    "territorial integrity. The leaders discussed the security assistance of $800 million that "
+    "the United States is providing. The call took place at the request of the Ukrainian side.",
+    WH, "2022-03-05T19:56:00-05:00",
+)
+UA_CALL = art(
+    "President of Ukraine had a phone conversation with the President of the United States",
+    "President of Ukraine Volodymyr Zelenskyy had a phone conversation with President of the "
+    "United States of America Joseph Biden. Volodymyr Zelenskyy thanked Joseph Biden for the "
+    "support of Ukraine's sovereignty and territorial integrity. The presidents discussed the "
+    "security assistance of $500 million. The conversation was held at the initiative of the "
+    "American side.",
+    UA, "2022-03-06T12:22:00Z",
+)
+WH_LATER = art(
+    "Readout of President Biden’s Call with President Zelenskyy of Ukraine",
+    "President Joseph R. Biden, Jr. spoke today with President Volodymyr Zelenskyy of Ukraine "
+    "about the humanitarian assistance the United States is sending to Ukraine.",
+    WH, "2022-03-11T11:40:00-05:00",
+)
+WH_PUTIN = art(
+    "Readout of President Biden’s Call with President Vladimir Putin of Russia",
+    "President Joseph R. Biden, Jr. spoke today with President Vladimir Putin of Russia about "
+    "the military buildup on the borders of Ukraine. President Biden urged Russia to de-escalate.",
+    WH, "2022-03-05T12:00:00-05:00",
+)
+KR_PUTIN = art(
+    "Telephone conversation with US President Joseph Biden",
+    "Vladimir Putin had a telephone conversation with President of the United States of America "
+    "Joseph Biden. The presidents discussed the situation around Ukraine.",
+    KR, "2022-03-05T22:00:00Z",
+)
+
+
+def _bare(store: Store, *articles: Article) -> None:
+    for a in articles:
+        store.write(Extraction(a, (), ()), extractor="test.none")
+
+
+# -- signatures ---------------------------------------------------------------------------------
+
+
+def test_names_fold_spellings_and_places() -> None:
+    assert fold("Zelenskyy") == fold("Zelensky") == "zelensky"
+    assert fold("Biden’s") == "biden"
+    assert normalise_places("the U.S. and the United States of America").split().count("Usa") == 2
+    keys = names("Readout\n\nPresident Biden spoke with President Zelensky of Ukraine. Biden said.")
+    assert {"biden", "zelensky", "ukraine"} <= keys.keys()
+    assert "president" not in keys and "readout" not in keys  # titles and headline words
+
+
+def test_people_in_the_lead_rule_out_other_events() -> None:
+    wh, kr, wz = signature(WH_PUTIN).keys, signature(KR_PUTIN).keys, signature(WH_CALL).keys
+    assert {"vladimir", "putin"} <= lead_names(wh)
+    assert "ukraine" not in lead_names(wz)  # a place, not a participant
+    assert compatible(wh, kr)  # Biden-Putin told by Washington and by Moscow
+    assert not compatible(wh, wz)  # Biden-Putin and Biden-Zelenskyy the same day
+
+
+# -- stories ------------------------------------------------------------------------------------
+
+
+def test_accounts_of_one_call_form_one_story_and_recurring_calls_stay_apart(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "s.db") as store:
+        _bare(store, WH_CALL, UA_CALL, WH_LATER, WH_PUTIN, KR_PUTIN)
+        report = group_new(store)
+        assert report.articles == 5
+        story = {a.id: sql.story_of(store, a.id) for a in (WH_CALL, UA_CALL, WH_LATER, WH_PUTIN,
+                                                           KR_PUTIN)}  # fmt: skip
+        assert story[WH_CALL.id] == story[UA_CALL.id]
+        assert story[WH_PUTIN.id] == story[KR_PUTIN.id]
+        assert story[WH_LATER.id] not in {story[WH_CALL.id], story[WH_PUTIN.id]}
+        assert story[WH_CALL.id] != story[WH_PUTIN.id]
+        listed = stories(store)
+        assert [s.start for s in listed] == sorted((s.start for s in listed), reverse=True)
+        both = next(s for s in listed if s.id == story[WH_CALL.id])
+        assert both.outlets == (UA, WH)
+        assert (both.start, both.end) == ("2022-03-05", "2022-03-06")
+        # incremental: a second pass has nothing to do, a new article joins without regrouping
+        assert group_new(store).articles == 0
+        later_ua = art("Zelenskyy had a phone conversation with Joseph Biden",
+                       "President of Ukraine Volodymyr Zelenskyy had a phone conversation with US "
+                       "President Joseph Biden about humanitarian aid.", UA,
+                       "2022-03-12T00:46:00Z")  # fmt: skip
+        _bare(store, later_ua)
+        assert group_new(store).articles == 1
+        assert sql.story_of(store, later_ua.id) == story[WH_LATER.id]
+
+
+def test_blocking_reads_an_index_range_per_name(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        plan = " ".join(
+            r[-1] for r in store._conn.execute(
+                "EXPLAIN QUERY PLAN SELECT DISTINCT article_id FROM story_keys"
+                " WHERE key IN ('a', 'b') AND day BETWEEN 1 AND 5"
+            )
+        )  # fmt: skip
+    assert "USING" in plan and "INDEX" in plan and "SCAN story_keys" not in plan
+
+
+def test_articles_without_a_date_or_names_open_their_own_story(tmp_path: Path) -> None:
+    undated = Article(text="Readout\n\nPresident Biden spoke with President Zelenskyy of Ukraine.",
+                      title="Readout")  # fmt: skip
+    nameless = art("a note", "nothing here is capitalised but this.", WH, "2022-03-05")
+    with Store(tmp_path / "s.db") as store:
+        _bare(store, WH_CALL, undated, nameless)
+        group_new(store)
+        ids = {sql.story_of(store, a.id) for a in (WH_CALL, undated, nameless)}
+    assert len(ids) == 3
+
+
+# -- near-duplicates ----------------------------------------------------------------------------
+
+
+def test_a_light_edit_is_a_near_duplicate_joined_to_its_original(tmp_path: Path) -> None:
+    copy = art(WH_CALL.title or "", WH_CALL.text.split("\n\n", 1)[1].replace("today", "on Saturday")
+               + " Syndicated by Example Wire.", "Example Wire", "2022-03-06")  # fmt: skip
+    other = art("Readout", "President Biden spoke with President Duda of Poland about refugees "
+                "and the security of the eastern flank of NATO.", WH, "2022-03-05")  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        _bare(store, WH_CALL, copy, other)
+        report = group_new(store)
+        assert report.duplicates == 1
+        assert sql.duplicate_of(store, copy.id) == WH_CALL.id
+        assert sql.duplicate_of(store, other.id) is None
+        assert sql.story_of(store, copy.id) == sql.story_of(store, WH_CALL.id)
+        st = sql.story(store, sql.story_of(store, WH_CALL.id) or 0)
+        assert st is not None and copy.id not in {a.id for a in st.articles}
+        assert store.stats().articles == 2
+
+
+TXT = """Mayor promises new bridge by 2026
+
+The mayor of Springfield said on Monday that the new bridge over the river would open in 2026.
+"We will build it on time and on budget," Mayor Jane Quimby told reporters at City Hall.
+Critics said the plan was too expensive, according to the Springfield Gazette.
+The council is expected to vote on the funding next week, officials said.
+"""
+HTML = """<!doctype html><html><head><title>Mayor promises new bridge by 2026</title></head>
+<body><article><h1>Mayor promises new bridge by 2026</h1>
+<p>The mayor of Springfield said on Monday that the new bridge over the river would open in 2026.
+"We will build it on time and on budget," Mayor Jane Quimby told reporters at City Hall.</p>
+<p>Critics said the plan was too expensive, according to the Springfield Gazette.</p>
+<p>The council is expected to vote on the funding next week, officials said.</p>
+</article></body></html>
+"""
+
+
+def _counts(db: Path) -> dict[str, object]:
+    runner = CliRunner()
+    out: dict[str, object] = {}
+    with Store(db, read_only=True) as store:
+        stats = store.stats()
+        out["articles"], out["statements"] = stats.articles, stats.statements
+        out["outlets"] = [(c.key, c.count) for c in store.outlets()]
+        out["listing"] = len(store.articles())
+        out["speakers"] = sorted((s.name, s.statements) for s in store.speakers())
+    for args in (["statements", str(db), "--json"], ["search", str(db), "bridge", "--json"]):
+        res = runner.invoke(cli, args)
+        assert res.exit_code == 0, res.output
+        out[args[0]] = res.output.count('"content_text"') or res.output.count('"attribution_id"')
+    res = runner.invoke(cli, ["export", str(db), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    out["csv_rows"] = len(res.output.strip().splitlines())
+    return out
+
+
+def test_txt_and_html_of_one_article_count_once(tmp_path: Path) -> None:
+    (tmp_path / "bridge.txt").write_text(TXT, encoding="utf-8")
+    (tmp_path / "bridge.html").write_text(HTML, encoding="utf-8")
+    runner = CliRunner()
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    res = runner.invoke(cli, ["ingest", str(one), str(tmp_path / "bridge.txt"), "--json"])
+    assert res.exit_code == 0, res.output
+    for name in ("bridge.txt", "bridge.html"):
+        res = runner.invoke(cli, ["ingest", str(two), str(tmp_path / name), "--json"])
+        assert res.exit_code == 0, res.output
+    alone, both = _counts(one), _counts(two)
+    assert alone["statements"], "the article should have statements"
+    assert both == alone
+    with Store(two, read_only=True) as store:
+        n = store._conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        linked = store._conn.execute(
+            "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]  # fmt: skip
+    assert (n, linked) == (2, 1)  # both stored, one linked to the other
+
+
+# -- claims -------------------------------------------------------------------------------------
+
+
+def _span(text: str, piece: str) -> Span:
+    start = text.index(piece)
+    return Span.of(text, start, start + len(piece))
+
+
+def _with_statement(a: Article, source: str, cue: str, content: str, hedged: bool = False
+                    ) -> Extraction:  # fmt: skip
+    sp = Speaker(speaker_id(source), source, "person")
+    att = Attribution(id="a1", cue=_span(a.text, cue), content=(_span(a.text, content),),
+                      kind="indirect", source=_span(a.text, source), speaker=sp.id,
+                      hedged=hedged, extractor="test.v1")  # fmt: skip
+    return Extraction(a, (sp,), (att,))
+
+
+def test_claims_align_paraphrases_and_flag_conflicts() -> None:
+    wh = Extraction(WH_CALL, (), ())
+    ua = _with_statement(UA_CALL, "Volodymyr Zelenskyy", "thanked",
+                         "Joseph Biden for the support of Ukraine's sovereignty and territorial "
+                         "integrity")  # fmt: skip
+    from sayso.stories.claims import compare as compare_claims
+
+    claims = compare_claims([wh, ua])
+    by_text = {m.text: c for c in claims for m in c.mentions}
+    sovereignty = next(c for t, c in by_text.items() if "reaffirmed" in t)
+    assert sovereignty.status == "shared" and sovereignty.outlets == (UA, WH)
+    ua_mention = next(m for m in sovereignty.mentions if m.article_id == UA_CALL.id)
+    assert ua_mention.attribution_id == "a1" and ua_mention.speaker == "Volodymyr Zelenskyy"
+    money = next(c for t, c in by_text.items() if "$800" in t)
+    assert money.status == "conflict" and "different numbers" in (money.conflict or "")
+    initiative = next(c for t, c in by_text.items() if "request of the Ukrainian" in t)
+    assert initiative.status == "conflict" and "initiator" in (initiative.conflict or "")
+    for c in claims:
+        assert c.status in {"shared", "one_sided", "conflict"}
+        assert (c.conflict is not None) == (c.status == "conflict")
+        for m in c.mentions:
+            text = WH_CALL.text if m.article_id == WH_CALL.id else UA_CALL.text
+            assert text[m.start : m.end] == m.text
+
+
+def test_conflict_reasons() -> None:
+    def m(text: str, outlet: str) -> object:
+        from sayso.models import ClaimMention
+
+        return ClaimMention("x" + outlet, None, None, None, text, 0, len(text), False, outlet)
+
+    assert "negates" in (conflict_reason([m("They agreed on a summit.", "A"),
+                                          m("They did not agree on a summit.", "B")]) or "")  # type: ignore[list-item]  # fmt: skip
+    assert conflict_reason([m("They agreed on a summit.", "A"),
+                            m("The two agreed to hold a summit.", "B")]) is None  # type: ignore[list-item]  # fmt: skip
+    assert conflict_reason([m("It lasted 50 minutes.", "A"), m("It lasted 90 minutes.", "A")]) is None  # type: ignore[list-item]  # fmt: skip
+
+
+def test_mentions_are_statements_and_narrated_acts() -> None:
+    ex = _with_statement(WH_CALL, "President Biden", "reaffirmed",
+                         "the commitment of the United States to Ukraine’s sovereignty and "
+                         "territorial integrity")  # fmt: skip
+    ms = mentions_of(ex)
+    assert any(m.attribution_id == "a1" for m in ms)
+    narrated = [m for m in ms if m.attribution_id is None]
+    assert narrated and all(WH_CALL.text[m.start : m.end] == m.text for m in narrated)
+    assert not any("reaffirmed" in m.text for m in narrated)  # the statement covers it
+    assert align([]) == []
+
+
+# -- store, CLI ---------------------------------------------------------------------------------
+
+
+def test_update_compare_and_cli_json(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    ua = _with_statement(UA_CALL, "Volodymyr Zelenskyy", "thanked",
+                         "Joseph Biden for the support of Ukraine's sovereignty and territorial "
+                         "integrity")  # fmt: skip
+    with Store(db) as store:
+        store.write(Extraction(WH_CALL, (), ()), extractor="test.v1")
+        store.write(ua)
+        report = update(store)
+        assert report.compared == report.grouping.new_stories == 1
+        sid = sql.story_of(store, WH_CALL.id)
+        assert sid is not None
+        result = compare(store, sid)
+        assert result is not None and result.claims
+        assert compare(store, 10_000) is None
+    runner = CliRunner()
+    res = runner.invoke(cli, ["stories", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(line) for line in res.output.splitlines()]
+    assert len(lines) == 1
+    assert set(lines[0]) == {"id", "title", "start", "end", "outlets", "articles"}
+    assert set(lines[0]["articles"][0]) == {"id", "url", "title", "source", "published"}
+    res = runner.invoke(cli, ["compare", str(db), str(lines[0]["id"]), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["story"] == lines[0]
+    texts = {WH_CALL.id: WH_CALL.text, UA_CALL.id: UA_CALL.text}
+    for c in data["claims"]:
+        assert set(c) == {"id", "summary", "status", "outlets", "conflict", "mentions"}
+        for m in c["mentions"]:
+            assert set(m) == {"article_id", "attribution_id", "speaker", "cue", "text", "start",
+                              "end", "hedged"}  # fmt: skip
+            assert texts[m["article_id"]][m["start"] : m["end"]] == m["text"]
+    res = runner.invoke(cli, ["compare", str(db), "999"])
+    assert res.exit_code != 0 and "no story 999" in res.output
+    res = runner.invoke(cli, ["stories", str(db)])
+    assert res.exit_code == 0 and "Readout" in res.output

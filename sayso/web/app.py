@@ -16,7 +16,7 @@ import datetime as _dt
 import io
 import json
 import math
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -268,6 +269,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+#: a kept page: status, body and headers
+_Kept = tuple[int, bytes, list[tuple[bytes, bytes]]]
+
+
 class _Pages:
     """The views, sharing the database path and the template environment."""
 
@@ -308,21 +313,30 @@ class _Pages:
 
         return self.cache.get(key, compute)
 
-    def whole(self, endpoint: Callable[[Request], Response]) -> Callable[[Request], Response]:
+    def whole(
+        self, endpoint: Callable[[Request], Response]
+    ) -> Callable[[Request], Awaitable[Response]]:
         """``endpoint`` with its answers kept until the database changes.
 
         A page (HTML or JSON) is a function of its path, its query string and the database:
         nothing else from the request reaches it (access control happens before).  So a
-        repeated request costs a dictionary lookup instead of rendering the page again.
+        repeated request costs a dictionary lookup, answered on the event loop, instead of a
+        render in a worker thread.
         """
 
-        def view(request: Request) -> Response:
-            def compute() -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+        def render(request: Request, key: Hashable) -> _Kept:
+            def compute() -> _Kept:
                 r = endpoint(request)
                 return r.status_code, bytes(r.body), list(r.raw_headers)
 
+            return self.cache.get(key, compute)
+
+        async def view(request: Request) -> Response:
             key = ("page", request.url.path, request.url.query)
-            status, body, headers = self.cache.get(key, compute)
+            found, kept = self.cache.peek(key)
+            if not found:
+                kept = await run_in_threadpool(render, request, key)
+            status, body, headers = kept
             response = Response(body, status_code=status)
             response.raw_headers = list(headers)  # a fresh list: middleware may add to it
             return response
@@ -688,7 +702,7 @@ def create_app(
         pass
     pages = _Pages(path)
 
-    def both(path: str, endpoint: Callable[[Request], Response]) -> list[Route]:
+    def both(path: str, endpoint: Callable[[Request], Any]) -> list[Route]:
         return [Route(path, endpoint), Route(f"{path}.json", endpoint)]
 
     # every page but the CSV download (streamed, any size) is kept whole between ingests

@@ -90,6 +90,17 @@ class DataCache:
         with self._lock:
             return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def peek(self, key: Hashable) -> tuple[bool, Any]:
+        """``(True, value)`` when ``key`` is cached and current, else ``(False, None)``;
+        never computes (cheap enough to call on the event loop)."""
+        version = self.version()
+        with self._lock:
+            if version != self._version or key not in self._data:
+                return False, None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return True, self._data[key]
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The cached value of ``key``, computing (and keeping) it when missing or stale."""
         version = self.version()

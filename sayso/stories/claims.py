@@ -32,7 +32,12 @@ _ACTS = (
     r"propos(?:ed|es)|request(?:ed|s)|declin(?:ed|es)|reject(?:ed|s)|focus(?:ed|es) on"
 )
 _ACT = re.compile(rf"\b({_ACTS})\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’]?|$)", re.MULTILINE)
+# A sentence ends at . ! ? (and a closing quote) before a space and a capital or a newline,
+# not after an initial or a short title ("Joseph R. Biden, Jr. spoke", "Mr. Sullivan").
+_END = re.compile(r"[.!?]+[\"”’)]?(?=\s+[\"“‘(]?[A-Z0-9]|\s*\n|\s*$)|\n+")
+_ABBREVIATION = re.compile(
+    r"\b(?:[A-Z]|Jr|Sr|Mr|Mrs|Ms|Dr|St|No|U\.S|Gov|Sen|Rep|Gen|Lt|Col|vs)\.$"
+)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|n't|refused|denied|rejected)\b",
@@ -70,6 +75,25 @@ def _content_words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, surrounding spaces left out."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        if m.group(0)[0] == "." and _ABBREVIATION.search(text, max(0, m.start() - 4), m.end()):
+            continue
+        end = m.end() if m.group(0)[0] != "\n" else m.start()
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            out.append((start + lead, start + len(piece.rstrip())))
+        start = m.end()
+    if text[start:].strip():
+        piece = text[start:]
+        out.append((start + len(piece) - len(piece.lstrip()), start + len(piece.rstrip())))
+    return out
+
+
 def mentions_of(ex: Extraction) -> list[ClaimMention]:
     """The statements and narrated act sentences of one article, in text order."""
     text = ex.article.text
@@ -89,10 +113,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
                                 end, a.hedged, outlet))  # fmt: skip
         covered.append((min(start, a.cue.start), max(end, a.cue.end)))
     head = ex.article.headline_length
-    for m in _SENTENCE.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
+    for start, end in sentences(text):
         if start < head or end - start > settings.MAX_CLAIM_CHARS or end - start < 20:
             continue
         if any(s < end and start < e for s, e in covered):

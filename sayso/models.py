@@ -7,7 +7,9 @@ headline cue ("Russia Claims Trump Reached Out") has offsets like any other.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -90,20 +92,17 @@ class Origin:
         ``end=True`` for a span's end.  Text left out exactly at ``pos`` stays outside the
         span on both sides; a position inside an edit takes the edit's whole input text.
         """
-        shift = 0
-        for e in self.edits:
-            if e.start == e.end:  # input text left out here
-                if e.start < pos or (e.start == pos and not end):
-                    shift += len(e.original)
-                    continue
-                break
-            if e.end <= pos:
-                shift += len(e.original) - (e.end - e.start)
-                continue
-            if e.start < pos:  # inside a replaced stretch
-                return e.start + shift + (len(e.original) if end else 0)
-            break
-        return pos + shift
+        ends, shifts = _origin_index(self)
+        # the edits before pos are a prefix of the sorted list: those ending at or before it,
+        # less, for a span's end, the text left out exactly at pos
+        k = bisect.bisect_right(ends, pos)
+        if end:
+            while k and self.edits[k - 1].start == self.edits[k - 1].end == pos:
+                k -= 1
+        if k < len(self.edits) and self.edits[k].start < pos < self.edits[k].end:
+            e = self.edits[k]  # inside a replaced stretch: its whole input text, or none
+            return e.start + shifts[k] + (len(e.original) if end else 0)
+        return pos + shifts[k]
 
     def original_text(self, text: str, start: int, end: int) -> str:
         """The input's text from ``original_offset(start)`` to ``original_offset(end, True)``,
@@ -146,6 +145,16 @@ class Origin:
     def from_json(cls, data: list[list[int | str]]) -> Origin:
         """The Origin written by :meth:`to_json`."""
         return cls(tuple(Edit(int(s), int(e), str(o)) for s, e, o in data))
+
+
+@functools.lru_cache(maxsize=64)
+def _origin_index(origin: Origin) -> tuple[list[int], list[int]]:
+    """The edits' ends, and the offset shift before each edit (one more: after the last), so
+    that ``original_offset`` takes O(log n) (exports ask it for every statement)."""
+    shifts = [0]
+    for e in origin.edits:
+        shifts.append(shifts[-1] + len(e.original) - (e.end - e.start))
+    return [e.end for e in origin.edits], shifts
 
 
 @dataclass(frozen=True, slots=True)

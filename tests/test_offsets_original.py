@@ -41,6 +41,24 @@ from sayso.ingest.jsonl import record_to_article  # noqa: E402
 from sayso.models import Article, Origin  # noqa: E402
 
 
+def _reference_offset(o: Origin, pos: int, end: bool) -> int:
+    """Origin.original_offset the slow, obvious way: walk every edit."""
+    shift = 0
+    for e in o.edits:
+        if e.start == e.end:  # input text left out here
+            if e.start < pos or (e.start == pos and not end):
+                shift += len(e.original)
+                continue
+            break
+        if e.end <= pos:
+            shift += len(e.original) - (e.end - e.start)
+            continue
+        if e.start < pos:
+            return e.start + shift + (len(e.original) if end else 0)
+        break
+    return pos + shift
+
+
 def _check(article: Article, original: str, exact: bool = True) -> None:
     """Every stretch of words of the stored text maps to the same words in ``original`` (with
     ``exact=False``: to them with, at most, left-out words between), and
@@ -49,6 +67,9 @@ def _check(article: Article, original: str, exact: bool = True) -> None:
     assert isinstance(o, Origin)
     text = article.text
     assert o.input_text(text) == original  # the map rebuilds the whole input
+    for pos in range(len(text) + 1):
+        for end in (False, True):
+            assert o.original_offset(pos, end) == _reference_offset(o, pos, end)
     whole = o.original_text(text, 0, len(text))
     assert whole == original[o.original_offset(0) : o.original_offset(len(text), True)]
     for m in re.finditer(r"\S+(?: \S+){0,3}", text):

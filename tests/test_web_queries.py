@@ -235,3 +235,29 @@ def test_whole_pages_are_kept_until_the_database_changes(
     assert "Extra 3" in client.get("/").text  # the home page was not stale
     client.get("/statements?q=said&kind=indirect")
     assert renders.count("statements.html") == 3  # rendered again after the commit
+
+
+def test_newest_extractor_is_listed_once_not_looked_up_per_row(tmp_path: Path) -> None:
+    """With two extractors on one article, listings keep the newest one's rows through a list
+    built once per query: no correlated subquery per statement."""
+    from test_store_corpus import make_extraction
+
+    path = tmp_path / "two.db"
+    with Store(path) as st:
+        for n in range(4):
+            st.write(make_extraction(n, statements=3, extractor="test.old.v1"))
+        for n in range(2):  # articles 0 and 1 re-extracted by a newer extractor
+            st.write(make_extraction(n, statements=3, extractor="test.new.v1"))
+    with Store(path, read_only=True) as st:
+        for q in (StatementQuery(limit=50), StatementQuery(text="said*", kind="indirect"),
+                  StatementQuery(speaker="Vladimir Putin")):  # fmt: skip
+            page, count = st.statement_plans(q)
+            assert "CORRELATED" not in page and "CORRELATED" not in count, (q, page, count)
+        rows = st.statements(StatementQuery(limit=500)).rows
+    by_article: dict[str, set[str]] = {}
+    for r in rows:
+        by_article.setdefault(r.article_id, set()).add(r.extractor)
+    assert sorted(map(sorted, by_article.values())) == [
+        ["test.new.v1"], ["test.new.v1"], ["test.old.v1"], ["test.old.v1"],
+    ]  # fmt: skip
+    assert len(rows) == 4 * 3

@@ -152,9 +152,12 @@ def _check_writable(path: Path) -> None:
 # By default a statement counts only when its extractor is its article's newest, so that an
 # article ingested with two pipelines is counted once (the condition is left out while no
 # article has two).  Within one second, the later write is the newer (rowid).
+# The newest extractors are listed once per query (not looked up per statement: that made
+# every listing a correlated subquery and a sort per row).
 _NEWEST_EXTRACTOR = (
-    "t.extractor = (SELECT e.extractor FROM extractions e WHERE e.article_id = t.article_id"
-    " ORDER BY e.extracted_at DESC, e.rowid DESC LIMIT 1)"
+    "(t.article_id, t.extractor) IN (SELECT article_id, extractor FROM"
+    " (SELECT article_id, extractor, row_number() OVER (PARTITION BY article_id"
+    " ORDER BY extracted_at DESC, rowid DESC) AS k FROM extractions) WHERE k = 1)"
 )
 
 
@@ -762,7 +765,7 @@ class Store:
             # unfiltered, the newest articles are read in the order of articles_recent and
             # only the first page's are joined (CROSS JOIN keeps that order of the loops);
             # SQLite's DESC puts unknown dates last, as NULLS LAST says
-            rows_from = _ROW_NEWEST_SQL if not where else _ROW_SQL
+            rows_from = _ROW_NEWEST_SQL if where in ([], [_NEWEST_EXTRACTOR]) else _ROW_SQL
             sql = (
                 rows_from + cond + " ORDER BY a.published_date DESC NULLS LAST,"
                 " a.ingested_at DESC, t.article_id, t.seq LIMIT ? OFFSET ?"

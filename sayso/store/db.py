@@ -78,13 +78,6 @@ _ROW_NEWEST_SQL = (
 # their bm25 rank) are materialized first and the statements looked up by primary key; left
 # to itself SQLite may walk a filter's index (kind, speaker) and re-run MATCH for every row.
 # Best matches first (rank is FTS5's bm25), ties in the order statements were stored.
-_FTS_ROWS_SQL = (
-    "WITH f(sid, rank) AS MATERIALIZED"
-    " (SELECT rowid, rank FROM statements_fts WHERE statements_fts MATCH ?)"
-    + _ROW_COLUMNS
-    + "  FROM f CROSS JOIN attributions t ON t.sid = f.sid"
-    + _ROW_JOINS
-)
 # With no filter but the search, FTS5 picks the page itself, and only that page's rows are
 # joined to their articles and speakers (ranking every match is the cost that stays).
 _FTS_PAGE_SQL = (
@@ -772,7 +765,20 @@ class Store:
             )
             return sql, f"SELECT count(*) FROM {count_from}{cond}", params
         if where:
-            sql = _FTS_ROWS_SQL + cond + " ORDER BY f.rank, f.sid LIMIT ? OFFSET ?"
+            # the page is picked among the filtered matches first, and only its rows are
+            # joined to their speakers (and articles, unless a filter needs them before)
+            sql = (
+                "WITH f(sid, rank) AS MATERIALIZED"
+                " (SELECT rowid, rank FROM statements_fts WHERE statements_fts MATCH ?),"
+                " p(sid, rank) AS MATERIALIZED (SELECT f.sid, f.rank"
+                " FROM f CROSS JOIN attributions t ON t.sid = f.sid"
+                + " JOIN articles a ON a.id = t.article_id" * on_articles
+                + f"{cond} ORDER BY f.rank, f.sid LIMIT ? OFFSET ?)"
+                + _ROW_COLUMNS
+                + "  FROM p CROSS JOIN attributions t ON t.sid = p.sid"
+                + _ROW_JOINS
+                + " ORDER BY p.rank, p.sid"
+            )
         else:
             sql = _FTS_PAGE_SQL
         count_sql = f"SELECT count(*) FROM {count_from} WHERE " + " AND ".join([_FTS_IN, *where])

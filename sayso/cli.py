@@ -1017,6 +1017,11 @@ def serve(
     from .web import serve as serve_web
 
     def announce(url: str) -> None:
+        from .store import Store
+
+        with Store(db, read_only=True) as st:  # say once how the explorer reads the file
+            if st.notice:
+                _warning(st.notice)
         click.echo(f"sayso explorer for {db} at {url}  (Ctrl-C to stop)")
 
     try:

@@ -391,10 +391,9 @@ def ingest(
         if not out_parquet:
             update_stories(store)  # near-duplicates, stories and their claims (issue 11)
         stats = store.stats()
-    target = out_parquet or db
-    _report(report, f"sayso ingest -> {target} ({report.extractor})", merged, stats, as_json)
-    if out_parquet and not as_json:
-        Console().print(f"Parquet parts in {out_parquet}; store them with: sayso load {db} DIR")
+    title = f"sayso ingest -> {out_parquet or db} ({report.extractor})"
+    note = f"Parquet parts in {out_parquet}; store them: sayso load {db} {out_parquet}"
+    _report(report, title, merged, stats, as_json, note if out_parquet else None)
 
 
 @cli.command()
@@ -421,9 +420,11 @@ def load(db: str, folder: str, auto_alias: bool, as_json: bool) -> None:
     _report(report, f"sayso load {folder} -> {db}", merged, stats, as_json)
 
 
-def _report(report: Any, title: str, merged: Any, stats: Any, as_json: bool) -> None:
+def _report(
+    report: Any, title: str, merged: Any, stats: Any, as_json: bool, note: str | None = None
+) -> None:
     """Print an ingest report (every article up to SUMMARY_ROWS inputs, else totals and the
-    first errors) and exit 1 when an input had an error."""
+    first errors) and ``note``; exit 1 when an input had an error."""
     from rich.table import Table
 
     if as_json:
@@ -463,6 +464,8 @@ def _report(report: Any, title: str, merged: Any, stats: Any, as_json: bool) -> 
         f"Database now holds {stats.articles:,} articles, {stats.statements:,} statements, "
         f"{stats.speakers:,} speakers."
     )
+    if note:
+        out.print(note)
     if report.errors:
         sys.exit(EXIT_REJECTED)
 

@@ -13,6 +13,7 @@ version: the extractor name is checked by each worker).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +54,8 @@ def client_for(scheduler: str | None, jobs: int, processes: bool = True) -> Iter
         return
     with (
         LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=processes, dashboard_address=None
+            n_workers=jobs, threads_per_worker=1, processes=processes, dashboard_address=None,
+            silence_logs=logging.ERROR,  # its start/stop chatter is not the user's business
         ) as cluster,
         Client(cluster) as client,
     ):

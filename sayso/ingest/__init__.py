@@ -132,17 +132,15 @@ def _expand(inputs: list[str]) -> Iterator[tuple[str, Path | InputError | None]]
 
 def _expand_path(path: Path, name: str) -> Iterator[tuple[str, Path | InputError | None]]:
     if path.is_dir():
-        found = 0
-        try:
-            for file in _walk(path):
-                found += 1
-                yield str(file), file
-        except OSError as e:
-            yield name, InputError(
-                name, f"cannot read the directory: {e.strerror}; check its permissions"
-            )
-            return
-        if not found:
+        found = failed = 0
+        for file in _walk(path):
+            if isinstance(file, InputError):
+                failed += 1
+                yield file.input, file
+                continue
+            found += 1
+            yield str(file), file
+        if not found and not failed:
             endings = ", ".join(EXTENSIONS)
             yield name, InputError(
                 name, f"no readable files in this directory (looked for {endings})"
@@ -151,12 +149,19 @@ def _expand_path(path: Path, name: str) -> Iterator[tuple[str, Path | InputError
         yield name, path
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[Path | InputError]:
     """The readable files under ``folder``, in the sorted order of their full paths, one
-    folder listing in memory at a time.  Hidden files and folders (.git, .DS_Store) are never
-    articles and the walk stays out of them."""
-    with os.scandir(folder) as listing:
-        entries = [e for e in listing if not e.name.startswith(".")]
+    folder listing in memory at a time; an InputError for a folder that cannot be listed (the
+    walk goes on).  Hidden files and folders (.git, .DS_Store) are never articles and the walk
+    stays out of them."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = [e for e in listing if not e.name.startswith(".")]
+    except OSError as e:
+        yield InputError(
+            str(folder), f"cannot read the directory: {e.strerror}; check its permissions"
+        )
+        return
     # Sorting a folder's entries as "name/" (folders) and "name" (files) walks the tree in the
     # order of the sorted full paths ("a.txt" before "a/b.txt").
     entries.sort(key=lambda e: e.name + "/" if e.is_dir() else e.name)

@@ -174,6 +174,8 @@ def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
         gi, gj = group[i], group[j]
         if gi == gj:
             continue
+        # one mention per article in a claim: without it, chains of loosely similar
+        # sentences grow into claims that hold half an article (alignment F1 0.50 -> 0.22)
         arts_i = {units[k].mention.article_id for k in members[gi]}
         if any(units[k].mention.article_id in arts_i for k in members[gj]):
             continue

@@ -340,3 +340,34 @@ def test_update_compare_and_cli_json(tmp_path: Path) -> None:
     assert res.exit_code != 0 and "no story 999" in res.output
     res = runner.invoke(cli, ["stories", str(db)])
     assert res.exit_code == 0 and "Readout" in res.output
+
+
+def test_sentences_do_not_end_at_initials_or_titles() -> None:
+    from sayso.stories.claims import sentences
+
+    text = 'Readout\n\nPresident Joseph R. Biden, Jr. spoke with Mr. Zelenskyy. He said "yes." The U.S. helps.'
+    assert [text[a:b] for a, b in sentences(text)] == [
+        "Readout", "President Joseph R. Biden, Jr. spoke with Mr. Zelenskyy.", 'He said "yes."',
+        "The U.S. helps.",
+    ]  # fmt: skip
+
+
+def test_grouping_never_loads_torch(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from sayso.store import Store\n"
+        "from sayso.models import Extraction\n"
+        "from sayso.stories.grouping import group_new\n"
+        "import sayso.cli, sayso.stories, sayso.web\n"
+        f"from test_stories import WH_CALL, UA_CALL\n"
+        f"s = Store({str(tmp_path / 'g.db')!r})\n"
+        "for a in (WH_CALL, UA_CALL): s.write(Extraction(a, (), ()), extractor='x')\n"
+        "assert group_new(s).articles == 2\n"
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parent, check=True)  # fmt: skip
+    assert out.stdout.split() == ["False", "False"]

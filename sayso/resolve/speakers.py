@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -194,8 +195,8 @@ class _Article:
     def _person_words(self, ent: SpacySpan) -> list[str] | None:
         words = nm.strip_title(_unpossess(_clean(ent.text)).split())
         if ent.label_ == "PERSON":
-            if words and nm.word_key(words[-1]) in ORG_SUFFIXES:
-                return None
+            if words and nm.word_key(words[-1]) in ORG_SUFFIXES | CHANNEL_NAMES:
+                return None  # "Védelmi Ipari Kft", "Twitter"
             # "Harris and President Zelenskyy": two people the NER ran together.
             return words if words and all(w[:1].isupper() for w in words) else None
         if words and nm.word_key(words[-1]) in ORG_SUFFIXES:
@@ -355,9 +356,9 @@ class _Article:
             fit = [k for k in cands if any(t in self.people[k].roles for t in role_titles)]
             if fit:
                 cands = fit
-            elif all(self.people[k].roles and self.people[k].first for k in cands) and all(
-                self.people[k].gender == "f" for k in cands
-            ):
+            elif all(self.people[k].first and self.people[k].gender == "f" for k in cands):
+                # "Melania Trump ... President Trump said": the title she was never given
+                # names someone else (a new, titled person; identity may join it later).
                 cands = []
         if (
             len(cands) > 1
@@ -511,6 +512,37 @@ class _Article:
         return max(cands, key=lambda k: (last.get(k, -1), -self.people[k].start))
 
 
+def _holders(atts: list[Attribution]) -> dict[str, Attribution]:
+    """Per statement id, the other statement with a content piece over its source's start,
+    the latest-starting content first (then the earliest in ``atts``): one sweep over the
+    pieces sorted by start, with a heap of those still open, so time grows as n log n."""
+    pieces = sorted(
+        (c.start, c.end, k) for k, a in enumerate(atts) for c in a.content if c.end > c.start
+    )
+    queries = sorted((a.source.start, k) for k, a in enumerate(atts) if a.source is not None)
+    heap: list[tuple[int, int, int]] = []  # (-content start, index, piece end)
+    out: dict[str, Attribution] = {}
+    i = 0
+    for pos, q in queries:
+        while i < len(pieces) and pieces[i][0] <= pos:
+            _, end, k = pieces[i]
+            heapq.heappush(heap, (-atts[k].content[0].start, k, end))
+            i += 1
+        while heap and heap[0][2] <= pos:  # closed before this source: never needed again
+            heapq.heappop(heap)
+        # The best open piece that is not the statement's own and still holds pos.
+        aside = []
+        while heap and (heap[0][1] == q or heap[0][2] <= pos):
+            top = heapq.heappop(heap)
+            if top[2] > pos:
+                aside.append(top)
+        if heap:
+            out[atts[q].id] = atts[heap[0][1]]
+        for top in aside:
+            heapq.heappush(heap, top)
+    return out
+
+
 class _Resolver:
     def __init__(self, doc: Doc, article: Article, attributions: list[Attribution]) -> None:
         self.info = _Article(doc, article)
@@ -520,6 +552,7 @@ class _Resolver:
         self.by_id = {a.id: a for a in attributions}
         self.done: dict[str, tuple[_Entity | None, str, float]] = {}
         self._resolving: set[str] = set()  # statements whose speaker is being resolved now
+        self._holders: dict[str, Attribution] | None = None  # see _holders()
         self.history: list[tuple[int, _Entity]] = []
 
     # -- entities -----------------------------------------------------------------------------
@@ -637,13 +670,9 @@ class _Resolver:
     def _enclosing(self, att: Attribution) -> Attribution | None:
         """The statement whose content holds this one's source (the quotation it stands in)."""
         assert att.source is not None
-        best = None
-        for other in self.atts:
-            if other.id == att.id:
-                continue
-            if any(c.start <= att.source.start < c.end for c in other.content):
-                if best is None or other.content[0].start > best.content[0].start:
-                    best = other
+        if self._holders is None:
+            self._holders = _holders(self.atts)
+        best = self._holders.get(att.id)
         if best is None and att.parent:
             best = self.by_id.get(att.parent)
         return best

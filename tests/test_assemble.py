@@ -237,3 +237,24 @@ def test_parents_takes_the_innermost_content_and_the_earlier_cue_on_mutual_holds
     a = found("reports", "CNN", "the Kremlin said Putin")
     b = found("said", "the Kremlin", "CNN reports that")
     assert parents([a, b]) == [None, 0]
+
+
+def test_readme_library_example_runs_as_shown_with_the_default_pipeline(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README's "## Library" snippet, run verbatim: it names no pipeline and must print
+    the three-level CNN -> Kremlin -> Putin chain shown in its comments."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Library\n", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code is not None, "README ## Library has no python block"
+    snippet = code.group(1)
+    assert "pipeline" not in snippet.split("#")[0], "the example must use the default pipeline"
+    expected = [line[2:] for line in snippet.splitlines() if line.startswith("# ")]
+    assert len(expected) == 3
+    exec(compile(snippet, "README.md#library", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == expected

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> list[Attribution]:
     """The attributions of one article from what ``extractor`` found in its parse ``doc``."""
     text = article.text
+    quotes = find_quotes(text)
     found = screen.select(doc, found)
     end = article.headline_length
     if end and not any(f.cue.start < end for f in found):
@@ -48,7 +49,16 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
         [verbs[k] for k in keep],
     )
     parent = chains.parents(found)
-    quotes = find_quotes(text)
+    # Quoted words that no statement reports cannot be placed in a chain: drop their cues.
+    drop = chains.unplaced(found, parent, quotes)
+    if drop:
+        keep = [k for k in range(len(found)) if k not in drop]
+        found, tokens, verbs = (
+            [found[k] for k in keep],
+            [tokens[k] for k in keep],
+            [verbs[k] for k in keep],
+        )
+        parent = chains.parents(found)
     published = article.published_date
     dmy = day_first(article.url)  # how this outlet writes numeric dates
     ids = [f"a{k + 1}" for k in range(len(found))]

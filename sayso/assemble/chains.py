@@ -10,11 +10,14 @@ final walk cuts any loop that is left.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..lexicon import SPEAKER_NOUNS
+from ..lexicon import QUOTE_CHARS, SPEAKER_NOUNS
 from ..models import Found, Span
+from ..quotes import Quote
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
@@ -24,6 +27,11 @@ SPEAKER_ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 #: Pronouns that can be a speaker.
 SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "it", "who"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+#: Whether a subjectless coordinated cue joins the outer speaker only when the verb it is
+#: coordinated with has a subject that cannot speak ("the wall would be built but denied").
+#: Off: on the chain gold's dev split every such cue after a speaking subject ("said they
+#: planned a funeral and asked for donations") is the outer speaker's too.
+SIBLINGS_NEED_A_MUTE_SUBJECT = False
 
 
 def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -61,7 +69,14 @@ def siblings(found: list[Found], verbs: list[Token | None]) -> list[Found]:
     out = list(found)
     owner = {v.i: k for k, v in enumerate(verbs) if v is not None}
     for k, v in enumerate(verbs):
-        if v is None or v.dep_ != "conj" or _has_subject(v) or out[k].continues:
+        if v is None or _has_subject(v) or out[k].continues:
+            continue
+        # "Pierce said he would not take a vaccine, claiming …": a participle after a comma
+        # is the speaker's too, wherever the parser hangs it.
+        participle = (
+            v.dep_ == "advcl" and v.tag_ == "VBG" and v.i > 0 and v.doc[v.i - 1].text == ","
+        )
+        if v.dep_ != "conj" and not participle:
             continue
         top = v.head
         while top.dep_ == "conj" and top.head.i != top.i and top.i not in owner:
@@ -73,26 +88,38 @@ def siblings(found: list[Found], verbs: list[Token | None]) -> list[Found]:
             continue
         # The conjunct's head is a verb inside another statement's content.
         subj = [c for c in top.children if c.dep_ in _SUBJECTS]
-        if not subj or _could_speak(subj[0]):
+        if not subj:
             continue
         at = (top.idx, top.idx + len(top.text))
-        for j, f in enumerate(out):
-            if j == k or f.continues or not any(_inside(at, _rng(c)) for c in f.content):
-                continue
-            ccs = [c for c in top.children if c.dep_ == "cc" and top.i < c.i < v.i]
-            cut = ccs[-1].idx if ccs else v.idx
-            end = max([out[k].cue.end] + [c.end for c in out[k].content])
-            pieces = []
-            for c in f.content:
-                if c.end <= cut or c.start >= end:
-                    pieces.append(c)
-                elif c.start < cut:
-                    piece = c.text[: cut - c.start].rstrip(" ,;")
-                    if piece:
-                        pieces.append(Span(c.start, c.start + len(piece), piece))
-            out[j] = replace(f, content=tuple(pieces))
-            out[k] = replace(out[k], source=f.source)
-            break
+        # The innermost statement whose content holds the verb the cue is coordinated with.
+        holders = [
+            (c.end - c.start, j, c.text[:1] in QUOTE_CHARS)
+            for j, f in enumerate(out)
+            if j != k and not f.continues
+            for c in f.content
+            if _inside(at, _rng(c))
+        ]
+        if not holders:
+            continue
+        _, holder, in_quote = min(holders)
+        # Inside quoted words "I can see them, hug them and tell them" stays the quoted
+        # speaker's own; outside, a speaking subject does not stop the outer speaker's claim.
+        if (SIBLINGS_NEED_A_MUTE_SUBJECT or in_quote) and _could_speak(subj[0]):
+            continue
+        f = out[holder]
+        ccs = [c for c in top.children if c.dep_ == "cc" and top.i < c.i < v.i]
+        cut = ccs[-1].idx if ccs else v.idx
+        end = max([out[k].cue.end] + [c.end for c in out[k].content])
+        pieces = []
+        for c in f.content:
+            if c.end <= cut or c.start >= end:
+                pieces.append(c)
+            elif c.start < cut:
+                piece = c.text[: cut - c.start].rstrip(" ,;")
+                if piece:
+                    pieces.append(Span(c.start, c.start + len(piece), piece))
+        out[holder] = replace(f, content=tuple(pieces))
+        out[k] = replace(out[k], source=f.source)
     return out
 
 
@@ -194,6 +221,20 @@ def parents(found: list[Found]) -> list[int | None]:
         if best is not None:
             out[idx] = best[2]
     return break_cycles(out)
+
+
+def unplaced(found: list[Found], parent: list[int | None], quotes: Sequence[Quote]) -> set[int]:
+    """The statements whose cue lies inside a quotation but that no statement reports: someone's
+    quoted words ("… I think it's a hoax …") that cannot be placed in a chain."""
+    starts = [q.start for q in quotes]
+    out = set()
+    for k, f in enumerate(found):
+        if parent[k] is not None:
+            continue
+        i = bisect.bisect_right(starts, f.cue.start) - 1
+        if i >= 0 and any(s <= f.cue.start < e for s, e in quotes[i].pieces):
+            out.add(k)
+    return out
 
 
 def break_cycles(parent: list[int | None]) -> list[int | None]:

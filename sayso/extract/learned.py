@@ -7,6 +7,7 @@ parse; see ``_learned_core`` for the features and the decoder.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -19,7 +20,7 @@ import numpy as np
 
 from ..errors import PipelineError
 from ..models import Article, Found, Span
-from ..quotes import quoted
+from ..quotes import find_quotes, quoted
 from . import Extractor, _rerank, get, register
 from . import _learned_core as core
 
@@ -115,7 +116,16 @@ def _confidence(margin: float) -> float:
 
 
 def rule_spans(found: list[Found], text: str) -> list[core.RuleSpans]:
-    """The rule extractor's statements as the model's features."""
+    """The rule extractor's statements as the model's features: all but those whose cue lies
+    inside a quotation (nested statements, which the rules did not find when the model was
+    trained; ``with_rules`` takes them afterwards)."""
+    quotes = find_quotes(text)
+    starts = [q.start for q in quotes]
+
+    def in_quote(at: int) -> bool:
+        i = bisect.bisect_right(starts, at) - 1
+        return i >= 0 and any(s <= at < e for s, e in quotes[i].pieces)
+
     return [
         core.RuleSpans(
             ((f.cue.start, f.cue.end),),
@@ -124,6 +134,7 @@ def rule_spans(found: list[Found], text: str) -> list[core.RuleSpans]:
             all(quoted(c.text) for c in f.content if c.end - c.start >= 2),
         )
         for f in found
+        if not in_quote(f.cue.start)
     ]
 
 

@@ -146,6 +146,9 @@ class RuleExtractor:
         text = _doc_text(doc, article)
         quotes = find_quotes(text)
         drafts: list[_Draft] = []
+        # Statements inside quotations: kept apart so that they never hide a quotation from
+        # the colon, quote-cue and floating-quote rules, which read the drafts found so far.
+        quoted: list[_Draft] = []
         used_cues: set[int] = set()
         # Headline cues ("Kremlin Claims …") are the shared pass's, for every extractor.
         headline_end = len(article.title) if article.title and text.startswith(article.title) else 0
@@ -167,13 +170,15 @@ class RuleExtractor:
             if cls is None:
                 continue
             d = self._verb(doc, tok, text, quotes, cls)
-            if d:
+            if d and _quote_at(quotes, tok.idx) is not None:
+                quoted.append(d)
+            elif d:
                 drafts.append(d)
                 used_cues.add(tok.i)
         drafts.extend(self._colon(doc, text, quotes, drafts))
         drafts.extend(self._quote_cues(doc, text, quotes, drafts, used_cues))
         drafts.extend(self._floating(doc, text, quotes, drafts))
-        return self._finish(drafts, text)
+        return self._finish(drafts + quoted, text)
 
     # --- constructions ---------------------------------------------------------------------
 
@@ -190,6 +195,13 @@ class RuleExtractor:
         if not src_toks:
             return None
         phrase = {tok.i, to.i} | {t.i for t in src_toks}
+        # "according to police, who said officers arrived …": the relative clause is the
+        # source's own statement, not part of what is attributed to it.
+        after = src_toks[-1].i + 2  # past the comma
+        if after < sent.end and doc[after].tag_ in {"WP", "WDT"}:
+            verb = doc[after].head
+            if verb.i > after and verb.dep_ != "ROOT":
+                phrase |= {u.i for u in verb.subtree if u.i >= after - 1}
         # A comma right after the phrase belongs to it, as does one right before it.
         content_toks = [
             t
@@ -264,6 +276,15 @@ class RuleExtractor:
                 content_heads = [c for c in verb.children if c.dep_ == "xcomp"]
         if lemma == "tell" and not content_heads:
             content_heads = [c for c in verb.children if c.dep_ == "xcomp"]
+        embedded = _embedded(verb)
+        if embedded and not content_heads and prep_content is None:
+            # Inside a reported clause PolNeAR's one role per token does not bind us: "said
+            # he expects no turmoil", "the officers claimed to be seeking a bomb".
+            content_heads = [
+                c
+                for c in verb.children
+                if c.dep_ in {"xcomp", "dobj"} and (addressee_tok is None or c.i != addressee_tok.i)
+            ]
         content_toks: set[Token] = set()
         for h in content_heads:
             content_toks.update(h.subtree)
@@ -297,8 +318,8 @@ class RuleExtractor:
             content_toks.discard(prep_content)
         content = token_pieces(content_toks, text) if content_toks else []
         if in_quote is not None:
-            if subj is None:
-                return None
+            if not any(c.dep_ in _SUBJECTS for c in verb.children):
+                return None  # a subject of its own, not one borrowed from a head verb
             content = _clip(content, in_quote.pieces)
         else:
             content = _snap_to_quotes(content, quotes, text)
@@ -306,7 +327,11 @@ class RuleExtractor:
                 content = self._adjacent_quote(verb, quotes, text)
         if not content:
             return None
-        if cls == "thought" and not any(h.dep_ in {"ccomp", "xcomp"} for h in content_heads):
+        if (
+            cls == "thought"
+            and not embedded
+            and not any(h.dep_ in {"ccomp", "xcomp"} for h in content_heads)
+        ):
             return None
         if subj is None and not _quote_adjacent(content, verb):
             return None
@@ -535,6 +560,24 @@ def _auxiliaries(verb: Token) -> list[Token]:
     return out
 
 
+#: Dependency labels a reported clause hangs from its cue by ("said [he expects …]").
+_EMBEDDING_DEPS = frozenset({"ccomp", "xcomp", "conj", "advcl", "relcl", "pcomp", "pobj", "prep"})
+#: How far up the parse a reporting cue is looked for.
+_EMBEDDING_DEPTH = 4
+
+
+def _embedded(verb: Token) -> bool:
+    """Whether a verb sits in a clause reported by another cue verb, a few heads up."""
+    tok = verb
+    for _ in range(_EMBEDDING_DEPTH):
+        if tok.dep_ not in _EMBEDDING_DEPS or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if _speech_cue(tok) is not None or tok.lower_ == "according":
+            return True
+    return False
+
+
 def _that_clause_after(verb: Token) -> set[Token]:
     """``said in a statement on Twitter that …`` when the parse lost the clause: the rest of
     the sentence from a ``that`` reached over prepositional phrases only."""
@@ -560,13 +603,7 @@ def _snap_to_quotes(
         return content
     lo, hi = content[0][0], content[-1][1]
     for q in quotes:
-        # Starting at the opening mark: the whole quotation, even when it runs on past the
-        # sentence the parse gave ('He said, "I think A. I do not think B."').
-        if (
-            q.start <= lo + 2
-            and hi <= q.end + 1
-            and (lo <= q.start + 2 or hi - lo >= 0.5 * (q.end - q.start - 2))
-        ):
+        if q.start <= lo + 2 and hi <= q.end + 1 and hi - lo >= 0.5 * (q.end - q.start - 2):
             return list(q.pieces)
     # A quote the content ends inside, just before its closing mark (the trim or the parse
     # cut it short: 'was "frank but useful.'): take the mark too.

@@ -70,6 +70,10 @@ _NOT_NAMES = frozenset(
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+#: What may stand between a first name and a surname: a space, or an initial ("Joseph R. Biden").
+_NAME_GAP = re.compile(r" (?:[A-Z]\. )?")
+#: A word after an initial or a short title does not start a sentence ("R. Biden", "Mr. Yermak").
+_AFTER_INITIAL = re.compile(r"(?:\b[A-Z]|\bMr|\bMrs|\bMs|\bDr|\bSt)\. $")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +157,9 @@ def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
         if len(key) < 2 or key in _NOT_NAMES or word.lower() in lowered:
             continue
         before = norm[max(0, m.start() - 3) : m.start()].rstrip(" \"“‘*")
-        initial = not before or before[-1] in ".!?:\n"
+        initial = (not before or before[-1] in ".!?:\n") and not _AFTER_INITIAL.search(
+            norm, max(0, m.start() - 6), m.start()
+        )
         # "President of France Emmanuel Macron": the word after "of" is a place, not a name.
         of = norm[max(0, m.start() - 3) : m.start()] == "of "
         found.append((key, initial, m.start(), -1 if of else m.end()))
@@ -173,7 +179,9 @@ def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
             continue
         counts[key] += settings.LEAD_WEIGHT if start < norm_lead else 1.0
         # Two names side by side in the lead ("Viktor Orban", "Joseph Biden") are a person.
-        if previous is not None and start == previous[1] + 1 and start < norm_lead:
+        if previous is not None and start < norm_lead and _NAME_GAP.fullmatch(
+            norm, previous[1], start
+        ):
             people |= {previous[0], key} - PLACE_KEYS
         previous = (key, end) if end >= 0 else None
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: settings.MAX_KEYS]

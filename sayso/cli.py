@@ -275,7 +275,7 @@ def extract(
     from .errors import PipelineError
     from .ingest import input_bytes, read_inputs
     from .models import InputError
-    from .pipeline import extract_many
+    from .pipeline import extract_each
 
     errors: list[InputError] = []
     meta = _text_meta(source, published, url)
@@ -292,8 +292,12 @@ def extract(
     n = 0
     try:
         with bar:
-            for ex in extract_many(articles(), pipeline=pipeline):
+            for ex in extract_each(articles(), pipeline=pipeline):
                 bar.done()
+                if isinstance(ex, InputError):  # an extractor failed on this article alone
+                    errors.append(ex)
+                    _input_error(ex)
+                    continue
                 n += 1
                 _print_extraction(ex, as_json)
     except PipelineError as exc:

@@ -99,7 +99,8 @@ def test_ingest_goes_on_past_an_article_an_extractor_fails_on(
         assert err.input == "https://example.org/boom"
         assert err.message is not None and "IndexError" in err.message and "\n" not in err.message
         assert store.has_article(later.id, crashing) and not store.has_article(bad.id, crashing)
-        assert len(seen) == 3  # progress once per input
+        assert len(seen) == 3  # progress once per input, the failed one as its error
+        assert [type(x).__name__ for x in seen] == ["Article", "InputError", "Article"]
 
 
 def test_damaged_warc_error_is_one_line(tmp_path: Path) -> None:
@@ -156,3 +157,24 @@ def test_fuzz_text_of_troublesome_pieces(text: str) -> None:
     """Hypothesis builds (and shrinks) the text itself from quote marks, cues, control,
     zero-width and right-to-left characters, HTML fragments and punctuation."""
     fuzz.check_text(text)
+
+
+def test_cli_prints_one_error_line_for_the_failed_article(tmp_path: Path, crashing: str) -> None:
+    from click.testing import CliRunner
+
+    from sayso.cli import cli
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"text": "The mayor said the bridge would reopen.", "id": "ok1"}\n'
+        '{"text": "BOOM said the officials.", "id": "boom"}\n'
+        '{"text": "The minister said the talks would resume.", "id": "ok2"}\n',
+        encoding="utf-8",
+    )
+    for args in (["ingest", str(tmp_path / "c.db")], ["extract"]):
+        result = CliRunner().invoke(cli, [*args, str(src), "--pipeline", crashing])
+        assert result.exit_code == 1, result.output
+        lines = [ln for ln in result.output.splitlines() if ln.startswith("error ")]
+        assert len(lines) == 1 and lines[0].startswith("error boom: internal error")
+        assert "IndexError" in lines[0]
+        assert "2 added" in result.output or "2 article(s) extracted" in result.output

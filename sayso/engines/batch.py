@@ -227,9 +227,10 @@ class Run:
         return i, article
 
     def fail(self, i: int, article: Article, error: InputError) -> None:
-        """Record an article that could not be extracted."""
+        """Record an article that could not be extracted (``progress`` gets the error, so that
+        the CLI prints its one line)."""
         outcome = IngestOutcome(article.id, article.title, 0, "error", error.input, error.message)
-        self.done(i, outcome, article)
+        self.done(i, outcome, error)
 
     def write(self, result: Result) -> None:
         """Store one result of the oldest dispatched article (the one writer)."""

@@ -105,6 +105,8 @@ OUTLET_PRINCIPALS: tuple[tuple[str, str, _dt.date, _dt.date, str, str], ...] = (
     (_WH, "president", _dt.date(2025, 1, 20), _dt.date(2029, 1, 20), "Donald Trump", _US),
     (r"kremlin", "president", _dt.date(2012, 5, 7), _dt.date(2030, 5, 7), "Vladimir Putin", _RU),
 )
+#: ``_Article._find``'s answer for a name it will not give to the one candidate there is.
+REFUSED = -1
 #: Confidence of each way of finding a speaker (a pronoun's is scaled by its margin).
 VIA_CONFIDENCE: dict[str, float] = {
     "name": 0.95, "alias": 0.9, "surname": 0.9, "pronoun": 0.75, "relative": 0.8, "role": 0.75,
@@ -282,7 +284,12 @@ class _Article:
             (nm.GENDER_TITLES[w] for w in map(nm.word_key, titles) if w in nm.GENDER_TITLES), None
         )
         idx = self._find(words, offset, gender, [nm.word_key(t) for t in titles])
-        if idx is None and create and (len(words) >= 2 or not self._single_word_known(words[0])):
+        refused = idx == REFUSED
+        if refused:
+            idx = None
+        if idx is None and create and (
+            len(words) >= 2 or refused or not self._single_word_known(words[0])
+        ):
             p = _Person(surname=words[-1], first=words[0] if len(words) >= 2 else "", start=offset)
             p.gender = gender or (nm.first_name_gender(words[0]) if len(words) >= 2 else None)
             self.people.append(p)
@@ -359,7 +366,7 @@ class _Article:
             elif all(self.people[k].first and self.people[k].gender == "f" for k in cands):
                 # "Melania Trump ... President Trump said": the title she was never given
                 # names someone else (a new, titled person; identity may join it later).
-                cands = []
+                return REFUSED
         if (
             len(cands) > 1
         ):  # Joe and Hunter Biden: the bare surname is the one not called by first name
@@ -954,7 +961,7 @@ class _Resolver:
             words = info._person_words(ent)
             if not words:
                 continue
-            idx = info.person(words, ent.start_char)
+            idx = info.person(words, ent.start_char, titles=info._titles_before(ent))
             if idx is not None:
                 via = "name" if len(words) >= 2 else "surname"
                 return (

@@ -9,7 +9,7 @@ import pytest
 
 from sayso.engines import ingest, ingest_dask, load
 from sayso.engines.parquet import extraction_from_json, extraction_to_json, parts
-from sayso.errors import StoreError
+from sayso.errors import PipelineError, StoreError
 from sayso.pipeline import extract_text
 from sayso.store import Store
 from tests.engine_cases import mixed_items, stored_rows
@@ -60,3 +60,18 @@ def test_load_refuses_a_folder_without_parts_and_reports_a_damaged_part(tmp_path
         (tmp_path / "part-000000000000-bad.parquet").write_bytes(b"not parquet")
         report = load(store, tmp_path)
     assert report.errors == 1 and "cannot read this part" in (report.outcomes[0].message or "")
+
+
+def test_workers_that_cannot_run_sayso_are_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sayso.engines.dask as engine
+
+    def broken(name: str) -> None:
+        raise ModuleNotFoundError("No module named 'sayso'")
+
+    monkeypatch.setattr(engine, "prepare_worker", broken)
+    with Store(tmp_path / "w.db") as store:
+        with pytest.raises(PipelineError, match="install sayso and its models on every worker"):
+            ingest_dask(store, mixed_items(), processes=False)
+        assert store.stats().articles == 0

@@ -56,6 +56,9 @@ def client_for(scheduler: str | None, jobs: int, processes: bool = True) -> Iter
         LocalCluster(
             n_workers=jobs, threads_per_worker=1, processes=processes, dashboard_address=None,
             silence_logs=logging.ERROR,  # its start/stop chatter is not the user's business
+            # no dashboard; its bare HTTP server on any free port, not 8787, which another
+            # cluster on this machine may hold (distributed warns then)
+            scheduler_kwargs={"dashboard_address": ":0"},
         ) as cluster,
         Client(cluster) as client,
     ):
@@ -101,9 +104,21 @@ def ingest_dask(
         _run_on(client, run, items, chunk, folder)
         return run.report()
     with client_for(scheduler, jobs, processes) as own:
-        own.run(prepare_worker, name)  # every worker loads the models before the first chunk
+        _prepare(own, name)
         _run_on(own, run, items, chunk, folder)
     return run.report()
+
+
+def _prepare(client: Any, name: str) -> None:
+    """Every worker loads the models before the first chunk; a worker that cannot is an error
+    that says what to install, before any input is read."""
+    try:
+        client.run(prepare_worker, name)
+    except Exception as e:  # noqa: BLE001 - whatever the worker raised, the fix is the same
+        raise PipelineError(
+            f"the Dask workers cannot run sayso ({type(e).__name__}: {e}); install sayso and "
+            "its models on every worker machine (scripts/setup.sh), the same version as here"
+        ) from e
 
 
 def _run_on(

@@ -93,6 +93,11 @@ _FTS_PAGE_SQL = (
 _FTS_IN = "t.sid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)"
 
 
+#: SQLite's primary result codes for a file it cannot open as usual for reading (its -shm
+#: cannot be created or written): CANTOPEN, READONLY, IOERR
+_CANNOT_OPEN = frozenset({14, 8, 10})
+
+
 def connect_read_only(path: Path) -> tuple[sqlite3.Connection, str | None]:
     """A read-only connection to the database at ``path``, and a note when it is partial.
 
@@ -113,8 +118,12 @@ def connect_read_only(path: Path) -> tuple[sqlite3.Connection, str | None]:
     try:
         conn.execute("PRAGMA user_version").fetchone()  # the first read opens the WAL index
         return conn, None
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as e:
         conn.close()
+        # only a file SQLite cannot open for reading as usual; a busy or locked database
+        # is an error, never a reason to read it without its locks
+        if getattr(e, "sqlite_errorcode", 0) & 0xFF not in _CANNOT_OPEN:
+            raise
     conn = connect("mode=ro&immutable=1")
     wal = path.with_name(path.name + "-wal")
     size = wal.stat().st_size if wal.is_file() else 0

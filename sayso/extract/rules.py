@@ -318,8 +318,8 @@ class RuleExtractor:
             content_toks.discard(prep_content)
         content = token_pieces(content_toks, text) if content_toks else []
         if in_quote is not None:
-            if not any(c.dep_ in _SUBJECTS for c in verb.children):
-                return None  # a subject of its own, not one borrowed from a head verb
+            if subj is None or verb.dep_ != "conj" and subj.head.i != verb.i:
+                return None  # its own subject, or its conjunct's ("I love them and believe …")
             content = _clip(content, in_quote.pieces)
         else:
             content = _snap_to_quotes(content, quotes, text)

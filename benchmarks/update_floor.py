@@ -6,6 +6,7 @@
     python benchmarks/update_floor.py --dry-run           # print, write nothing
     python benchmarks/update_floor.py --in-repo-only      # only chains.* / speakers.* (bundled
                                                           # golds); other floors kept as they are
+    python benchmarks/update_floor.py --in-repo-only --only chains.   # only metrics so named
 
 Raising a floor is an ordinary commit.  A run that would lower any floor stops with the list of
 numbers that fell, unless --allow-regression is given.
@@ -50,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure only the metrics of the bundled golds (chains.*, speakers.*); keep the rest",
     )
+    ap.add_argument(
+        "--only",
+        action="append",
+        metavar="PREFIX",
+        help="rewrite only the floors whose name starts with PREFIX (repeatable); keep the rest",
+    )
     args = ap.parse_args(argv)
 
     data: Path | None = None
@@ -84,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             # Only the in-repo metrics were measured: compare those, keep the others as they are.
             kept, prev = gate.only(prev, in_repo=False), gate.only(prev, in_repo=True)
+        if args.only:
+            # Someone else's metrics (another helper's work in progress) stay as pinned.
+            chosen = tuple(args.only)
+            kept.update({m: v for m, v in prev.items() if not m.startswith(chosen)})
+            prev = {m: v for m, v in prev.items() if m.startswith(chosen)}
+            new = {m: v for m, v in new.items() if m.startswith(chosen)}
         for metric in sorted(new):
             before = prev.get(metric)
             mark = "" if before is None else f"  (was {before:.2f}, {new[metric] - before:+.2f})"

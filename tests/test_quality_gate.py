@@ -173,3 +173,23 @@ def test_in_repo_metrics_are_told_apart() -> None:
     gold = {"chains.link.f1": 1.0, "speakers.pronoun.accuracy": 2.0}
     assert gate.only(floors, in_repo=True) == gold
     assert gate.only(floors, in_repo=False) == {"cofenet.cue.f1": 3.0}
+
+
+def test_only_rewrites_the_named_floors(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    update_floor = _update_floor_module()
+    floor_file = tmp_path / "quality_floor.json"
+    monkeypatch.setattr(gate, "FLOOR_FILE", floor_file)
+    monkeypatch.setattr(gate, "gated_extractors", lambda: {"x.v1": ["fast"]})
+    monkeypatch.setattr(
+        gate, "measure_in_repo", lambda name: {"chains.link.f1": 60.0, "speakers.accuracy": 10.0}
+    )
+    floors = {"chains.link.f1": 40.0, "speakers.accuracy": 70.0, "cofenet.cue.f1": 70.0}
+    floor_file.write_text(
+        json.dumps({"tolerance": 0.5, "extractors": {"x.v1": {"floors": floors}}})
+    )
+    # speakers.accuracy would fall, but it is not asked for: untouched, and no refusal.
+    assert update_floor.main(["--in-repo-only", "--only", "chains."]) == 0
+    got = gate.load_floors(floor_file)["extractors"]["x.v1"]["floors"]
+    assert got == {"chains.link.f1": 60.0, "speakers.accuracy": 70.0, "cofenet.cue.f1": 70.0}

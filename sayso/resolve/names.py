@@ -42,6 +42,7 @@ GENDER_SHARE = 0.9
 SURNAME_EDITS_PER_CHARS = 4
 
 
+@lru_cache(maxsize=65536)
 def plain(text: str) -> str:
     """Casefolded, diacritics removed, curly apostrophes straightened, spaces collapsed."""
     text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
@@ -49,6 +50,7 @@ def plain(text: str) -> str:
     return " ".join(text.casefold().replace("ı", "i").split())
 
 
+@lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """The comparison key of one word of a name (no dots, diacritics or case)."""
     return plain(word).strip(".,")

@@ -181,7 +181,9 @@ class _Article:
         self.people: list[_Person] = []
         # (offset, end, person index or -1, other name, kind, is a subject) in text order
         self.mentions: list[tuple[int, int, int, str, SpeakerKind, float]] = []
-        for ent in doc.ents:
+        #: The named entities, read once (spaCy rebuilds ``doc.ents`` on every access).
+        self.ents = tuple(doc.ents)
+        for ent in self.ents:
             self._read_entity(ent)
         self.mentions.sort()
         self._genders_from_pronouns()
@@ -1084,8 +1086,8 @@ class _Resolver:
     def _person_ents(self, span: SpacySpan) -> list[SpacySpan]:
         """Person names in a phrase, the head's first; possessors and modifiers left out."""
         head = span.root
-        ents = [e for e in self.doc.ents if e.start >= span.start and e.end <= span.end]
-        ents += [e for e in self.doc.ents if e.start < span.start < e.end]
+        ents = [e for e in self.info.ents if e.start >= span.start and e.end <= span.end]
+        ents += [e for e in self.info.ents if e.start < span.start < e.end]
         out: list[SpacySpan] = []
         for e in ents:
             if self.info._person_words(e) is None:
@@ -1215,7 +1217,7 @@ class _Resolver:
             if child.dep_ == "amod" and child.ent_type_ in {"NORP", "GPE"}:
                 return None
         # A named issuer modifying the noun: "the Department of Education report".
-        for ent in self.doc.ents:
+        for ent in self.info.ents:
             if ent.end <= tok.i and ent.root.head == tok and ent.root.dep_ in {"compound", "nmod"}:
                 if ent.label_ in {"ORG", "PERSON"}:
                     return self._noun_entity(ent.root)

@@ -114,6 +114,22 @@ def test_scores_counted_by_hand(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+def test_errors_name_each_missed_and_wrong_link_with_its_reason(tmp_path: Path) -> None:
+    articles, passages = read_chain_gold(write_gold(tmp_path), "dev")
+    pred = predictions(articles["test-1"].text)
+    errors = [e for p in passages for e in score_passage(p, pred).errors]
+    got = [(e.kind, e.child, e.gold_parent, e.predicted_parent, e.why) for e in errors]
+    assert got == [
+        ("wrong", "warned", None, "complained", "top-level in gold"),
+        ("wrong", "denied", "said", "told", "another parent in gold"),
+        ("missed", "reported", "said", None, "the child's cue was not found"),
+    ]
+    unlinked = [att(articles["test-1"].text, "a1", "said", P1),
+                att(articles["test-1"].text, "a2", "claimed", P1)]  # fmt: skip
+    (e,) = score_passage(passages[0], unlinked).errors
+    assert (e.kind, e.why) == ("missed", "found both, linked neither way")
+
+
 def test_gold_as_prediction_scores_100(tmp_path: Path) -> None:
     articles, passages = read_chain_gold(write_gold(tmp_path), "dev")
     for p in passages:
@@ -180,6 +196,24 @@ def test_cli_chains_json(tmp_path: Path) -> None:
     assert data["extractor"] == "sayso.rules.v1" and data["split"] == "dev"
     assert data["passages"] == 4 and data["links"]["n_gold"] == 4 and data["cycles"] == 0
     assert {"p", "r", "f1", "tp", "n_pred", "n_gold"} <= set(data["links"])
+
+
+def test_cli_chains_errors(tmp_path: Path) -> None:
+    folder = str(write_gold(tmp_path))
+    result = CliRunner().invoke(
+        cli, ["evaluate", "chains", folder, "--pipeline", "rules", "--json", "--errors"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert sum(data["error_counts"].values()) == len(data["errors"])
+    for e in data["errors"]:
+        assert e["kind"] in {"missed", "wrong"} and e["where"].startswith("chains.jsonl:")
+    result = CliRunner().invoke(cli, ["evaluate", "chains", folder, "--pipeline", "rules"])
+    assert "link errors" not in result.output
+    result = CliRunner().invoke(
+        cli, ["evaluate", "chains", folder, "--pipeline", "rules", "--errors"]
+    )
+    assert result.exit_code == 0 and "link errors" in result.output
 
 
 def test_cli_chains_table_and_bad_folder(tmp_path: Path) -> None:

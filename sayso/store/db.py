@@ -788,9 +788,13 @@ class Store:
                 + _ROW_JOINS
                 + " ORDER BY p.rank, p.sid"
             )
+            count_sql = f"SELECT count(*) FROM {count_from} WHERE " + " AND ".join(
+                [_FTS_IN, *where]
+            )
         else:
             sql = _FTS_PAGE_SQL
-        count_sql = f"SELECT count(*) FROM {count_from} WHERE " + " AND ".join([_FTS_IN, *where])
+            # every row of the index is one statement (external content): count it alone
+            count_sql = "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH ?"
         return sql, count_sql, [safe_match(q.text), *params]
 
     def _filters(self, q: StatementQuery) -> tuple[list[str], list[Any]]:

@@ -141,25 +141,31 @@ def test_datasette_offers_search_on_attributions(tmp_path: Path) -> None:
     _fill(path)
     with Store(path) as s:
         expected = {r.content_text for r in s.statements(StatementQuery(text="ceasefire")).rows}
-    assert expected
+        putin = len(_hits(s, "speaker:putin"))
+    assert expected and putin
     meta = tmp_path / "metadata.json"
     meta.write_text(json.dumps(datasette_metadata(path)))
 
-    async def run() -> tuple[str | None, list[dict], dict, str]:
+    async def run() -> tuple[str | None, list[dict], dict, list[dict], str]:
         ds = datasette_app.Datasette([str(path)], metadata=json.loads(meta.read_text()))
         db = ds.get_database("news")
         fts = await db.fts_table("attributions")  # found without metadata too
         rows = (await ds.client.get("/news/attributions.json?_search=ceasefire&_shape=array"
                                     "&_size=max")).json()  # fmt: skip
         facets = (await ds.client.get("/news/attributions.json?_search=ceasefire")).json()
-        page = (await ds.client.get("/news/attributions?_search=speaker_name%3Aputin")).text
-        return fts, rows, facets, page
+        by_speaker = (await ds.client.get("/news/attributions.json?_shape=array&_size=max"
+                                          "&_search=speaker_name%3Aputin")).json()  # fmt: skip
+        page = (await ds.client.get("/news/attributions?_search=ceasefire")).text
+        return fts, rows, facets, by_speaker, page
 
-    fts, rows, facets, page = asyncio.run(run())
+    fts, rows, facets, by_speaker, page = asyncio.run(run())
     assert fts == "statements_fts"
     assert {r["content_text"] for r in rows} == expected
     assert "kind" in facets["facet_results"]
-    assert "Putin" in page and "search" in page.lower()
+    # a column filter in the search box (raw mode, from the metadata)
+    assert len(by_speaker) == putin
+    assert {r["speaker_name"] for r in by_speaker} == {"Vladimir Putin"}
+    assert 'name="_search"' in page and "the ceasefire is holding" in page
 
 
 def test_serve_prints_datasette_metadata(tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ next paragraph's opening mark continues into that paragraph.  Unpaired marks are
 
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass
 
 from .lexicon import CLOSE_DOUBLE, OPEN_DOUBLE, STRAIGHT_DOUBLE
@@ -64,9 +66,60 @@ def quoted(piece: str) -> bool:
     )
 
 
-def find_quotes(text: str) -> list[Quote]:
+class Quotes(list[Quote]):
+    """The quotations of a text in order, with lookups by bisection: a text with thousands of
+    quote marks is not scanned once per word.  Quotations never overlap (``find_quotes`` holds
+    one open quotation at a time), so their starts, their ends and their pieces all ascend."""
+
+    @functools.cached_property
+    def _starts(self) -> list[int]:
+        return [q.start for q in self]
+
+    @functools.cached_property
+    def _ends(self) -> list[int]:
+        return [q.end for q in self]
+
+    @functools.cached_property
+    def _pieces(self) -> list[tuple[int, int, int]]:
+        return [(s, e, k) for k, q in enumerate(self) for s, e in q.pieces]
+
+    @functools.cached_property
+    def _piece_starts(self) -> list[int]:
+        return [s for s, _, _ in self._pieces]
+
+    def piece_at(self, pos: int) -> tuple[int, int, Quote] | None:
+        """The piece holding offset ``pos`` (start <= pos < end), with its quotation."""
+        k = bisect.bisect_right(self._piece_starts, pos) - 1
+        if k >= 0 and pos < self._pieces[k][1]:
+            s, e, q = self._pieces[k]
+            return s, e, self[q]
+        return None
+
+    def at(self, pos: int) -> Quote | None:
+        """The quotation with a piece holding offset ``pos``."""
+        hit = self.piece_at(pos)
+        return hit[2] if hit is not None else None
+
+    def ending_by(self, pos: int) -> Quote | None:
+        """The last quotation that ends at or before ``pos``."""
+        k = bisect.bisect_right(self._ends, pos)
+        return self[k - 1] if k else None
+
+    def starting_from(self, pos: int) -> Quote | None:
+        """The first quotation that starts at or after ``pos``."""
+        k = bisect.bisect_left(self._starts, pos)
+        return self[k] if k < len(self) else None
+
+    def spanning(self, lo: int, hi: int) -> list[Quote]:
+        """The quotations, in order, that start at or before ``lo`` and end at or after ``hi``."""
+        first = bisect.bisect_left(self._ends, hi)
+        last = bisect.bisect_right(self._starts, lo)
+        return self[first:last]
+
+
+def find_quotes(text: str) -> Quotes:
     """All quotations in ``text``, in order; never raises on unbalanced marks."""
-    quotes: list[Quote] = []
+    quotes = Quotes()
     open_at: int | None = None
     pieces: list[tuple[int, int]] = []
     for i, ch in enumerate(text):

@@ -35,7 +35,7 @@ from ..lexicon import (
 )
 from ..models import Article, Found, Span
 from ..nlp import char_range, token_pieces, trim
-from ..quotes import Quote, find_quotes
+from ..quotes import Quote, Quotes, find_quotes
 from . import Extractor, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,6 +72,8 @@ def _inside(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _quote_at(quotes: list[Quote], pos: int) -> Quote | None:
+    if isinstance(quotes, Quotes):
+        return quotes.at(pos)  # by bisection: a scan per word is quadratic on many quotes
     for q in quotes:
         for s, e in q.pieces:
             if s <= pos < e:
@@ -358,8 +360,13 @@ class RuleExtractor:
     def _adjacent_quote(verb: Token, quotes: list[Quote], text: str) -> list[tuple[int, int]]:
         """A quote right before (``"…," X said``) or right after (``X said: "…"``) the clause."""
         sent = verb.sent
-        before = [q for q in quotes if q.end <= verb.idx and q.end >= sent.start_char]
-        after = [q for q in quotes if q.start >= verb.idx and q.start <= sent.end_char]
+        if isinstance(quotes, Quotes):  # by bisection (quotations never overlap)
+            b, a = quotes.ending_by(verb.idx), quotes.starting_from(verb.idx)
+            before = [b] if b is not None and b.end >= sent.start_char else []
+            after = [a] if a is not None and a.start <= sent.end_char else []
+        else:
+            before = [q for q in quotes if q.end <= verb.idx and q.end >= sent.start_char]
+            after = [q for q in quotes if q.start >= verb.idx and q.start <= sent.end_char]
         if before and not text[before[-1].end : verb.idx].strip(" ,\u2014-").count(" ") > 6:
             return list(before[-1].pieces)
         if after and text[verb.idx + len(verb.text) : after[0].start].strip(" ,:\u2014-") == "":
@@ -602,13 +609,20 @@ def _snap_to_quotes(
     if not content:
         return content
     lo, hi = content[0][0], content[-1][1]
-    for q in quotes:
+    # With Quotes, lookups by bisection, not scans.
+    for q in quotes.spanning(lo + 2, hi - 1) if isinstance(quotes, Quotes) else quotes:
         if q.start <= lo + 2 and hi <= q.end + 1 and hi - lo >= 0.5 * (q.end - q.start - 2):
             return list(q.pieces)
     # A quote the content ends inside, just before its closing mark (the trim or the parse
     # cut it short: 'was "frank but useful.'): take the mark too.
     out = []
     for s, e in content:
+        if isinstance(quotes, Quotes):
+            piece = quotes.piece_at(e)
+            if piece is not None and piece[0] < e < piece[1] <= e + 3:
+                e = piece[1]
+            out.append((s, e))
+            continue
         for q in quotes:
             for qs, qe in q.pieces:
                 if qs < e < qe <= e + 3:

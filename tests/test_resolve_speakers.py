@@ -113,7 +113,12 @@ def test_sample_has_one_identity_per_person(tmp_path) -> None:  # type: ignore[n
     assert res.exit_code == 0, res.output
 
     with Store(db) as store:
-        names_ = [r.name for r in store.speakers(limit=10_000)]
+        rows = store.speakers(limit=10_000)
+        names_ = [r.name for r in rows]
+    # "Remarks by Vice President Harris and President Zelenskyy": two people, never one
+    assert not [r.name for r in rows if r.kind == "person" and " and " in r.name]
+    # the identity is named by the form people go by, not "Joseph R. Biden"
+    assert "Joe Biden" in names_ and "Joseph R. Biden" not in names_
     for who in ("Trump", "Biden", "Zelensk", "Erdo"):
         persons = [n for n in names_ if who.lower() in names.plain(n) and "'" not in n]
         persons = [n for n in persons if " and " not in n]

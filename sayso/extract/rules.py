@@ -15,6 +15,8 @@ for every extractor.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -436,8 +438,9 @@ class RuleExtractor:
     ) -> list[_Draft]:
         """Quotes the parse did not link to a cue: ``"…," said X`` with a cue verb next to it."""
         out = []
+        cover = _Cover(drafts)
         for q in quotes:
-            if _covered(q, drafts):
+            if _covered(q, cover):
                 continue
             span = doc.char_span(q.end, min(len(text), q.end + 80), alignment_mode="contract")
             if span is None:
@@ -473,8 +476,9 @@ class RuleExtractor:
         """A quoted sentence with no cue of its own continues the previous speaker."""
         out: list[_Draft] = []
         sents = list(doc.sents)
+        cover = _Cover(drafts)
         for q in quotes:
-            if _covered(q, drafts + out):
+            if _covered(q, cover):
                 continue
             span = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
             if span is None:
@@ -506,6 +510,7 @@ class RuleExtractor:
                     floating_of=k,
                 )
             )
+            cover.add(out[-1])
         return out
 
     # --- assembly -----------------------------------------------------------------------------
@@ -648,8 +653,38 @@ def _quote_adjacent(content: list[tuple[int, int]], verb: Token) -> bool:
     return bool(content) and abs(content[0][0] - verb.idx) < 200
 
 
-def _covered(q: Quote, drafts: list[_Draft]) -> bool:
+def _covered(q: Quote, drafts: list[_Draft] | _Cover) -> bool:
+    if isinstance(drafts, _Cover):
+        return any(drafts.overlaps(p) for p in q.pieces)
     return any(_overlaps(p, c) for p in q.pieces for d in drafts for c in d.content)
+
+
+class _Cover:
+    """The content pieces of some drafts, for overlap queries by bisection (a scan of every
+    draft per quotation is quadratic on texts with thousands of quotations)."""
+
+    def __init__(self, drafts: list[_Draft]) -> None:
+        self._set(sorted(c for d in drafts for c in d.content))
+
+    def _set(self, pieces: list[tuple[int, int]]) -> None:
+        self.pieces = pieces
+        self.starts = [s for s, _ in pieces]
+        self.reach = list(itertools.accumulate((e for _, e in pieces), max))  # max end so far
+
+    def add(self, draft: _Draft) -> None:
+        """Cover ``draft``'s content too (pieces added in text order are appended)."""
+        for s, e in draft.content:
+            if self.starts and s < self.starts[-1]:  # out of order: sort again
+                self._set(sorted([*self.pieces, (s, e)]))
+                continue
+            self.pieces.append((s, e))
+            self.starts.append(s)
+            self.reach.append(max(self.reach[-1], e) if self.reach else e)
+
+    def overlaps(self, piece: tuple[int, int]) -> bool:
+        """Does any covered piece overlap ``piece``?"""
+        k = bisect.bisect_left(self.starts, piece[1])  # pieces starting before its end
+        return bool(k) and self.reach[k - 1] > piece[0]
 
 
 def _dedupe(drafts: list[_Draft]) -> list[_Draft]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
 import math
 from dataclasses import replace
@@ -160,14 +161,51 @@ def with_rules(found: list[Found], ruled: list[Found]) -> list[Found]:
             if same:
                 f = replace(f, content=same[0].content, source=f.source or same[0].source)
         out.append(f)
-    cues = [f.cue for f in out]
+    # Lookups by bisection, not a scan of every statement per rule statement (quadratic on
+    # texts with thousands of cues).
+    cues = sorted((f.cue.start, f.cue.end) for f in out)
+    starts = [s for s, _ in cues]
+    reach = list(itertools.accumulate((e for _, e in cues), max))  # max cue end so far
+    holders = _Holders(out)
     for r in ruled:
-        if r.continues or any(_overlaps(r.cue, c) for c in cues):
+        k = bisect.bisect_left(starts, r.cue.end)  # model cues starting before r's cue ends
+        if r.continues or (k and reach[k - 1] > r.cue.start):
             continue
         spans = [r.cue] + ([r.source] if r.source is not None else [])
-        if any(all(any(_inside(s, c) for c in f.content) for s in spans) for f in out):
+        if holders.hold(spans):
             out.append(r)
+            holders.add(r)
     return out
+
+
+class _Holders:
+    """Statements' content pieces sorted by start: which statement holds some spans."""
+
+    def __init__(self, found: list[Found]) -> None:
+        self.contents: list[tuple[Span, ...]] = []
+        self.pieces: list[tuple[int, int, int]] = []  # (start, end, statement), sorted
+        self.longest = 0
+        for f in found:
+            self.add(f)
+
+    def add(self, f: Found) -> None:
+        """Index ``f``'s content too."""
+        self.contents.append(f.content)
+        for c in f.content:
+            bisect.insort(self.pieces, (c.start, c.end, len(self.contents) - 1))
+            self.longest = max(self.longest, c.end - c.start)
+
+    def hold(self, spans: list[Span]) -> bool:
+        """Does one statement's content hold every span (each inside one of its pieces)?"""
+        first = spans[0]
+        lo = bisect.bisect_left(self.pieces, (first.start - self.longest, -1, -1))
+        hi = bisect.bisect_right(self.pieces, (first.start, 1 << 62, 1 << 62))
+        for start, end, k in self.pieces[lo:hi]:
+            if start <= first.start and first.end <= end and all(
+                any(_inside(s, c) for c in self.contents[k]) for s in spans
+            ):
+                return True
+        return False
 
 
 def attributions(

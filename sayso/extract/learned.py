@@ -201,8 +201,10 @@ class _Holders:
         lo = bisect.bisect_left(self.pieces, (first.start - self.longest, -1, -1))
         hi = bisect.bisect_right(self.pieces, (first.start, 1 << 62, 1 << 62))
         for start, end, k in self.pieces[lo:hi]:
-            if start <= first.start and first.end <= end and all(
-                any(_inside(s, c) for c in self.contents[k]) for s in spans
+            if (
+                start <= first.start
+                and first.end <= end
+                and all(any(_inside(s, c) for c in self.contents[k]) for s in spans)
             ):
                 return True
         return False

@@ -30,12 +30,20 @@ def put_signature(
 ) -> None:  # fmt: skip
     """Store an article's grouping features and index its names and MinHash bands."""
     with store._lock, store._transaction(f"sign article {article_id}") as conn:
+        old = conn.execute(
+            "SELECT day, keys FROM story_signatures WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if old is not None and old[0] is not None:
+            # by primary key: a delete by article_id alone would scan the whole name index
+            conn.executemany(
+                "DELETE FROM story_keys WHERE key = ? AND day = ? AND article_id = ?",
+                [(k, old[0], article_id) for k in json.loads(old[1])],
+            )
         conn.execute(
             "INSERT OR REPLACE INTO story_signatures (article_id, day, keys, minhash)"
             " VALUES (?, ?, ?, ?)",
             (article_id, day, json.dumps(keys, ensure_ascii=False), minhash),
         )
-        conn.execute("DELETE FROM story_keys WHERE article_id = ?", (article_id,))
         if day is not None:
             conn.executemany(
                 "INSERT OR IGNORE INTO story_keys (key, day, article_id) VALUES (?, ?, ?)",

@@ -183,6 +183,7 @@ class _Article:
         self.mentions: list[tuple[int, int, int, str, SpeakerKind, float]] = []
         #: The named entities, read once (spaCy rebuilds ``doc.ents`` on every access).
         self.ents = tuple(doc.ents)
+        self._ent_starts = [e.start for e in self.ents]  # ascending: entities never overlap
         for ent in self.ents:
             self._read_entity(ent)
         self.mentions.sort()
@@ -217,6 +218,23 @@ class _Article:
                 if ent.label_ in {"ORG", "GPE", "NORP", "FAC"} and len(words) - k in (2, 3):
                     return words[k:]
         return None
+
+    def ents_in(self, span: SpacySpan) -> list[SpacySpan]:
+        """The entities inside ``span`` (``span.ents`` rebuilds every entity of the document on
+        each call: quadratic over an article's phrases); by bisection."""
+        out = []
+        for k in range(bisect.bisect_left(self._ent_starts, span.start), len(self.ents)):
+            e = self.ents[k]
+            if e.start >= span.end:
+                break
+            if e.end <= span.end:
+                out.append(e)
+        return out
+
+    def ent_over(self, i: int) -> SpacySpan | None:
+        """The entity that starts before token ``i`` and runs over it."""
+        k = bisect.bisect_left(self._ent_starts, i) - 1
+        return self.ents[k] if k >= 0 and self.ents[k].end > i else None
 
     def _read_entity(self, ent: SpacySpan) -> None:
         subject = _subject_weight(ent)
@@ -983,7 +1001,11 @@ class _Resolver:
             if (
                 len(words) >= 2
                 and nm.is_first_name(words[0])
-                and not any(e.label_ in {"ORG", "GPE", "NORP"} for e in span.ents if e.root == head)
+                and not any(
+                    e.label_ in {"ORG", "GPE", "NORP"}
+                    for e in self.info.ents_in(span)
+                    if e.root == head
+                )
             ):
                 idx = info.person(words, start, create=True)
                 if idx is not None:
@@ -1005,7 +1027,8 @@ class _Resolver:
             and head.tag_ in {"NN", "NNP"}
             and (lemma in TITLES or lemma in _ROLE_NOUNS)
         ):
-            if not span.ents or all(e.root.i != head.i for e in span.ents):
+            inside = self.info.ents_in(span)
+            if not inside or all(e.root.i != head.i for e in inside):
                 idx = info._role_holder(lemma, start, [t.text for t in span])
                 if idx is not None:
                     return self.person_entity(idx), "role", VIA_CONFIDENCE["role"]
@@ -1035,7 +1058,7 @@ class _Resolver:
                 0.6,
             )
         # An organisation, place or group named by an entity that heads the phrase.
-        for ent in span.ents:
+        for ent in self.info.ents_in(span):
             if ent.label_ in {"ORG", "GPE", "LOC", "FAC", "NORP"} and ent.start <= head.i < ent.end:
                 if ent.label_ == "NORP" and head.pos_ == "NOUN":
                     break
@@ -1055,7 +1078,7 @@ class _Resolver:
             return self.remember(desc, "document", raw), "document", 0.5
         # A proper name with no entity label: an organisation ("the Kremlin", "CNN").
         if head.pos_ == "PROPN" and not [
-            e for e in span.ents if e.start > head.i or e.end <= head.i
+            e for e in self.info.ents_in(span) if e.start > head.i or e.end <= head.i
         ]:
             words = nm.strip_title(desc.split())
             return self.remember(" ".join(words), "organization", raw), "organization", 0.7
@@ -1086,8 +1109,9 @@ class _Resolver:
     def _person_ents(self, span: SpacySpan) -> list[SpacySpan]:
         """Person names in a phrase, the head's first; possessors and modifiers left out."""
         head = span.root
-        ents = [e for e in self.info.ents if e.start >= span.start and e.end <= span.end]
-        ents += [e for e in self.info.ents if e.start < span.start < e.end]
+        ents = self.info.ents_in(span)
+        over = self.info.ent_over(span.start)
+        ents += [over] if over is not None else []
         out: list[SpacySpan] = []
         for e in ents:
             if self.info._person_words(e) is None:
@@ -1137,7 +1161,7 @@ class _Resolver:
             if idx is not None:
                 members.append(self.person_entity(idx))
                 continue
-            ents = [e for e in sub.ents if e.label_ in {"ORG", "GPE", "NORP"}]
+            ents = [e for e in self.info.ents_in(sub) if e.label_ in {"ORG", "GPE", "NORP"}]
             if ents:
                 e = ents[0]
                 kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(e.label_, "place")  # type: ignore[assignment]

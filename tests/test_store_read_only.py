@@ -1,8 +1,8 @@
 """A database nobody may write (chmod a-w file and folder, as on a read-only mount): every
 reading command works, a writing one fails with one clear line and exit 2.
 
-The commands run in a subprocess as an unprivileged user when the tests run as root (root may
-write whatever the mode bits say; a read-only mount stops root too)."""
+When the tests run as root (root may write whatever the mode bits say), the commands run in a
+subprocess that sees the folder as a read-only bind mount, or else as an unprivileged user."""
 
 from __future__ import annotations
 
@@ -86,17 +86,38 @@ def _make(folder: Path, *, leftover_wal: bool) -> Path:
     return db
 
 
+#: Mounts "$0" read-only in a private mount namespace, then runs the rest of the arguments there.
+_RO_MOUNT = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"'
+
+
+def _prefix(folder: Path) -> list[str]:
+    """How to run the commands so that ``folder`` cannot be written, even by root.
+
+    As root: a real read-only bind mount in a private mount namespace (what the issue hit), or,
+    where namespaces are not allowed, an unprivileged user when it can read this checkout."""
+    if os.geteuid() != 0:
+        return []  # the mode bits are enough
+    unshare = shutil.which("unshare")
+    if unshare:
+        probe = subprocess.run(
+            [unshare, "-m", "sh", "-c", _RO_MOUNT, str(folder), "true"], capture_output=True
+        )
+        if probe.returncode == 0:
+            return [unshare, "-m", "sh", "-c", _RO_MOUNT, str(folder)]
+    setpriv = shutil.which("setpriv")
+    drop = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] if setpriv else []
+    if drop and subprocess.run([*drop, sys.executable, "-c", "import click"],
+                               capture_output=True).returncode == 0:  # fmt: skip
+        return drop
+    pytest.skip("running as root with neither a mount namespace nor an unprivileged user who can "
+                "read this checkout: cannot make the database read-only")  # fmt: skip
+
+
 def _run(db: Path) -> dict[str, list]:
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv: cannot drop to an unprivileged user")
-        prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "HOME": "/tmp"}
     env.pop("SAYSO_DEBUG", None)
     done = subprocess.run(
-        [*prefix, sys.executable, "-c", _SCRIPT, str(db), str(db.parent / "other.txt")],
+        [*_prefix(db.parent), sys.executable, "-c", _SCRIPT, str(db), str(db.parent / "other.txt")],
         capture_output=True, text=True, env=env, cwd="/", timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]

@@ -371,3 +371,18 @@ def test_grouping_never_loads_torch(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).parent, check=True)  # fmt: skip
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_evaluate_stories_cli_on_the_gold_texts() -> None:
+    gold = Path(__file__).resolve().parent.parent / "benchmarks" / "gold" / "stories"
+    if not (gold / "events.jsonl").is_file():
+        pytest.skip("no stories gold")
+    res = CliRunner().invoke(cli, ["evaluate", "stories", str(gold), "--distractors",
+                                   str(gold / "articles.jsonl"), "--json"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output[res.output.index("{"):])
+    g = data["grouping"]
+    assert g["articles"] > 40 and 0.3 < g["pairwise"]["f1"] <= 1.0
+    assert 0.5 < g["bcubed"]["f1"] <= 1.0
+    assert data["claims"] is not None and "alignment" in data["claims"]
+    assert data["articles"] >= g["articles"] and data["errors"] == []

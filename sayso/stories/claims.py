@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -222,6 +222,4 @@ def compare(extractions: Sequence[Extraction]) -> list[Claim]:
         claim = Claim("", summary.strip(), status, outlets, reason, tuple(group))
         claims.append((-len(outlets), group[0].start, claim))
     claims.sort(key=lambda t: (t[0], t[1]))
-    from dataclasses import replace
-
     return [replace(c, id=f"c{n}") for n, (_, _, c) in enumerate(claims, start=1)]

@@ -8,8 +8,10 @@ found first (MinHash bands) and join their original's story without being compar
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import math
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -108,9 +110,7 @@ def choose_story(store: Store, sig: Signature) -> tuple[int | None, float]:
 
 
 def _days(iso: str) -> int:
-    import datetime as dt
-
-    return (dt.date.fromisoformat(iso) - dt.date(1970, 1, 1)).days
+    return (_dt.date.fromisoformat(iso) - _dt.date(1970, 1, 1)).days
 
 
 def group_new(
@@ -122,8 +122,6 @@ def group_new(
     it, its statements dropped, and it joins the original's story), else put in the story of its
     most similar recent article, else in a new story.
     """
-    import time
-
     started = time.perf_counter()
     done = dups = opened = 0
     for article_id, original in sql.unassigned(store):

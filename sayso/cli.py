@@ -1122,15 +1122,17 @@ def stories(db: str, min_outlets: int, limit: int | None, as_json: bool) -> None
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("story_id", type=int)
+@_extractor_option
 @_json_option("Print the comparison as one JSON object.")
-def compare(db: str, story_id: int, as_json: bool) -> None:
+def compare(db: str, story_id: int, extractor: str | None, as_json: bool) -> None:
     """Compare the accounts of story STORY_ID in DB claim by claim (see `sayso stories`)."""
     from rich.table import Table
 
     from .stories import compare as compare_story
 
+    name = _extractor_name(extractor)
     with _open_store(db) as store:
-        result = compare_story(store, story_id)
+        result = compare_story(store, story_id, name)
     if result is None:
         _fail(f"no story {story_id} in {db}", hint="list them with: sayso stories DB")
     if as_json:

@@ -386,3 +386,39 @@ def test_evaluate_stories_cli_on_the_gold_texts() -> None:
     assert 0.5 < g["bcubed"]["f1"] <= 1.0
     assert data["claims"] is not None and "alignment" in data["claims"]
     assert data["articles"] >= g["articles"] and data["errors"] == []
+
+
+def test_an_article_read_by_two_extractors_is_one_account(tmp_path: Path) -> None:
+    """issue 13: by default each article counts once (its newest extractor's statements);
+    --extractor picks one, 'all' keeps every extractor's."""
+    from dataclasses import replace
+
+    ua = _with_statement(UA_CALL, "Volodymyr Zelenskyy", "thanked",
+                         "Joseph Biden for the support of Ukraine's sovereignty and territorial "
+                         "integrity")  # fmt: skip
+    newer = replace(ua, attributions=tuple(replace(a, extractor="test.v2")
+                                           for a in ua.attributions))  # fmt: skip
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.write(Extraction(WH_CALL, (), ()), extractor="test.v1")
+        store.write(ua)
+        store.write(newer)
+        update(store)
+        sid = sql.story_of(store, WH_CALL.id)
+        assert sid is not None
+
+        def statement_mentions(extractor: str | None) -> list[str | None]:
+            result = compare(store, sid, extractor)
+            assert result is not None
+            return [m.attribution_id for c in result.claims for m in c.mentions
+                    if m.article_id == UA_CALL.id and m.attribution_id]  # fmt: skip
+
+        assert statement_mentions(None) == ["a1"]
+        assert statement_mentions("test.v1") == ["a1"]
+        assert statement_mentions("all") == ["a1", "a1"]
+        assert statement_mentions("sayso.nothing.v1") == []
+    res = CliRunner().invoke(cli, ["compare", str(db), str(sid), "--extractor", "all", "--json"])
+    assert res.exit_code == 0, res.output
+    ids = [m["attribution_id"] for c in json.loads(res.output)["claims"] for m in c["mentions"]
+           if m["article_id"] == UA_CALL.id and m["attribution_id"]]  # fmt: skip
+    assert ids == ["a1", "a1"]

@@ -276,6 +276,17 @@ def story(store: Store, story_id: int) -> Story | None:
     return found[0] if found else None
 
 
+def newest_extractor(store: Store, article_id: str) -> str | None:
+    """The extractor that wrote the article's newest statements (the one reading commands count
+    by default), or None when it was never extracted."""
+    with store._lock:
+        rows = store._q(
+            "SELECT extractor FROM extractions WHERE article_id = ?"
+            " ORDER BY extracted_at DESC, rowid DESC LIMIT 1", (article_id,),
+        )  # fmt: skip
+    return rows[0][0] if rows else None
+
+
 def stale_stories(store: Store) -> list[int]:
     """Stories whose claims must be (re)computed."""
     with store._lock:

@@ -11,7 +11,7 @@ Flow: ``signature`` (names, MinHash; no NLP) -> ``grouping`` (blocking by name a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import Comparison, Extraction, Story
 from ..store import Store
@@ -35,12 +35,7 @@ def compare_stale(store: Store, progress: Callable[[int], None] | None = None) -
         st = _sql.story(store, story_id)
         if st is None:
             continue
-        exs: list[Extraction] = []
-        for a in st.articles:
-            ex = store.article(a.id)
-            if ex is not None:
-                exs.append(ex)
-        _sql.save_claims(store, story_id, compare_claims(exs))
+        _sql.save_claims(store, story_id, compare_claims(_accounts(store, st)))
         n += 1
         if progress is not None:
             progress(story_id)
@@ -66,16 +61,39 @@ def story(store: Store, story_id: int) -> Story | None:
     return _sql.story(store, story_id)
 
 
-def compare(store: Store, story_id: int) -> Comparison | None:
+def _accounts(store: Store, st: Story, extractor: str | None = None) -> list[Extraction]:
+    """The story's articles with one extractor's statements each: ``extractor``'s, or by default
+    the article's newest extractor's, so that an article ingested with two pipelines is one
+    account, not two (the rule every reading command follows); ``"all"`` keeps every one's."""
+    out: list[Extraction] = []
+    for a in st.articles:
+        ex = store.article(a.id)
+        if ex is None:
+            continue
+        if extractor == "all":
+            out.append(ex)
+            continue
+        name = extractor or _sql.newest_extractor(store, a.id)
+        out.append(replace(ex, attributions=tuple(t for t in ex.attributions
+                                                  if t.extractor == name)))  # fmt: skip
+    return out
+
+
+def compare(store: Store, story_id: int, extractor: str | None = None) -> Comparison | None:
     """A story's accounts compared claim by claim (``sayso compare``), or None if no such story.
 
-    Computes the claims first when the story changed since they were stored.
+    Computes the claims first when the story changed since they were stored.  With
+    ``extractor``, the claims are computed from that extractor's statements (not stored).
     """
+    if extractor is not None:
+        st = _sql.story(store, story_id)
+        if st is None:
+            return None
+        return Comparison(st, tuple(compare_claims(_accounts(store, st, extractor))))
     if story_id in _sql.stale_stories(store) and not store.read_only:
         st = _sql.story(store, story_id)
         if st is not None:
-            exs = [ex for a in st.articles if (ex := store.article(a.id)) is not None]
-            _sql.save_claims(store, story_id, compare_claims(exs))
+            _sql.save_claims(store, story_id, compare_claims(_accounts(store, st)))
     return _sql.comparison(store, story_id)
 
 

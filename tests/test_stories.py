@@ -422,3 +422,17 @@ def test_an_article_read_by_two_extractors_is_one_account(tmp_path: Path) -> Non
     ids = [m["attribution_id"] for c in json.loads(res.output)["claims"] for m in c["mentions"]
            if m["article_id"] == UA_CALL.id and m["attribution_id"]]  # fmt: skip
     assert ids == ["a1", "a1"]
+
+
+def test_loading_the_embeddings_writes_nothing_to_stderr() -> None:
+    """Under --json stderr holds JSON objects only: no model-loading bar (seen in ingest --json)."""
+    import subprocess
+    import sys
+
+    code = ("import os; os.environ['SAYSO_EMBEDDINGS'] = '1'\n"
+            "from sayso.stories import embed\n"
+            "assert embed.available()\n")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr == ""

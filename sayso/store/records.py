@@ -101,6 +101,10 @@ class StatementPage:
     total: int  #: how many statements match the query in all
     limit: int  #: the page size used (after clamping)
     offset: int  #: the offset used
+    #: for a search, how many matches come first in order of relevance (all of them, unless
+    #: there are more than ``sayso.store.db.RANKED_MATCHES_MAX``: then the most recently
+    #: stored that many, and the rest after them newest first); None without search text
+    ranked: int | None = None
 
     @property
     def next(self) -> int | None:

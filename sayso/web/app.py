@@ -409,6 +409,8 @@ class _Pages:
                 {
                     "filters": self._filters(request),
                     **_page_json(request, page, result.total),
+                    # a search: how many matches come first in order of relevance
+                    "ranked": result.ranked,
                     "rows": result.rows,
                 }
             )

@@ -521,6 +521,12 @@ def _query_page(db: str, query: Any, as_json: bool, title: str, requested_limit:
         _statement_table(page.rows, title)
         more = f"; next page: --offset {page.next}" if page.next is not None else ""
         console.print(f"{len(page.rows)} of {page.total} statement(s){more}", highlight=False)
+        if page.ranked is not None and page.ranked < page.total:
+            console.print(
+                f"too many matches to rank them all: the {page.ranked:,} most recently stored "
+                "come first, best first, then the rest newest first; add words or filters to "
+                "rank every match", highlight=False,
+            )  # fmt: skip
 
 
 @cli.command()

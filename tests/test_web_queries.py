@@ -361,3 +361,20 @@ def test_newest_extractor_is_listed_once_not_looked_up_per_row(tmp_path: Path) -
         ["test.new.v1"], ["test.new.v1"], ["test.old.v1"], ["test.old.v1"],
     ]  # fmt: skip
     assert len(rows) == 4 * 3
+
+
+def test_search_command_says_when_a_search_is_too_broad_to_rank(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from sayso.cli import cli
+    from sayso.store import db as store_db
+
+    note = "too many matches to rank them all"
+    ok = CliRunner().invoke(cli, ["search", str(db), BROAD, "--limit", "3"])
+    assert ok.exit_code == 0 and note not in ok.stderr
+    monkeypatch.setattr(store_db, "RANKED_MATCHES_MAX", 5)
+    out = CliRunner().invoke(cli, ["search", str(db), BROAD, "--limit", "3"])
+    assert out.exit_code == 0
+    assert f"{note}: the 5 most recently stored come first" in out.stderr

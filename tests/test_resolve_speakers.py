@@ -68,6 +68,42 @@ ROWS = [
         "group",
         "group",
     ),
+    # titled surnames joined by "and" are a group of both people
+    (
+        "Jake Sullivan met the press. Later, both National Security Advisor Sullivan and Under "
+        "Secretary Nuland have stressed that the answer will be firm.",
+        "stressed",
+        "Jake Sullivan and Nuland",
+        "group",
+        "group",
+    ),
+    # one name joined to a plural description is a group under that description
+    (
+        "Joe Biden spoke in Delaware. Biden and others in the Democratic Party warned that the "
+        "delay was dangerous.",
+        "warned",
+        "Biden and others in the Democratic Party",
+        "group",
+        "group",
+    ),
+    # a suffix the parser takes for the subject ("Jr.") is not a speaker (White House readout
+    # of 2022-02-21, public domain)
+    (
+        "President Joseph R. Biden, Jr. spoke today with President Volodymyr Zelenskyy of "
+        "Ukraine to reaffirm the commitment of the United States to Ukraine's sovereignty.",
+        "reaffirm",
+        "Joseph R. Biden",
+        "person",
+        "name",
+    ),
+    # short names of places are one speaker ("the US" is the United States)
+    (
+        "The talks were moved to Saturday. The US cited the likelihood of an attack.",
+        "cited",
+        "United States",
+        "place",
+        "place",
+    ),
 ]
 
 
@@ -76,7 +112,7 @@ ROWS = [
 def test_speaker_rows(pipeline: str, text: str, cue: str, name: str, kind: str, via: str) -> None:
     title = text.split("\n", 1)[0] if "\n" in text else None
     ex = extract_article(Article(text=text, title=title), pipeline=pipeline)
-    atts = [a for a in ex.attributions if a.cue.text == cue]
+    atts = [a for a in ex.attributions if cue in a.cue.text.split()]
     if not atts:
         pytest.skip(f"{pipeline} finds no statement with cue {cue!r}")
     att = atts[-1]
@@ -185,7 +221,7 @@ def test_speaker_is_never(
     name: str | None,
 ) -> None:  # fmt: skip
     ex = extract_article(Article(text=text, **meta), pipeline=pipeline)
-    atts = [a for a in ex.attributions if a.cue.text == cue]
+    atts = [a for a in ex.attributions if cue in a.cue.text.split()]
     if not atts:
         pytest.skip(f"{pipeline} finds no statement with cue {cue!r}")
     sp = ex.speaker(atts[-1].speaker)

@@ -36,6 +36,14 @@ GENDER_TITLES: dict[str, Gender] = {
 }  # fmt: skip
 #: Name suffixes dropped from the end ("Joseph R. Biden, Jr.").
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd", "md"})
+#: Short and informal names of places and bodies, to the name every article's speaker takes
+#: ("the US" and "the U.S." are the United States), keyed by ``plain`` without dots.
+CANONICAL_NAMES: dict[str, str] = {
+    "us": "United States", "usa": "United States", "united states of america": "United States",
+    "america": "United States", "uk": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "eu": "European Union", "un": "United Nations",
+    "russian federation": "Russia", "the netherlands": "Netherlands",
+}  # fmt: skip
 #: A first name is taken as one gender when at least this share of its bearers has it.
 GENDER_SHARE = 0.9
 #: Longest surname edit distance (per this many characters) for a transliteration variant.
@@ -54,6 +62,14 @@ def plain(text: str) -> str:
 def word_key(word: str) -> str:
     """The comparison key of one word of a name (no dots, diacritics or case)."""
     return plain(word).strip(".,")
+
+
+def canonical_name(name: str) -> str:
+    """The one name of a place or body written several ways ("the U.S." -> "United States");
+    ``name`` itself when it has no other."""
+    key = plain(name).replace(".", "")
+    key = key[4:] if key.startswith("the ") else key
+    return CANONICAL_NAMES.get(key, name)
 
 
 def strip_title(words: list[str]) -> list[str]:

@@ -586,6 +586,10 @@ class _Resolver:
     def remember(
         self, name: str, kind: SpeakerKind, alias: str = "", members: tuple[str, ...] = ()
     ) -> _Entity:
+        if kind in ("place", "organization"):
+            canonical = nm.canonical_name(name)
+            if canonical != name:
+                alias, name = alias or name, canonical
         key = speaker_id(name)
         ent = self.entities.get(key)
         if ent is None:
@@ -683,6 +687,12 @@ class _Resolver:
                 ent = self._speaker_of(other)
                 got = self.done.get(other.id)
                 return (ent, got[1], got[2]) if ent is not None and got else (None, "", 0.0)
+        if nm.word_key(subj.text) in nm.SUFFIXES and subj.i >= 1:
+            # "President Joseph R. Biden, Jr. spoke": the parser makes the suffix the subject.
+            k = subj.i - 1 - (self.doc[subj.i - 1].text == ",")
+            named = self.info.ent_over(k) if k >= 0 else None
+            if named is not None and named.label_ == "PERSON" and named.end == k + 1:
+                subj = named.root
         lo = min(t.i for t in subj.subtree if t.dep_ not in {"relcl", "acl", "punct"} or t is subj)
         words = self.doc[lo : subj.i + 1]  # the head and what comes before it
         if any(t.pos_ in {"VERB", "AUX"} for t in words):
@@ -971,7 +981,7 @@ class _Resolver:
         start = span.start_char
         head = span.root
         # Conjunctions of names: a group with members.
-        group = self._conjunction(span)
+        group = self._conjunction(span, att)
         if group is not None:
             return group, "group", VIA_CONFIDENCE["group"]
         if head.lemma_.lower() in DOCUMENT_NOUNS:
@@ -1137,40 +1147,98 @@ class _Resolver:
             out.append(e)
         return out
 
-    def _conjunction(self, span: SpacySpan) -> _Entity | None:
-        head = span.root
-        conj = [t for t in head.children if t.dep_ == "conj"]
-        if not conj or head.lower_ in {"both"} and not conj:
+    def _conjunction(self, span: SpacySpan, att: Attribution | None = None) -> _Entity | None:
+        """A conjunction of names ("Sullivan and Under Secretary Nuland", "Both he and
+        Commissioner Stephen Mold", "La Riva, Hawkins, Blankenship, and Carroll"): a group with
+        its members; one name joined to a description ("Biden and others in the Democratic
+        Party"): a group under that description.  The phrase is cut at its "and"s (and its
+        commas, in a list) outside names: the parse of such lists is too often wrong."""
+        cuts = [t.i for t in span if t.lower_ in {"and", "&"} and t.pos_ == "CCONJ"
+                and t.ent_iob_ != "I"]  # fmt: skip
+        if not cuts:
             return None
-        parts = [head]
-        for c in conj:
-            parts.append(c)
-            parts += [t for t in c.children if t.dep_ == "conj"]
-        members: list[_Entity] = []
-        for p in parts:
-            sub = self.doc[
-                min(t.i for t in p.subtree if t.dep_ not in {"conj", "cc", "punct"} or t is p) : p.i
-                + 1
-            ]
-            if p.lower_ in _MALE | _FEMALE:
+        cuts += [t.i for t in span if t.text == "," and t.ent_iob_ != "I"]
+        bounds = [span.start, *sorted(set(cuts)), span.end]
+        people: list[_Entity] = []
+        bodies: list[_Entity] = []
+        described = False  # a part that is a description, not a name
+        skip = {"both", "all"}
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            toks = [t for t in self.doc[lo:hi] if t.i not in cuts and t.lower_ not in skip]
+            while toks and toks[-1].ent_type_ in {"DATE", "TIME"}:
+                toks.pop()  # "... Adam Schiff both yesterday"
+            if not toks:
                 continue
-            words = nm.strip_title([t.text for t in sub if t.text[:1].isupper() and t.is_alpha])
-            idx = self.info.person(words, sub.start_char) if words else None
-            if idx is None and len(words) >= 2 and nm.is_first_name(words[0]):
-                idx = self.info.person(words, sub.start_char, create=True)
-            if idx is not None:
-                members.append(self.person_entity(idx))
+            sub = self.doc[toks[0].i : toks[-1].i + 1]
+            low = sub.text.lower()
+            if low in _MALE | _FEMALE:
+                if att is not None and att.source is not None:
+                    ent, _, _ = self._pronoun(att, low)
+                    if ent is not None and ent.kind == "person" and ent not in people:
+                        people.append(ent)
                 continue
-            ents = [e for e in self.info.ents_in(sub) if e.label_ in {"ORG", "GPE", "NORP"}]
-            if ents:
-                e = ents[0]
-                kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(e.label_, "place")  # type: ignore[assignment]
-                members.append(
-                    self.remember(_DETERMINERS.sub("", _unpossess(_clean(e.text))), kind)
+            member = self._member(sub)
+            if member is not None and member.kind == "person":
+                if member not in people:
+                    people.append(member)
+            elif toks[0].text[:1].islower() and toks[0].lower_ not in {"the", "a", "an"}:
+                # A plural description ("others", "his supporters"), not a title
+                # ("businessman and Trump loyalist Stephen Schwarzman").
+                described = described or any(
+                    t.tag_ in {"NNS", "NNPS"} or t.lower_ == "others" for t in toks
                 )
-        if len(members) < 2:
-            return None
-        return self._group(members)
+            elif member is not None:
+                bodies.append(member)
+        if len(people) == 1 and described:
+            desc = _DETERMINERS.sub("", _clean(span.text))
+            return self.remember(desc, "group", members=(speaker_id(people[0].name),))
+        if len(people) >= 2:
+            return self._group(people)
+        if not people and len(bodies) >= 2:
+            return self._group(bodies)
+        return None
+
+    def _member(self, sub: SpacySpan) -> _Entity | None:
+        """The person or body one part of a conjunction names (None: a description)."""
+        for e in self.info.ents_in(sub):
+            nxt = self.doc[e.end] if e.end < len(self.doc) else None
+            if nxt is not None and nxt.tag_ == "POS" and e.end < sub.end:
+                continue  # "Clinton's campaign"
+            words = self.info._person_words(e)
+            if words:
+                idx = self.info.person(words, e.start_char, titles=self.info._titles_before(e))
+                if idx is None:
+                    idx = self.info.person(words, e.start_char, create=len(words) >= 2)
+                if idx is not None:
+                    return self.person_entity(idx)
+        # The last run of capitalised words: a name, maybe after a title.
+        run: list[Token] = []
+        for t in sub:
+            if t.text[:1].isupper() and (t.is_alpha or "." in t.text or "-" in t.text):
+                run.append(t)
+            elif t.tag_ != "POS":
+                run = []
+        words = nm.strip_title([t.text for t in run])
+        if words:
+            k = next((k for k, w in enumerate(words[:-1]) if nm.is_first_name(w)), None)
+            if k is not None:
+                words = words[k:]
+            idx = self.info.person(words, run[0].idx)
+            if idx is None and len(words) >= 2 and nm.is_first_name(words[0]):
+                idx = self.info.person(words, run[0].idx, create=True)
+            if idx is None and len(words) == 1 and len(run) >= 2:
+                # A titled surname ("Under Secretary Nuland", "Director Tanden").
+                titles = [t.text for t in run[:-1]]
+                if any(nm.word_key(t) in TITLES or t.lower() in _ROLE_NOUNS for t in titles):
+                    idx = self.info.person(words, run[-1].idx, create=True, titles=titles)
+            if idx is not None:
+                return self.person_entity(idx)
+        ents = [e for e in self.info.ents_in(sub) if e.label_ in {"ORG", "GPE", "NORP"}]
+        if ents:
+            e = ents[0]
+            kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(e.label_, "place")  # type: ignore[assignment]
+            return self.remember(_DETERMINERS.sub("", _unpossess(_clean(e.text))), kind)
+        return None
 
     def _group(self, members: list[_Entity]) -> _Entity:
         names = [m.name for m in members]

@@ -378,3 +378,15 @@ def test_search_command_says_when_a_search_is_too_broad_to_rank(
     out = CliRunner().invoke(cli, ["search", str(db), BROAD, "--limit", "3"])
     assert out.exit_code == 0
     assert f"{note}: the 5 most recently stored come first" in out.stderr
+
+
+def test_row_columns_are_in_the_order_of_statement_row() -> None:
+    """Rows are built positionally from _ROW_COLUMNS: its columns must be StatementRow's
+    fields, in order."""
+    from sayso.store.db import _ROW_COLUMNS
+    from sayso.store.records import StatementRow
+
+    renamed = {"t.id": "attribution_id", "s.name": "speaker_name", "s.kind": "speaker_kind"}
+    selected = _ROW_COLUMNS.split("SELECT", 1)[1].replace("\n", " ").split(",")
+    names = [renamed.get(c.strip(), c.strip().split(".")[-1]) for c in selected]
+    assert tuple(names) == StatementRow.columns()

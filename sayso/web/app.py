@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
+import anyio.to_thread
 import jinja2
 from markupsafe import Markup
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -72,6 +72,11 @@ HEDGED_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": Fals
 CSV_MAX_ROWS = 50_000
 #: rows fetched from the store per round trip while building a CSV (the store's own cap)
 CSV_CHUNK = 500
+#: pages rendered at once, each in a worker thread; more requests wait for a free one.  The
+#: renders hold the GIL most of the time, so more threads would not render more pages a
+#: second, while each of them delays the event loop (it waits for the GIL after every socket
+#: call): under load that queueing showed up as the slowest requests' latency
+RENDER_THREADS = 2
 #: how many speakers and articles the home page lists
 HOME_LIST = 10
 #: the month chart's drawing width in pixels; bars share it, within the bounds below
@@ -283,6 +288,7 @@ class _Pages:
             self.env.get_template(name)  # compiled now, not by the first request's visitor
         self.pool = StorePool(db_path)
         self.cache = DataCache(db_path)
+        self._render_slots: anyio.CapacityLimiter | None = None  # made in the event loop
 
     def store(self) -> AbstractContextManager[Store]:
         """A read-only connection for one request, from the pool."""
@@ -335,7 +341,11 @@ class _Pages:
             key = ("page", request.url.path, request.url.query)
             found, kept = self.cache.peek(key)
             if not found:
-                kept = await run_in_threadpool(render, request, key)
+                if self._render_slots is None:
+                    self._render_slots = anyio.CapacityLimiter(RENDER_THREADS)
+                kept = await anyio.to_thread.run_sync(
+                    partial(render, request, key), limiter=self._render_slots
+                )
             status, body, headers = kept
             response = Response(body, status_code=status)
             response.raw_headers = list(headers)  # a fresh list: middleware may add to it

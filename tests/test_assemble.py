@@ -202,10 +202,12 @@ def test_parents_is_linear_in_deep_nesting(monkeypatch: pytest.MonkeyPatch) -> N
     calls = 0
     real = chains._outer_of
 
-    def counting(found: list[Found], j: int, k: int) -> bool:
+    def counting(
+        found: list[Found], stretches: list[list[tuple[int, int]]], j: int, k: int
+    ) -> bool:
         nonlocal calls
         calls += 1
-        return real(found, j, k)
+        return real(found, stretches, j, k)
 
     monkeypatch.setattr(chains, "_outer_of", counting)
     n = 3000
@@ -258,3 +260,35 @@ def test_readme_library_example_runs_as_shown_with_the_default_pipeline(
     exec(compile(snippet, "README.md#library", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert printed == expected
+
+
+def test_a_cue_later_in_the_quotation_a_content_starts_in_is_reported_by_its_speaker() -> None:
+    """'Warholm said, "This was a tough race. I felt …"': the extractor took the first sentence
+    as the content; "felt" is still Warholm's quoted words, not a statement of its own."""
+    from sayso.assemble.chains import parents
+    from sayso.quotes import find_quotes
+
+    text = 'Warholm said, "This was a tough race. I felt my heart stop." Then he left.'
+
+    def span(words: str) -> Span:
+        at = text.index(words)
+        return Span.of(text, at, at + len(words))
+
+    said = Found(
+        cue=span("said"), content=(span('"This was a tough race'),), source=span("Warholm")
+    )
+    felt = Found(cue=span("felt"), content=(span("my heart stop"),), source=span("I"))
+    assert parents([said, felt]) == [None, None], "the content alone does not hold it"
+    assert parents([said, felt], find_quotes(text)) == [None, 0]
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_a_thought_in_a_later_sentence_of_a_quotation_nests_under_its_speaker(
+    pipeline: str,
+) -> None:
+    text = (
+        'Speaking to the BBC, Warholm said, "This was a very tough race. I actually felt my '
+        'heart was going to stop."'
+    )
+    chain = _chain(pipeline, text)
+    assert chain.get("felt", chain.get("actually felt")) == "said", chain

@@ -48,7 +48,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
         [tokens[k] for k in keep],
         [verbs[k] for k in keep],
     )
-    parent = chains.parents(found)
+    parent = chains.parents(found, quotes)
     # Quoted words that no statement reports cannot be placed in a chain: drop their cues.
     drop = chains.unplaced(found, parent, quotes)
     if drop:
@@ -58,7 +58,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
             [tokens[k] for k in keep],
             [verbs[k] for k in keep],
         )
-        parent = chains.parents(found)
+        parent = chains.parents(found, quotes)
     published = article.published_date
     dmy = day_first(article.url)  # how this outlet writes numeric dates
     ids = [f"a{k + 1}" for k in range(len(found))]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..lexicon import QUOTE_CHARS, SPEAKER_NOUNS
 from ..models import Found, Span
-from ..quotes import Quote
+from ..quotes import Quote, Quotes
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Token
@@ -144,9 +144,41 @@ def _stretches(outer: Found) -> list[tuple[int, int]]:
     return out
 
 
-def _holds(outer: Found, inner: Found) -> int | None:
-    """The size of ``outer``'s content stretch holding ``inner``'s cue and source, or None."""
-    if outer.continues or inner.continues or not outer.content:
+def all_stretches(found: list[Found], quotes: Sequence[Quote] = ()) -> list[list[tuple[int, int]]]:
+    """Each statement's content stretches (:func:`_stretches`), and the whole of every quotation
+    its content starts in, its continuations' quotations included.
+
+    An extractor often takes a quotation's first sentence as the content ('Warholm said, "This
+    was a very tough race. I actually felt …"'); the rest of the quotation is the same speaker's
+    words all the same, so a cue in it ("felt") is reported inside that statement.  Only the
+    parent search reads these stretches: contents stay as the extractor found them.
+    """
+    out = [_stretches(f) for f in found]
+    if not quotes:
+        return out
+    qs = quotes if isinstance(quotes, Quotes) else Quotes(quotes)
+    owner: dict[tuple[int, int], int] = {}
+    for j, f in enumerate(found):
+        if not f.continues and f.content:
+            owner.setdefault(_rng(f.cue), j)
+    for j, f in enumerate(found):
+        k = owner.get(_rng(f.cue)) if f.continues else j
+        if k is None or not f.content:
+            continue
+        seen: set[int] = set()
+        for c in f.content:
+            q = qs.at(c.start)
+            if q is None or q.start in seen or q.start <= f.cue.start < q.end:
+                continue  # a cue inside the quotation: the quoted speaker's own, not the quote's
+            seen.add(q.start)
+            out[k].extend(p for p in q.pieces if p not in out[k])
+    return out
+
+
+def _holds(outer: Found, inner: Found, stretches: Sequence[tuple[int, int]]) -> int | None:
+    """The size of ``outer``'s content stretch (of ``stretches``, its own) holding ``inner``'s
+    cue and source, or None."""
+    if outer.continues or inner.continues or not stretches:
         return None
     cue = _rng(inner.cue)
     own = [_rng(outer.cue)] + ([_rng(outer.source)] if outer.source else [])
@@ -154,41 +186,46 @@ def _holds(outer: Found, inner: Found) -> int | None:
         return None
     if inner.source is not None and any(_overlaps(_rng(inner.source), o) for o in own):
         return None
-    held = [s for s in _stretches(outer) if _inside(cue, s)]
+    held = [s for s in stretches if _inside(cue, s)]
     if not held:
         return None
     if inner.source is not None:
-        lo, hi = outer.content[0].start, outer.content[-1].end
+        lo, hi = min(s for s, _ in stretches), max(e for _, e in stretches)
         if not _inside(_rng(inner.source), (lo, hi)):
             return None
     return min(e - s for s, e in held)
 
 
-def _outer_of(found: list[Found], j: int, k: int) -> bool:
+def _outer_of(found: list[Found], stretches: list[list[tuple[int, int]]], j: int, k: int) -> bool:
     """Whether ``j`` may be ``k``'s parent: it holds ``k``, and when each holds the other
     ("X told reporters that, according to Y, …") only the one whose cue comes first is outer."""
-    if _holds(found[j], found[k]) is None:
+    if _holds(found[j], found[k], stretches[j]) is None:
         return False
-    if found[j].cue.start > found[k].cue.start and _holds(found[k], found[j]) is not None:
+    if (
+        found[j].cue.start > found[k].cue.start
+        and _holds(found[k], found[j], stretches[k]) is not None
+    ):
         return False
     return True
 
 
-def parents(found: list[Found]) -> list[int | None]:
+def parents(found: list[Found], quotes: Sequence[Quote] = ()) -> list[int | None]:
     """For each statement, the index of the statement it is reported inside, or None.
 
-    The innermost content stretch holding a statement's cue (and source) wins.  One sweep over
-    the stretches and the cues in text order with a stack of open stretches: each cue tries the
-    open stretches from the innermost out, at most ``MAX_PARENT_CANDIDATES`` of them, so the
-    time is O(n log n) in the statements, never all pairs.
+    The innermost content stretch (:func:`all_stretches`, quotations included) holding a
+    statement's cue (and source) wins.  One sweep over the stretches and the cues in text order
+    with a stack of open stretches: each cue tries the open stretches from the innermost out, at
+    most ``MAX_PARENT_CANDIDATES`` of them, so the time is O(n log n) in the statements, never
+    all pairs.
     """
     n = len(found)
+    stretches = all_stretches(found, quotes)
     # Events in text order: a stretch opens at its start, a cue is placed at its start; at the
     # same offset the stretch first (a content starting with a cue holds it) and the longer
     # stretch first (so the inner one sits above it on the stack).
     events: list[tuple[int, int, int, int, int]] = []
-    for j, f in enumerate(found):
-        for s, e in _stretches(f):
+    for j, spans in enumerate(stretches):
+        for s, e in spans:
             events.append((s, 0, -e, j, e))
     for k, f in enumerate(found):
         if not f.continues:
@@ -213,7 +250,7 @@ def parents(found: list[Found]) -> list[int | None]:
             tried += 1
             if j == idx or end > e:
                 continue
-            if not _outer_of(found, j, idx):
+            if not _outer_of(found, stretches, j, idx):
                 continue
             cand = (e - s, -found[j].cue.start, j)
             if best is None or cand < best:

@@ -147,13 +147,16 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def with_rules(found: list[Found], ruled: list[Found]) -> list[Found]:
+def with_rules(found: list[Found], ruled: list[Found], text: str = "") -> list[Found]:
     """The model's statements, completed by the rule extractor's on the same parse.
 
     A cue the model left without content takes the content the rules found for it; a rule
-    statement whose cue and source lie inside one of the model's contents, on a cue the model
-    did not take, is added: PolNeAR's one role per token hides such nested statements.
+    statement on a cue the model did not take is added when its cue and source lie inside one
+    of the model's contents, or its cue inside a quotation of ``text`` (the shared pass places
+    it under the quoted speaker or drops it): PolNeAR's one role per token hides such nested
+    statements.
     """
+    quotes = find_quotes(text) if text else None
     out = []
     for f in found:
         if not f.content:
@@ -172,7 +175,7 @@ def with_rules(found: list[Found], ruled: list[Found]) -> list[Found]:
         if r.continues or (k and reach[k - 1] > r.cue.start):
             continue
         spans = [r.cue] + ([r.source] if r.source is not None else [])
-        if holders.hold(spans):
+        if holders.hold(spans) or quotes is not None and quotes.at(r.cue.start) is not None:
             out.append(r)
             holders.add(r)
     return out
@@ -229,7 +232,7 @@ def attributions(
         if source is not None and source.end == source.start:
             source = None
         out.append(Found(cue=cue, content=content, source=source, confidence=_confidence(r.score)))
-    return with_rules(out, ruled)
+    return with_rules(out, ruled, text)
 
 
 @register(NAME)

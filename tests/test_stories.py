@@ -97,10 +97,11 @@ def test_names_fold_spellings_and_places() -> None:
 
 def test_people_in_the_lead_rule_out_other_events() -> None:
     wh, kr, wz = signature(WH_PUTIN).keys, signature(KR_PUTIN).keys, signature(WH_CALL).keys
-    assert {"vladimir", "putin"} <= lead_names(wh)
+    assert {"biden", "putin"} <= lead_names(wh)  # people are known by their surname
+    assert "vladimir" not in lead_names(wh) and "joseph" not in lead_names(wh)
     assert "ukraine" not in lead_names(wz)  # a place, not a participant
-    assert compatible(wh, kr)  # Biden-Putin told by Washington and by Moscow
-    assert not compatible(wh, wz)  # Biden-Putin and Biden-Zelenskyy the same day
+    assert compatible(wh, kr, WH, KR)  # Biden-Putin told by Washington and by Moscow
+    assert not compatible(wh, wz, WH, WH)  # Biden-Putin and Biden-Zelenskyy the same day
 
 
 # -- stories ------------------------------------------------------------------------------------

@@ -135,10 +135,10 @@ def unassigned(store: Store) -> list[tuple[str, str | None]]:
 
 def window_candidates(
     store: Store, keys: Iterable[str], day: int, window: int
-) -> list[tuple[str, int, str, int]]:
+) -> list[tuple[str, int, str, int, str | None]]:
     """Grouped original articles sharing a name within ``window`` days of ``day``.
 
-    Returns (article_id, day, keys JSON, story_id) rows; one index range per name.
+    Returns (article_id, day, keys JSON, story_id, outlet) rows; one index range per name.
     """
     keys = list(keys)
     if not keys:
@@ -146,7 +146,7 @@ def window_candidates(
     marks = ", ".join("?" for _ in keys)
     with store._lock:
         rows = store._q(
-            "SELECT g.article_id, g.day, g.keys, s.story_id FROM"
+            "SELECT g.article_id, g.day, g.keys, s.story_id, a.outlet FROM"
             " (SELECT DISTINCT article_id FROM story_keys"
             f"   WHERE key IN ({marks}) AND day BETWEEN ? AND ?) k"
             " JOIN story_signatures g ON g.article_id = k.article_id"
@@ -154,7 +154,7 @@ def window_candidates(
             " JOIN articles a ON a.id = k.article_id WHERE a.duplicate_of IS NULL",
             [*keys, day - window, day + window],
         )
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 def story_days(store: Store, story_ids: Iterable[int]) -> dict[int, tuple[str | None, str | None]]:
@@ -180,17 +180,19 @@ def signature_of(store: Store, article_id: str) -> tuple[int | None, str] | None
 
 
 def join_story(
-    store: Store, article_id: str, story_id: int | None, score: float
+    store: Store, article_id: str, story_id: int | None, score: float, day: str | None = None
 ) -> int:
     """Put an article in a story (a new one when ``story_id`` is None); marks it for comparing.
 
-    Returns the story id.
+    ``day`` (ISO) is the day of the event it reports when that is not its publication day (an
+    announcement): the story's span covers that day.  Returns the story id.
     """
     with store._lock, store._transaction(f"group article {article_id}") as conn:
         title, date = conn.execute(
             "SELECT coalesce(title, substr(text, 1, 80)), published_date FROM articles"
             " WHERE id = ?", (article_id,),
         ).fetchone()  # fmt: skip
+        date = day or date
         now = _now()
         if story_id is None:
             cur = conn.execute(

@@ -21,7 +21,18 @@ import numpy as np
 from ..store import Store
 from ..store import stories as sql
 from . import settings
-from .signature import Signature, jaccard, lead_names, signature
+from .signature import (
+    PERSON,
+    PLACE_KEYS,
+    Signature,
+    date_of,
+    home,
+    jaccard,
+    lead_keys,
+    lead_names,
+    principal,
+    signature,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +56,37 @@ def similarity(a: dict[str, float], b: dict[str, float], idf: dict[str, float]) 
     return dot / (na * nb) if na and nb else 0.0
 
 
-def compatible(a: dict[str, float], b: dict[str, float]) -> bool:
-    """False when each article's lead names someone the other's lead does not: two calls of
-    one leader on consecutive days (Biden-Putin, Biden-Zelenskyy), or one guest in two
-    capitals (Macron in Moscow, Macron in Kyiv)."""
+def compatible(
+    a: dict[str, float], b: dict[str, float], a_outlet: str | None = None,
+    b_outlet: str | None = None,
+) -> bool:  # fmt: skip
+    """Whether two articles' leads may report one event.  False when
+
+    - each lead names someone the other article does not: two calls of one leader on
+      consecutive days, one guest in two capitals (Macron in Moscow, Macron in Kyiv);
+    - one outlet's leader takes part in its article and the other article never names him:
+      Biden's and Putin's calls with Macron and Scholz on one day;
+    - one lead names nobody but its own outlet's leader (a speech, an address) and the other
+      names a party that this lead does not: an account of a call names the other party.
+    """
     la, lb = lead_names(a), lead_names(b)
-    return not (la - b.keys() and lb - a.keys())
+    if la - b.keys() and lb - a.keys():
+        return False
+    pa, pb = principal(a_outlet), principal(b_outlet)
+    if (pa in la and pa not in b and PERSON + pa not in b) or (
+        pb in lb and pb not in a and PERSON + pb not in a
+    ):
+        return False
+    homes = {home(a_outlet), home(b_outlet)}
+    lka, lkb = lead_keys(a), lead_keys(b)
+    return _names_party(la - {pa}, lka, (lb - {pa}) | (lkb & PLACE_KEYS) - homes) and (
+        _names_party(lb - {pb}, lkb, (la - {pb}) | (lka & PLACE_KEYS) - homes)
+    )
+
+
+def _names_party(counterparts: set[str], lead: set[str], others: set[str]) -> bool:
+    """A lead without counterparts must name one of the other lead's parties (if it has any)."""
+    return bool(counterparts) or not others or bool(others & lead)
 
 
 def find_original(store: Store, sig: Signature) -> str | None:
@@ -72,11 +108,33 @@ def choose_story(store: Store, sig: Signature) -> tuple[int | None, float]:
     rows = sql.window_candidates(store, sig.keys, sig.day, settings.WINDOW_DAYS)
     if not rows:
         return None, 0.0
-    cands = [(aid, day, json.loads(keys), story) for aid, day, keys, story in rows]
+    cands = [(day, json.loads(keys), story, outlet) for _, day, keys, story, outlet in rows]
+    spans = sql.story_days(store, {c[2] for c in cands})
+    starts = {s: _days(start) for s, (start, _) in spans.items() if start is not None}
+    return decide(sig, cands, starts)
+
+
+Candidate = tuple[int, dict[str, float], int, str | None]
+"""A grouped article near a new one: (event day, keys, story, outlet)."""
+
+
+def decide(
+    sig: Signature, cands: list[Candidate], starts: dict[int, int]
+) -> tuple[int | None, float]:
+    """The choice of :func:`choose_story` from its candidates, without the store: ``cands``
+    are the grouped articles sharing a name with ``sig`` within the window, ``starts`` the
+    first day of their stories.
+
+    A story is out when an article of the same outlet in it reports a different day (an
+    outlet publishes its accounts of one event the same day: two White House readouts a day
+    apart are two calls), or when most of its articles' leads name people this one does not;
+    of the rest, the most similar joins at ``JOIN_SIMILARITY`` or more."""
+    if sig.day is None or not cands:
+        return None, 0.0
     # A name's rarity among the articles of these days: "Ukraine" in every one of them tells
     # nothing, "Yermak" in two of them tells a lot.
     df: dict[str, int] = defaultdict(int)
-    for _, _, keys, _ in cands:
+    for _, keys, _, _ in cands:
         for k in keys:
             df[k] += 1
     n = len(cands) + 1
@@ -85,8 +143,12 @@ def choose_story(store: Store, sig: Signature) -> tuple[int | None, float]:
         idf.setdefault(k, math.log(1.0 + n / (df[k] + 1)))
     score: dict[int, float] = {}
     votes: dict[int, int] = defaultdict(int)  # compatible members minus incompatible ones
-    for _, _, keys, story in cands:
-        if not compatible(sig.keys, keys):
+    vetoed: set[int] = set()
+    for day, keys, story, outlet in cands:
+        if outlet is not None and outlet == sig.outlet and day != sig.day:
+            vetoed.add(story)
+            continue
+        if not compatible(sig.keys, keys, sig.outlet, outlet):
             votes[story] -= 1
             continue
         votes[story] += 1
@@ -96,11 +158,12 @@ def choose_story(store: Store, sig: Signature) -> tuple[int | None, float]:
     for story, vote in votes.items():
         if vote < 0:  # most of its articles are about other people
             score.pop(story, None)
-    spans = sql.story_days(store, score)
+    for story in vetoed:
+        score.pop(story, None)
     best, best_s = None, 0.0
     for story, s in score.items():
-        start, _ = spans.get(story, (None, None))
-        if start is not None and abs(_days(start) - sig.day) > settings.STORY_MAX_DAYS:
+        start = starts.get(story)
+        if start is not None and abs(start - sig.day) > settings.STORY_MAX_DAYS:
             continue
         if s > best_s:
             best, best_s = story, s
@@ -143,7 +206,8 @@ def group_new(
             score = score if story is not None else 1.0
         if story is None:
             opened += 1
-        sql.join_story(store, article_id, story, score)
+        sql.join_story(store, article_id, story, score,
+                       date_of(sig.day) if sig.day is not None else None)  # fmt: skip
         done += 1
         if progress is not None:
             progress(article_id)

@@ -24,14 +24,31 @@ MINHASH_SEED = 11
 # --- stories -----------------------------------------------------------------------------------
 
 #: Articles this many days apart or less may report the same event: the White House readout of
-#: an evening call is dated that day in Washington, the Kyiv and Moscow accounts often the next
-#: day (UTC), a weekly wrap-up a few days later.  Recurring calls of the same leaders are at
-#: least six days apart in the readouts collection, so they stay separate stories.
-WINDOW_DAYS = 2
+#: an evening call is dated that day in Washington, the Kyiv and Moscow accounts the same day
+#: or the next (UTC); an announcement counts from the day it names.  A window of two days let
+#: a leader's calls of consecutive days meet (Zelenskyy-Blinken on 7 December, Biden-Zelenskyy
+#: on the 9th); recurring calls of the same leaders are at least six days apart.
+WINDOW_DAYS = 1
 
 #: A story spans at most this many days: a new article joins only when it is within the window
 #: of the story's first article, so that a chain of daily articles never grows one story.
 STORY_MAX_DAYS = 2
+
+#: An announcement ("On February 15, Vladimir Putin will hold talks ...") is grouped with the
+#: event it announces when that day is at most this many days after its publication.
+ANNOUNCED_MAX_DAYS = 31
+
+#: A government's own leader and country: its headlines leave his acts without a subject
+#: ("Telephone conversation with President of France Emmanuel Macron" on en.kremlin.ru is
+#: Putin's), and its accounts name both everywhere, so neither tells its events apart: (text
+#: found in the outlet name, surname, country).  The governments of the readouts collection;
+#: an outlet not listed has neither.
+PRINCIPALS: tuple[tuple[str, str, str], ...] = (
+    ("President of Russia", "Putin", "Russia"),
+    ("Kremlin", "Putin", "Russia"),
+    ("President of Ukraine", "Zelenskyy", "Ukraine"),
+    ("White House", "Biden", "United States"),
+)
 
 #: Characters from the start of an article (headline and first sentence) whose names weigh most: who
 #: met or called whom is said there, background mentions come later.
@@ -46,7 +63,7 @@ MAX_KEYS = 20
 #: Weighted cosine similarity of two articles' names from which the newer joins the older's
 #: story (tuned on the dev events of the stories gold with the readouts collection as
 #: distractors; see BENCHMARKS.md).
-JOIN_SIMILARITY = 0.5
+JOIN_SIMILARITY = 0.45
 
 # --- claims ------------------------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ _NOT_NAMES = frozenset(
     king queen prince majesty excellency readout statement statements call calls conversation
     telephone phone video meeting remarks briefing background senior official officials leader
     leaders january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday moderator q thank thanks good
+    monday tuesday wednesday thursday friday saturday sunday moderator q thank thanks good via
     p.m a.m est edt cest cet utc gmt i’m i'm i’ve i've let we’re we're
     """.split()
 )
@@ -81,9 +81,11 @@ class Signature:
     """The grouping features of one article."""
 
     article_id: str  #: the article
-    day: int | None  #: publication date in days since 1970-01-01 (None: unknown)
+    day: int | None  #: the event's day in days since 1970-01-01 (:func:`event_day`; None: unknown)
     keys: dict[str, float]  #: folded names and their weights, at most MAX_KEYS
     minhash: np.ndarray  #: uint64 MinHash of its word shingles (PERMUTATIONS values)
+    outlet: str | None = None  #: who published it (two accounts of one event by one outlet
+    #: are published the same day)
 
     def bands(self) -> list[tuple[int, int]]:
         """The (band, hash) pairs of its MinHash for the near-duplicate index."""
@@ -106,6 +108,35 @@ def day_of(article: Article) -> int | None:
     """The publication date as days since 1970-01-01, or None when unknown."""
     d = article.published_date
     return (d - _EPOCH).days if d else None
+
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+#: "On February 15, Vladimir Putin will hold talks ...": an announcement of a later event.
+_ANNOUNCED = re.compile(
+    r"\bOn (" + "|".join(m.capitalize() for m in _MONTHS) + r") (\d{1,2})(?:, (\d{4}))?,?"
+    r"[^.!?\n]{0,160}?\bwill\b"
+)
+
+
+def event_day(article: Article) -> int | None:
+    """The day of the event an article reports, as days since 1970-01-01: the day an
+    announcement in its headline or lead names ("On February 15, Vladimir Putin will hold
+    talks ...", up to ``ANNOUNCED_MAX_DAYS`` after publication), else the publication day."""
+    published = day_of(article)
+    if published is None:
+        return None
+    m = _ANNOUNCED.search(article.text, 0, settings.LEAD_CHARS)
+    if m is None:
+        return published
+    pub = _EPOCH + _dt.timedelta(days=published)
+    month, day = _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))
+    year = int(m.group(3)) if m.group(3) else pub.year + (month < pub.month)
+    try:
+        announced = (_dt.date(year, month, day) - _EPOCH).days
+    except ValueError:  # "On February 30"
+        return published
+    return announced if 0 <= announced - published <= settings.ANNOUNCED_MAX_DAYS else published
 
 
 def date_of(day: int) -> str:
@@ -136,6 +167,30 @@ PERSON = "@"
 def lead_names(keys: dict[str, float]) -> set[str]:
     """The people a signature's headline or lead names (first name + surname seen together)."""
     return {k[1:] for k in keys if k.startswith(PERSON)}
+
+
+def lead_keys(keys: dict[str, float]) -> set[str]:
+    """The names a signature's headline or lead holds (their weight says so)."""
+    floor = 1.0 + math.log(settings.LEAD_WEIGHT) - 1e-3
+    return {k for k, w in keys.items() if w >= floor and not k.startswith(PERSON)}
+
+
+def principal(outlet: str | None) -> str | None:
+    """The folded surname of an outlet's leader (``PRINCIPALS``), or None."""
+    if outlet:
+        for name, surname, _ in settings.PRINCIPALS:
+            if name in outlet:
+                return fold(surname)
+    return None
+
+
+def home(outlet: str | None) -> str | None:
+    """The key of an outlet's own country (``PRINCIPALS``), or None."""
+    if outlet:
+        for name, _, country in settings.PRINCIPALS:
+            if name in outlet:
+                return fold(normalise_places(country).strip())
+    return None
 
 
 def normalise_places(text: str) -> str:
@@ -178,11 +233,12 @@ def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
             previous = None
             continue
         counts[key] += settings.LEAD_WEIGHT if start < norm_lead else 1.0
-        # Two names side by side in the lead ("Viktor Orban", "Joseph Biden") are a person.
+        # Two names side by side in the lead ("Viktor Orban", "Joseph R. Biden") are a person,
+        # known by the surname: accounts differ on first names ("Joe", "Joseph") or drop them.
         if previous is not None and start < norm_lead and _NAME_GAP.fullmatch(
             norm, previous[1], start
         ):
-            people |= {previous[0], key} - PLACE_KEYS
+            people |= {key} - PLACE_KEYS
         previous = (key, end) if end >= 0 else None
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: settings.MAX_KEYS]
     out = {k: round(1.0 + math.log(c), 4) for k, c in ranked}
@@ -216,6 +272,29 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
+#: A headline whose subject is left implicit because it is the publisher's own leader: the
+#: Kremlin's "Telephone conversation with President of France Emmanuel Macron", "Talks with
+#: ...", "Russian-Indian talks", "News conference following Russian-German talks".
+_IMPLICIT_SUBJECT = re.compile(
+    r"^(?:(?:telephone|phone|video) )?(?:conversations?|talks|meeting|call|negotiations) with\b"
+    r"|\b[A-Z][\w]+-[A-Z][\w]+ (?:talks|summit|consultations|negotiations)\b",
+    re.IGNORECASE,
+)
+
+
+def implicit_subject(article: Article) -> str | None:
+    """The folded surname of the leader a headline leaves implicit (``PRINCIPALS`` by
+    outlet), or None when the headline has a subject or the outlet no known leader."""
+    if not article.title or not _IMPLICIT_SUBJECT.search(article.title):
+        return None
+    return principal(article.source)
+
+
 def signature(article: Article) -> Signature:
     """The grouping features of an article."""
-    return Signature(article.id, day_of(article), names(article.text), minhash(article.text))
+    keys = names(article.text)
+    principal = implicit_subject(article)
+    if principal is not None:
+        keys.setdefault(PERSON + principal, 1.0)
+    return Signature(article.id, event_day(article), keys, minhash(article.text),
+                     article.source)  # fmt: skip

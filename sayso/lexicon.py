@@ -91,6 +91,12 @@ HEDGE_ADVERBS = frozenset(
     }
 )
 
+#: Hedge adverbs that attribute a claim to unnamed others: each is a cue of its own whose content
+#: is the clause it modifies ("UNESCO reportedly said …" is the reporter's hearsay of a
+#: statement).  CofeNet tags them so where no other cue is near; "apparently" and "seemingly"
+#: are the writer's inference, not hearsay.
+HEDGE_CUE_ADVERBS = frozenset({"reportedly", "allegedly", "purportedly", "reputedly"})
+
 #: Nouns that name the medium of a statement ("in a statement", "at a news conference").
 CHANNEL_NOUNS = frozenset(
     """

@@ -292,3 +292,31 @@ def test_a_thought_in_a_later_sentence_of_a_quotation_nests_under_its_speaker(
     )
     chain = _chain(pipeline, text)
     assert chain.get("felt", chain.get("actually felt")) == "said", chain
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_a_hedge_adverb_is_a_cue_reporting_the_statement_it_hedges(pipeline: str) -> None:
+    """Gold convention: "reportedly" is hearsay, a statement with no source whose content is
+    its clause; the report inside it is its child, the quoted words stay the source's."""
+    text = 'A source reportedly said "I have been told not to talk." Nobody else spoke.'
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    by_id = {a.id: a for a in ex.attributions}
+    chain = {a.cue.text: (by_id[a.parent].cue.text if a.parent else None) for a in ex.attributions}
+    assert chain.get("reportedly", "missing") is None, chain
+    assert chain.get("said") == "reportedly", chain
+    hedge = next(a for a in ex.attributions if a.cue.text == "reportedly")
+    assert hedge.source is None and "I have been told" not in hedge.content_text
+    said = next(a for a in ex.attributions if a.cue.text == "said")
+    assert said.hedged, "the statement keeps its hedge label"
+
+
+def test_a_hedge_leaves_a_coordinated_clause_alone() -> None:
+    from sayso.assemble.hedges import hedge_statements
+    from sayso.nlp import parse
+
+    text = "A case was reportedly filed against him, and the police said they would look."
+    doc = parse(text)
+    (hedge,) = hedge_statements(doc, text, [])
+    assert hedge.cue.text == "reportedly" and hedge.source is None
+    words = " ".join(c.text for c in hedge.content)
+    assert "filed against him" in words and "police" not in words

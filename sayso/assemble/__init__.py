@@ -3,7 +3,8 @@
 Extractors find spans (:class:`~sayso.models.Found`: cue, source, content pieces, confidence).
 Everything else happens here, the same way for every extractor, in this order:
 
-1. screen: statements with no content (an extractor recovers what it can first), with a cue
+1. hedge adverbs become cues of their own ("UNESCO reportedly said …", ``hedges.py``); then
+   screen: statements with no content (an extractor recovers what it can first), with a cue
    that is not speech or thought, or found twice are dropped (``screen.py``);
 2. the headline's cue ("Kremlin Claims …") when the extractor found none there (``headline.py``);
 3. siblings and parent links (``chains.py``);
@@ -21,6 +22,7 @@ from ..quotes import find_quotes
 from ..resolve.time import day_first, resolve_time
 from . import chains, context, screen
 from .headline import headline_statement
+from .hedges import hedge_statements
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -30,7 +32,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
     """The attributions of one article from what ``extractor`` found in its parse ``doc``."""
     text = article.text
     quotes = find_quotes(text)
-    found = screen.select(doc, found)
+    found = screen.select(doc, hedge_statements(doc, text, found))
     end = article.headline_length
     if end and not any(f.cue.start < end for f in found):
         head = headline_statement(doc, article)

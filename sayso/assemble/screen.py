@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..lexicon import NEEDS_PREPOSITION, NOT_CUES, SPEECH_VERBS, THOUGHT_LEMMAS
+from ..lexicon import (
+    HEDGE_CUE_ADVERBS,
+    NEEDS_PREPOSITION,
+    NOT_CUES,
+    SPEECH_VERBS,
+    THOUGHT_LEMMAS,
+)
 from ..models import Found
 from .context import cue_tokens
 
@@ -64,6 +70,8 @@ def reports_inside(tokens: list[Token]) -> bool:
     words = [t for t in tokens if t.is_alpha]
     if not words:
         return True
+    if any(t.lower_ in HEDGE_CUE_ADVERBS for t in words):
+        return True  # "Officials said a constable, reportedly one V., saw …"
     if not any(t.lemma_.lower() in _NESTED_CUE_LEMMAS or t.lower_ == "according" for t in words):
         return False
     verbs = [t for t in words if t.pos_ in {"VERB", "AUX"}]

@@ -1,0 +1,103 @@
+"""Hedge cues for every extractor: ``UNESCO reportedly said …``, ``… allegedly obtained …``.
+
+"Reportedly" and "allegedly" attribute a clause to unnamed others: each is a statement with no
+source whose content is the clause it modifies, so a statement reported in that clause ("said")
+is its child.  Extractors trained on PolNeAR rarely tag them (one role per token: the verb is
+the cue), and the rules have no construction for them, so they are found here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..lexicon import HEDGE_CUE_ADVERBS
+from ..models import Found, Span
+from ..nlp import token_pieces
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Token
+
+#: Confidence of a hedge statement: the word is unambiguous, its clause is the parse's.
+HEDGE_CONFIDENCE = 0.7
+
+
+def _clause(adverb: Token) -> list[Token]:
+    """The words the adverb modifies: its head's subtree within the sentence, without the
+    adverb and without clauses coordinated with the head ("a case was reportedly filed, and
+    the police said …": the police's statement is not hearsay)."""
+    head = adverb.head
+    if head.i == adverb.i:
+        return []
+    sent = adverb.sent
+    skip = {adverb.i}
+    for c in head.children:
+        if c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} and c.i > adverb.i:
+            skip.update(t.i for t in c.subtree)
+            skip.update(d.i for d in head.children if d.dep_ == "cc" and head.i < d.i < c.i)
+    return [
+        t
+        for t in head.subtree
+        if t.i not in skip and sent.start <= t.i < sent.end and not t.is_space
+    ]
+
+
+def hedge_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]:
+    """``found`` with a statement for every hedge adverb, and the adverb cut out of any cue
+    that holds it ("reportedly said" -> "said", a child of "reportedly").  A cue that is the
+    adverb alone is the extractor's hedge statement already."""
+    import numpy as np
+
+    strings = doc.vocab.strings
+    words = np.array([strings.add(w) for w in sorted(HEDGE_CUE_ADVERBS)], np.uint64)
+    hits = np.flatnonzero(np.isin(doc.to_array("LOWER"), words)).tolist() if len(doc) else []
+    if not hits:
+        return found
+    out = list(found)
+    holding: dict[int, list[int]] = {}  # a hedge or its head -> the statements whose cue holds it
+    wanted = set(hits) | {doc[i].head.i for i in hits}
+    for k, f in enumerate(out):
+        span = doc.char_span(f.cue.start, f.cue.end, alignment_mode="expand")
+        for t in span if span is not None else ():
+            if t.i in wanted:
+                holding.setdefault(t.i, []).append(k)
+    for i in hits:
+        tok = doc[i]
+        at = (tok.idx, tok.idx + len(tok.text))
+        if any(_rng(out[k].cue) == at for k in holding.get(i, ())):
+            continue
+        clause = _clause(tok)
+        # "A source reportedly said "I have been told …"": what the source said is its own
+        # statement's content; the hedge holds the source and the cue.
+        held = [c for k in holding.get(tok.head.i, ()) for c in out[k].content]
+        clause = [t for t in clause if not any(c.start <= t.idx < c.end for c in held)]
+        content = token_pieces(clause, text)
+        if not content:
+            continue
+        for k in holding.get(i, ()):
+            out[k] = replace(out[k], cue=_without(out[k].cue, at, text))
+        out.append(
+            Found(
+                cue=Span.of(text, *at),
+                content=tuple(Span.of(text, s, e) for s, e in content),
+                confidence=HEDGE_CONFIDENCE,
+            )
+        )
+    return out
+
+
+def _rng(s: Span) -> tuple[int, int]:
+    return s.start, s.end
+
+
+def _without(cue: Span, cut: tuple[int, int], text: str) -> Span:
+    """The cue's words after the adverb ("reportedly said" -> "said"), else those before it."""
+    after = (cut[1], cue.end)
+    before = (cue.start, cut[0])
+    for s, e in (after, before):
+        piece = text[s:e]
+        if piece.strip():
+            s += len(piece) - len(piece.lstrip())
+            e -= len(piece) - len(piece.rstrip())
+            return Span.of(text, s, e)
+    return cue

@@ -96,6 +96,33 @@ ROWS = [
         "person",
         "name",
     ),
+    # a document goes to the issuer named next to it earlier, even past an acronym
+    (
+        "The task force discussed the new Intergovernmental Panel on Climate Change (IPCC) "
+        "report on Monday. This report underscores the need for action.",
+        "underscores",
+        "Intergovernmental Panel on Climate Change",
+        "organization",
+        "document",
+    ),
+    # a description with a name in apposition is the name
+    (
+        "The blast hit the city on Monday. One news site, Znak.com, claims that sources blamed "
+        "a gas leak.",
+        "claims",
+        "Znak.com",
+        "organization",
+        "organization",
+    ),
+    # a country's named institute is the institute, not the country
+    (
+        "Fires spread in the Amazon. Brazil's National Institute for Space Research has reported "
+        "that there were more fires this year.",
+        "reported",
+        "National Institute for Space Research",
+        "organization",
+        "organization",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

@@ -58,6 +58,9 @@ PRONOUN_MEETING_PAIR = 1.2
 PRONOUN_FAR_CONFIDENCE = 0.5
 #: How many sentences back a document noun ("the report") looks for its issuer.
 DOCUMENT_LOOKBACK_SENTENCES = 6
+#: How many words after a document noun "from X" may still name its issuer ("the report on
+#: [a long title] from the Council").
+DOCUMENT_FROM_REACH = 30
 #: Nouns for a document or channel that speaks for whoever issued it.
 DOCUMENT_NOUNS = frozenset(
     """
@@ -262,7 +265,15 @@ class _Article:
             kind: SpeakerKind = {"ORG": "organization", "NORP": "group"}.get(  # type: ignore[assignment]
                 ent.label_, "place"
             )
-            name = _DETERMINERS.sub("", _unpossess(_clean(ent.text)))
+            text = ent.text
+            of = ent.end + 1 < len(self.doc) and self.doc[ent.end].lower_ == "of"
+            if ent.label_ == "ORG" and of:
+                # "the Supreme Court" + "of the United Kingdom": the NER cut one name in two.
+                k = ent.end + 1 + (self.doc[ent.end + 1].lower_ == "the")
+                nxt = self.ent_over(k) if k < len(self.doc) else None
+                if nxt is not None and nxt.start == k and nxt.label_ in {"GPE", "ORG"}:
+                    text = self.doc[ent.start : nxt.end].text
+            name = _DETERMINERS.sub("", _unpossess(_clean(text)))
             self.mentions.append((ent.start_char, ent.end_char, -1, name, kind, subject))
 
     def _titles_before(self, ent: SpacySpan) -> list[str]:
@@ -757,7 +768,32 @@ class _Resolver:
                     again = self.phrase(first, _clean(first.text), att)
                     if again[0] is not None and again[0].kind == "person":
                         return again
-        return got
+        if got[0] is not None and got[0].kind in {"person", "place", "document"}:
+            return got
+        named = self._named_apposition(span, att)
+        return named if named is not None else got
+
+    def _named_apposition(
+        self, span: SpacySpan, att: Attribution
+    ) -> tuple[_Entity | None, str, float] | None:
+        """"One news site, Znak.com," / "One of these groups, the Syrian Democratic Forces": a
+        description, then the name in apposition: the name."""
+        cut = next((t for t in span if t.text == "," and t.i > span.start), None)
+        if cut is None:
+            return None
+        first = self.doc[span.start : cut.i]
+        if first.root.pos_ not in {"NOUN", "NUM", "PRON"} or any(
+            t.pos_ == "PROPN" or t.lower_ in {"including", "("} for t in first
+        ):
+            return None
+        end = next((t.i for t in self.doc[cut.i + 1 : span.end] if t.text == ","), span.end)
+        second = self.doc[cut.i + 1 : end]
+        if not len(second) or second.root.pos_ != "PROPN":
+            return None
+        again = self.phrase(second, _clean(second.text), att)
+        if again[0] is not None and again[0].kind in {"person", "organization", "place"}:
+            return again
+        return None
 
     # -- first person -------------------------------------------------------------------------
     def _first_person(self, att: Attribution, low: str) -> tuple[_Entity | None, str, float]:
@@ -984,7 +1020,7 @@ class _Resolver:
         group = self._conjunction(span, att)
         if group is not None:
             return group, "group", VIA_CONFIDENCE["group"]
-        if head.lemma_.lower() in DOCUMENT_NOUNS:
+        if head.lemma_.lower() in DOCUMENT_NOUNS and head.pos_ != "PROPN":
             return self._document(span, head, raw)
         # A named person: the name that heads the phrase, never a possessor or a modifier.
         for ent in self._person_ents(span):
@@ -1023,7 +1059,7 @@ class _Resolver:
         lemma = head.lemma_.lower()
         # A possessor with a common-noun head: a document issued by it, or a group tied to it.
         poss = [t for t in head.children if t.dep_ == "poss"]
-        if lemma in DOCUMENT_NOUNS:
+        if lemma in DOCUMENT_NOUNS and head.pos_ != "PROPN":  # "the Post" is a newspaper
             return self._document(span, head, raw)
         desc = _DETERMINERS.sub("", raw)
         # Counted groups of the people named before ("the two presidents", "both sides").
@@ -1044,7 +1080,12 @@ class _Resolver:
                     return self.person_entity(idx), "role", VIA_CONFIDENCE["role"]
             if lemma in _ROLE_NOUNS or lemma in TITLES:
                 return self.remember(desc, "person"), "role", 0.4
-        if poss:
+        named_head = next(
+            (e for e in self.info.ents_in(span) if e.label_ in {"ORG", "FAC"}
+             and e.start <= head.i < e.end and all(p.i < e.start for p in poss)),
+            None,
+        )  # fmt: skip
+        if poss and named_head is None:  # "Brazil's National Institute ..." is the institute
             kind: SpeakerKind = "group" if head.tag_ in {"NNS", "NNPS"} else "unknown"
             if lemma in ORG_NOUNS:
                 kind = "organization"
@@ -1074,6 +1115,8 @@ class _Resolver:
                     break
                 kind = {"ORG": "organization", "NORP": "group"}.get(ent.label_, "place")  # type: ignore[assignment]
                 name = _DETERMINERS.sub("", _unpossess(_clean(ent.text)))
+                if kind == "organization":
+                    name = self._fuller_name(name, start)
                 if nm.word_key(name) in CHANNEL_NAMES:
                     return self.remember(name, "document", raw), "document", 0.5
                 via = (
@@ -1105,6 +1148,23 @@ class _Resolver:
         ):
             return None, "unresolved", 0.0
         return self.remember(desc, "unknown", raw), "unresolved", 0.3
+
+    def _fuller_name(self, name: str, offset: int) -> str:
+        """The fuller name of an organisation named by a part of it ("Court" after "the Court
+        of Session", "the Post" after "the New York Post"): the latest such name before
+        ``offset``; ``name`` itself when there is none."""
+        words = [nm.word_key(w) for w in name.split()]
+        if not words or len(words) > 2:
+            return name
+        for off, _end, idx, other, kind, _subj in reversed(self.info.mentions):
+            if off >= offset or idx >= 0 or kind != "organization":
+                continue
+            keys = [nm.word_key(w) for w in other.split()]
+            if len(keys) > len(words) and any(
+                keys[i : i + len(words)] == words for i in range(len(keys) - len(words) + 1)
+            ):
+                return other
+        return name
 
     def _named_organisation(self, noun: str, offset: int) -> str | None:
         """The organisation named before ``offset`` whose name holds ``noun``: "the court" is
@@ -1313,6 +1373,9 @@ class _Resolver:
             if ent.end <= tok.i and ent.root.head == tok and ent.root.dep_ in {"compound", "nmod"}:
                 if ent.label_ in {"ORG", "PERSON"}:
                     return self._noun_entity(ent.root)
+        near = self._issuer_near(tok)
+        if near is not None:
+            return near
         # "by X" or "from X" on the noun phrase, also past a title ("the report on ... from X").
         inner = [t for t in tok.subtree if t.i > tok.i and t.pos_ not in {"VERB", "AUX"}]
         for child in [t for t in inner if t.head == tok or t.head.head == tok] + [
@@ -1329,6 +1392,36 @@ class _Resolver:
             subj = [c for c in verb.children if c.dep_ == "nsubj"]
             if subj and subj[0].lower_ not in _RELATIVE:
                 return self._noun_entity(subj[0])
+        return None
+
+    def _issuer_near(self, tok: Token) -> _Entity | None:
+        """The issuer named next to a document noun, read from the words rather than the parse
+        (which links and long titles derail): an organisation or person ending just before it
+        ("the new Intergovernmental Panel on Climate Change (IPCC) report") or "from"/"by" one
+        after it in the same sentence ("the April 2023 report on [a title] from the Council")."""
+        sent = tok.sent
+        k = tok.i - 1
+        while k >= sent.start and (
+            self.doc[k].is_punct or self.doc[k].text.isupper() or self.doc[k].lower_ == "new"
+        ):
+            k -= 1  # "(IPCC)", "new"
+        ent = self.info.ent_over(k) if k >= sent.start else None
+        if ent is not None and ent.end == k + 1 and ent.label_ in {"ORG", "PERSON"}:
+            return self._noun_entity(ent.root)
+        stop = min(sent.end, tok.i + 1 + DOCUMENT_FROM_REACH)
+        for t in self.doc[tok.i + 1 : stop]:
+            if t.lower_ in {"from", "by"} and t.i + 1 < stop:
+                k = t.i + 1 + (self.doc[t.i + 1].lower_ == "the")
+                ent = self.info.ent_over(k) if k < len(self.doc) else None
+                if ent is None and k < len(self.doc):
+                    nxt = self.info.ents_in(self.doc[k : min(stop, k + 3)])
+                    ent = nxt[0] if nxt else None
+                if ent is not None and ent.label_ in {"ORG", "PERSON"}:
+                    if ent.end < len(self.doc) and self.doc[ent.end].tag_ == "POS":
+                        return self._noun_entity(ent.root.head)  # "by Erdogan's office"
+                    return self._noun_entity(ent.root)
+            if t.pos_ == "VERB" and t.dep_ in {"ROOT", "ccomp"}:
+                break  # past the noun phrase
         return None
 
     def _noun_entity(self, tok: Token) -> _Entity | None:

@@ -135,10 +135,11 @@ def unassigned(store: Store) -> list[tuple[str, str | None]]:
 
 def window_candidates(
     store: Store, keys: Iterable[str], day: int, window: int
-) -> list[tuple[str, int, str, int, str | None]]:
+) -> list[tuple[str, int, str, int, str | None, str | None]]:
     """Grouped original articles sharing a name within ``window`` days of ``day``.
 
-    Returns (article_id, day, keys JSON, story_id, outlet) rows; one index range per name.
+    Returns (article_id, day, keys JSON, story_id, outlet, title) rows; one index range per
+    name.
     """
     keys = list(keys)
     if not keys:
@@ -146,7 +147,7 @@ def window_candidates(
     marks = ", ".join("?" for _ in keys)
     with store._lock:
         rows = store._q(
-            "SELECT g.article_id, g.day, g.keys, s.story_id, a.outlet FROM"
+            "SELECT g.article_id, g.day, g.keys, s.story_id, a.outlet, a.title FROM"
             " (SELECT DISTINCT article_id FROM story_keys"
             f"   WHERE key IN ({marks}) AND day BETWEEN ? AND ?) k"
             " JOIN story_signatures g ON g.article_id = k.article_id"
@@ -154,7 +155,7 @@ def window_candidates(
             " JOIN articles a ON a.id = k.article_id WHERE a.duplicate_of IS NULL",
             [*keys, day - window, day + window],
         )
-    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
 
 def story_days(store: Store, story_ids: Iterable[int]) -> dict[int, tuple[str | None, str | None]]:

@@ -27,6 +27,7 @@ from .signature import (
     Signature,
     date_of,
     home,
+    is_readout,
     jaccard,
     lead_keys,
     lead_names,
@@ -84,6 +85,11 @@ def compatible(
     )
 
 
+def parties(keys: dict[str, float], outlet: str | None) -> set[str]:
+    """Who and where an article's lead names besides its outlet's own leader and country."""
+    return (lead_names(keys) | (lead_keys(keys) & PLACE_KEYS)) - {principal(outlet), home(outlet)}
+
+
 def _names_party(counterparts: set[str], lead: set[str], others: set[str]) -> bool:
     """A lead without counterparts must name one of the other lead's parties (if it has any)."""
     return bool(counterparts) or not others or bool(others & lead)
@@ -108,14 +114,15 @@ def choose_story(store: Store, sig: Signature) -> tuple[int | None, float]:
     rows = sql.window_candidates(store, sig.keys, sig.day, settings.WINDOW_DAYS)
     if not rows:
         return None, 0.0
-    cands = [(day, json.loads(keys), story, outlet) for _, day, keys, story, outlet in rows]
+    cands = [(day, json.loads(keys), story, outlet, is_readout(title))
+             for _, day, keys, story, outlet, title in rows]  # fmt: skip
     spans = sql.story_days(store, {c[2] for c in cands})
     starts = {s: _days(start) for s, (start, _) in spans.items() if start is not None}
     return decide(sig, cands, starts)
 
 
-Candidate = tuple[int, dict[str, float], int, str | None]
-"""A grouped article near a new one: (event day, keys, story, outlet)."""
+Candidate = tuple[int, dict[str, float], int, str | None, bool]
+"""A grouped article near a new one: (event day, keys, story, outlet, is a readout)."""
 
 
 def decide(
@@ -127,14 +134,15 @@ def decide(
 
     A story is out when an article of the same outlet in it reports a different day (an
     outlet publishes its accounts of one event the same day: two White House readouts a day
-    apart are two calls), or when most of its articles' leads name people this one does not;
-    of the rest, the most similar joins at ``JOIN_SIMILARITY`` or more."""
+    apart are two calls), when both are readouts of that outlet (one readout per event), or
+    when most of its articles' leads name people this one does not; of the rest, the most
+    similar joins at ``JOIN_SIMILARITY`` or more."""
     if sig.day is None or not cands:
         return None, 0.0
     # A name's rarity among the articles of these days: "Ukraine" in every one of them tells
     # nothing, "Yermak" in two of them tells a lot.
     df: dict[str, int] = defaultdict(int)
-    for _, keys, _, _ in cands:
+    for _, keys, _, _, _ in cands:
         for k in keys:
             df[k] += 1
     n = len(cands) + 1
@@ -144,8 +152,10 @@ def decide(
     score: dict[int, float] = {}
     votes: dict[int, int] = defaultdict(int)  # compatible members minus incompatible ones
     vetoed: set[int] = set()
-    for day, keys, story, outlet in cands:
-        if outlet is not None and outlet == sig.outlet and day != sig.day:
+    for day, keys, story, outlet, their_readout in cands:
+        if outlet is not None and outlet == sig.outlet and (
+            day != sig.day or (their_readout and sig.readout)
+        ):
             vetoed.add(story)
             continue
         if not compatible(sig.keys, keys, sig.outlet, outlet):
@@ -153,6 +163,12 @@ def decide(
             continue
         votes[story] += 1
         s = similarity(sig.keys, keys, idf)
+        if settings.PARTY_MATCH and s < settings.PARTY_MATCH:
+            pa, pb = parties(sig.keys, sig.outlet), parties(keys, outlet)
+            if pa and pb and (pa <= pb or pb <= pa) and any(
+                df[k] <= settings.PARTY_MAX_DF for k in pa & pb
+            ):
+                s = settings.PARTY_MATCH
         if s > score.get(story, 0.0):
             score[story] = s
     for story, vote in votes.items():

@@ -50,6 +50,11 @@ PRINCIPALS: tuple[tuple[str, str, str], ...] = (
     ("White House", "Biden", "United States"),
 )
 
+#: Characters from the start of an article in which "after talks with French President
+#: Emmanuel Macron" names a party of the event it reports (the Kyiv office's items quote
+#: Zelenskyy first and say where he spoke a few sentences later).
+PARTY_CHARS = 1200
+
 #: Characters from the start of an article (headline and first sentence) whose names weigh most: who
 #: met or called whom is said there, background mentions come later.
 LEAD_CHARS = 250
@@ -64,6 +69,17 @@ MAX_KEYS = 20
 #: story (tuned on the dev events of the stories gold with the readouts collection as
 #: distractors; see BENCHMARKS.md).
 JOIN_SIMILARITY = 0.45
+
+#: Similarity given to two articles whose parties (the people and places their leads name
+#: besides their outlet's own leader and country) are one within the other and share a rare
+#: one: "Russian-Indian talks" and "Vladimir Putin arrived in New Delhi ... talks with Prime
+#: Minister of India Narendra Modi" share few names but the same party.  0 turns it off.
+PARTY_MATCH = 0.45
+
+#: A shared party is rare when at most this many of the articles near a new one name it
+#: ("India" among the Kremlin's items of two days; not "Russia" among Kyiv's).  Dev pairwise F1
+#: is the same from 5 to 12.
+PARTY_MAX_DF = 8
 
 # --- claims ------------------------------------------------------------------------------------
 

@@ -86,6 +86,7 @@ class Signature:
     minhash: np.ndarray  #: uint64 MinHash of its word shingles (PERMUTATIONS values)
     outlet: str | None = None  #: who published it (two accounts of one event by one outlet
     #: are published the same day)
+    readout: bool = False  #: its headline says it is the outlet's readout of the event
 
     def bands(self) -> list[tuple[int, int]]:
         """The (band, hash) pairs of its MinHash for the near-duplicate index."""
@@ -240,9 +241,34 @@ def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
         ):
             people |= {key} - PLACE_KEYS
         previous = (key, end) if end >= 0 else None
+    people |= event_parties(text)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: settings.MAX_KEYS]
     out = {k: round(1.0 + math.log(c), 4) for k, c in ranked}
     out.update({PERSON + p: 1.0 for p in sorted(people)})
+    return out
+
+
+#: "... said, answering journalists' questions after talks with French President Emmanuel
+#: Macron in Kyiv": where a statement was made, which names the event an article reports.
+_EVENT_WITH = re.compile(
+    r"\b(?:after|following|during|at|before)\s+(?:the\s+|a\s+|his\s+|her\s+|their\s+)?"
+    r"(?:[\w-]+\s+){0,2}(?:talks|meeting|negotiations|conversation|call|press conference)\s+"
+    r"(?:held\s+)?with\s+([^,.;:!?\n]{3,120})"
+)
+#: Capitalised words in a row, a person's surname last ("French President Emmanuel Macron",
+#: "Austria Karl Nehammer", "Joseph R. Biden").
+_FULL_NAME = re.compile(r"\b[A-Z][\w'’-]+(?: (?:[A-Z]\. )?[A-Z][\w'’-]+)+")
+
+
+def event_parties(text: str) -> set[str]:
+    """The folded surnames of the people an article says a statement was made with ("after
+    talks with French President Emmanuel Macron"), in its first ``PARTY_CHARS`` characters."""
+    out: set[str] = set()
+    for m in _EVENT_WITH.finditer(text, 0, settings.PARTY_CHARS):
+        names_found = [fold(n.group(0).split()[-1]) for n in _FULL_NAME.finditer(m.group(1))]
+        names_found = [n for n in names_found if n not in PLACE_KEYS and n not in _NOT_NAMES]
+        if names_found:
+            out.add(names_found[0])
     return out
 
 
@@ -272,6 +298,9 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
+#: The headline of an outlet's readout of an event ("Readout of President Biden's Call with").
+_READOUT = re.compile(r"\s*readout\b", re.IGNORECASE)
+
 #: A headline whose subject is left implicit because it is the publisher's own leader: the
 #: Kremlin's "Telephone conversation with President of France Emmanuel Macron", "Talks with
 #: ...", "Russian-Indian talks", "News conference following Russian-German talks".
@@ -280,6 +309,12 @@ _IMPLICIT_SUBJECT = re.compile(
     r"|\b[A-Z][\w]+-[A-Z][\w]+ (?:talks|summit|consultations|negotiations)\b",
     re.IGNORECASE,
 )
+
+
+def is_readout(title: str | None) -> bool:
+    """Whether a headline is an outlet's readout of an event ("Readout of President Biden's
+    Call with ..."): an outlet writes one readout per event."""
+    return bool(title and _READOUT.match(title))
 
 
 def implicit_subject(article: Article) -> str | None:
@@ -297,4 +332,4 @@ def signature(article: Article) -> Signature:
     if principal is not None:
         keys.setdefault(PERSON + principal, 1.0)
     return Signature(article.id, event_day(article), keys, minhash(article.text),
-                     article.source)  # fmt: skip
+                     article.source, is_readout(article.title))  # fmt: skip

@@ -123,6 +123,15 @@ ROWS = [
         "organization",
         "organization",
     ),
+    # a surname the NER misses is still a mention; a pronoun prefers a subject to an object
+    (
+        "Ron Gunzburger founded the website in 1997. He serves as an adviser to Governor Larry "
+        "Hogan. According to his profile, he describes himself as a centrist.",
+        "describes",
+        "Ron Gunzburger",
+        "person",
+        "pronoun",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

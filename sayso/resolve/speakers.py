@@ -54,6 +54,9 @@ PRONOUN_LOOKBACK_SENTENCES = 4
 PRONOUN_REPORTED_SPEAKER = 3.0
 #: Score of the two people who just met ("X spoke with Y. They agreed ...") for "they".
 PRONOUN_MEETING_PAIR = 1.2
+#: Taken off a name that is not its clause's subject, as a pronoun's antecedent: "X ...
+#: He serves as adviser to Governor Y. He describes himself ..." is X, not Y.
+PRONOUN_NON_SUBJECT_PENALTY = 0.5
 #: Confidence of a pronoun resolved beyond the lookback (the last agreeing antecedent).
 PRONOUN_FAR_CONFIDENCE = 0.5
 #: How many sentences back a document noun ("the report") looks for its issuer.
@@ -189,6 +192,7 @@ class _Article:
         self._ent_starts = [e.start for e in self.ents]  # ascending: entities never overlap
         for ent in self.ents:
             self._read_entity(ent)
+        self._surname_mentions()
         self.mentions.sort()
         self._genders_from_pronouns()
         #: The description of an unnamed issuer ("senior administration official").
@@ -276,6 +280,39 @@ class _Article:
             name = _DETERMINERS.sub("", _unpossess(_clean(text)))
             self.mentions.append((ent.start_char, ent.end_char, -1, name, kind, subject))
 
+    def _surname_mentions(self) -> None:
+        """Mentions of people by a surname the NER missed or took for a body ("Hawkins
+        renewed ...", "La Riva" as an organisation): a capitalised word outside any person
+        entity that is the surname of exactly one person the article names in full."""
+        surnames: dict[str, list[int]] = {}
+        for k, p in enumerate(self.people):
+            if p.first:
+                surnames.setdefault(nm.word_key(p.surname), []).append(k)
+        if not surnames:
+            return
+        taken = {m[0] for m in self.mentions if m[2] >= 0}
+        drop = set()
+        for tok in self.doc:
+            if tok.idx < self.headline or not tok.text[:1].isupper() or tok.pos_ != "PROPN":
+                continue
+            owners = surnames.get(nm.word_key(tok.text))
+            if not owners or len(owners) != 1 or tok.ent_type_ == "PERSON":
+                continue
+            ent = self.ent_over(tok.i)
+            if ent is not None and not (ent.end == tok.i + 1 and len(ent) <= 2):
+                continue  # part of a longer name ("Hawkins Street Station")
+            start = ent if ent is not None else self.doc[tok.i : tok.i + 1]
+            if start.start_char in taken:
+                continue
+            if ent is not None:
+                drop.add(ent.start_char)  # "La Riva" read as an organisation
+            self.people[owners[0]].mentions += 1
+            self.mentions.append(
+                (start.start_char, start.end_char, owners[0], "", "person", _subject_weight(start))
+            )
+        if drop:
+            self.mentions = [m for m in self.mentions if m[2] >= 0 or m[0] not in drop]
+
     def _titles_before(self, ent: SpacySpan) -> list[str]:
         """Title and role words before a name, in it, or in an apposition to it."""
         out = [t.text for t in ent if nm.word_key(t.text) in TITLES or t.lower_ in nm.GENDER_TITLES]
@@ -289,6 +326,8 @@ class _Article:
             k -= 1
             if ent.start - k > 5:
                 break
+        if k >= 1 and self.doc[k].lower_ == "the" and self.doc[k - 1].lower_ in {"to", "of", "for"}:
+            out = []  # "Aide to the President Yury Ushakov": the President is someone else
         for child in ent.root.children:
             if child.dep_ == "appos":
                 out += [t.text for t in child.subtree if t.pos_ in {"NOUN", "ADJ", "PROPN"}][:6]
@@ -949,7 +988,8 @@ class _Resolver:
                 continue
             key = info.people[idx].name.lower() if idx >= 0 else name.lower()
             what: _Entity | int | tuple[str, SpeakerKind] = idx if idx >= 0 else (name, kind)
-            add(key, subject - dist + off / 1e7, what)
+            penalty = 0.0 if subject else PRONOUN_NON_SUBJECT_PENALTY
+            add(key, subject - dist - penalty + off / 1e7, what)
         return cands, ents
 
     def _in_quotes(self, offset: int) -> bool:
@@ -1172,7 +1212,14 @@ class _Resolver:
         for off, _end, idx, name, kind, _subj in reversed(self.info.mentions):
             if off >= offset or idx >= 0 or kind != "organization":
                 continue
-            if noun in {nm.word_key(w) for w in name.split()} and len(name.split()) >= 2:
+            words = name.split()
+            keys = [nm.word_key(w) for w in words]
+            if noun in keys and len(words) >= 2:
+                k = keys.index(noun)
+                if k >= 1 and k + 1 < len(words) and keys[k + 1] not in {"of", "for", "on"}:
+                    # "the police" of "the Metropolitan Police Counter Terrorism Command" is
+                    # the Metropolitan Police, the body the unit belongs to.
+                    return " ".join(words[: k + 1])
                 return name
         return None
 

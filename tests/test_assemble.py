@@ -320,3 +320,38 @@ def test_a_hedge_leaves_a_coordinated_clause_alone() -> None:
     assert hedge.cue.text == "reportedly" and hedge.source is None
     words = " ".join(c.text for c in hedge.content)
     assert "filed against him" in words and "police" not in words
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_a_speech_or_thought_verb_inside_reported_words_is_a_nested_statement(
+    pipeline: str,
+) -> None:
+    text = (
+        'Lisa Parry, a retired nurse, said, "I went to bed at one and Trump was ahead. I do not '
+        'believe it, it is fake." Fauci told the President that he continues to believe that '
+        "existing vaccines are likely to provide protection."
+    )
+    chain = _chain(pipeline, text)
+    assert chain.get("do not believe") == "said", chain
+    assert chain.get("believe", chain.get("to believe")) == "told", chain
+
+
+def test_nested_verbs_are_added_only_inside_some_statement_and_never_twice() -> None:
+    from sayso.assemble.nested import nested_statements
+    from sayso.nlp import parse
+
+    text = "Officials said police believe the driver fled. Residents believe it was arson."
+    doc = parse(text)
+    said_at, content = text.index("said"), text.index("police believe the driver fled")
+    said = Found(
+        cue=Span.of(text, said_at, said_at + 4),
+        content=(Span.of(text, content, content + len("police believe the driver fled")),),
+        source=Span.of(text, 0, len("Officials")),
+    )
+    (believe,) = nested_statements(
+        doc, text, [said], [[(said.content[0].start, said.content[0].end)]]
+    )
+    assert believe.cue.text == "believe" and believe.source is not None
+    assert believe.source.text == "police" and believe.content[0].text == "the driver fled"
+    # "Residents believe" lies in no statement's content; a verb already a cue is not added.
+    assert nested_statements(doc, text, [said, believe], [[(content, content + 30)]]) == []

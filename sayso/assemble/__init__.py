@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..models import Article, Attribution, Found
 from ..quotes import find_quotes
 from ..resolve.time import day_first, resolve_time
-from . import chains, context, screen
+from . import chains, context, nested, screen
 from .headline import headline_statement
 from .hedges import hedge_statements
 
@@ -50,9 +50,25 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
         [tokens[k] for k in keep],
         [verbs[k] for k in keep],
     )
+    # Speech and thought verbs inside reported words that the extractor did not take.
+    extra = nested.nested_statements(doc, text, found, chains.all_stretches(found, quotes))
+    added = set()
+    if extra:
+        rows = sorted(
+            [(f, tokens[k], verbs[k], False) for k, f in enumerate(found)]
+            + [
+                (f, t, context.cue_verb(t), True)
+                for f in extra
+                for t in [context.cue_tokens(doc, f.cue)]
+            ],
+            key=lambda r: (r[0].cue.start, r[0].content[0].start, r[0].cue.end),
+        )
+        found, tokens, verbs = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
+        added = {k for k, r in enumerate(rows) if r[3]}
     parent = chains.parents(found, quotes)
-    # Quoted words that no statement reports cannot be placed in a chain: drop their cues.
-    drop = chains.unplaced(found, parent, quotes)
+    # Quoted words that no statement reports cannot be placed in a chain: drop their cues, and
+    # the nested cues found here that no statement holds after all.
+    drop = chains.unplaced(found, parent, quotes) | {k for k in added if parent[k] is None}
     if drop:
         keep = [k for k in range(len(found)) if k not in drop]
         found, tokens, verbs = (

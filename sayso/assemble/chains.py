@@ -46,7 +46,7 @@ def _rng(s: Span) -> tuple[int, int]:
     return s.start, s.end
 
 
-def _could_speak(tok: Token) -> bool:
+def could_speak(tok: Token) -> bool:
     """Can this subject be the source of a statement (a person, a body, a speaking noun)?"""
     if tok.pos_ == "PRON":
         return tok.lower_ in SPEAKER_PRONOUNS
@@ -104,7 +104,7 @@ def siblings(found: list[Found], verbs: list[Token | None]) -> list[Found]:
         _, holder, in_quote = min(holders)
         # Inside quoted words "I can see them, hug them and tell them" stays the quoted
         # speaker's own; outside, a speaking subject does not stop the outer speaker's claim.
-        if (SIBLINGS_NEED_A_MUTE_SUBJECT or in_quote) and _could_speak(subj[0]):
+        if (SIBLINGS_NEED_A_MUTE_SUBJECT or in_quote) and could_speak(subj[0]):
             continue
         f = out[holder]
         ccs = [c for c in top.children if c.dep_ == "cc" and top.i < c.i < v.i]

@@ -28,7 +28,7 @@ NOT_NESTED_CUES = frozenset(
     {"show", "find", "know", "attack", "refuse", "threaten", "want", "maintain", "answer"}
 )
 #: Lemmas that make a cue inside another statement's content ("called for" too).
-_NESTED_CUE_LEMMAS = (_CUE_LEMMAS | NEEDS_PREPOSITION) - NOT_NESTED_CUES
+NESTED_CUE_LEMMAS = (_CUE_LEMMAS | NEEDS_PREPOSITION) - NOT_NESTED_CUES
 #: Sources that name nobody ("It appears that …", "There seems to be …").
 EMPTY_SOURCES = frozenset({"it", "there", "this", "that"})
 
@@ -72,7 +72,7 @@ def reports_inside(tokens: list[Token]) -> bool:
         return True
     if any(t.lower_ in HEDGE_CUE_ADVERBS for t in words):
         return True  # "Officials said a constable, reportedly one V., saw …"
-    if not any(t.lemma_.lower() in _NESTED_CUE_LEMMAS or t.lower_ == "according" for t in words):
+    if not any(t.lemma_.lower() in NESTED_CUE_LEMMAS or t.lower_ == "according" for t in words):
         return False
     verbs = [t for t in words if t.pos_ in {"VERB", "AUX"}]
     head = verbs[-1] if verbs else None

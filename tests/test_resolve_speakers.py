@@ -132,6 +132,18 @@ ROWS = [
         "person",
         "pronoun",
     ),
+    # a gallery of captioned people: each block of prose after the captions is one of them
+    (
+        "Three candidates sent their final words: Ann Marsh, Paul Green and Rita Lowe.\n\n"
+        "Ann MarshImage: Marsh campaign.\n\nPaul GreenImage: Green campaign.\n\n"
+        "Rita LoweImage: Lowe campaign.\n\nI am the only candidate with a plan for the farms.\n\n"
+        "On ballot\n\nMy plea is simple. I tell voters that the budget must balance.\n\n"
+        "On ballot\n\nThis race may go to the House. I ask voters to vote their conscience.",
+        "tell",
+        "Paul Green",
+        "person",
+        "first_person",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

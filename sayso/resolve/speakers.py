@@ -548,17 +548,62 @@ class _Article:
         return out
 
     def _turns(self) -> list[tuple[int, int]]:
-        """(offset, person) of transcript turns: lines starting ``NAME:``."""
+        """(offset, person) of transcript turns: lines starting ``NAME:``; person -1 ends the
+        turn before it.  Image captions ("Jo JorgensenImage: ...") are not turns: a roster of
+        captioned people followed by blocks of prose gives each block, in order, to one of
+        them (a gallery of statements that lost its layout)."""
         out = []
+        captions: list[tuple[int, int, int]] = []  # (line start, line end, person)
         for m in re.finditer(
-            r"(?m)^[ \t*]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,6}):", self.text
+            r"(?m)^[ \t*]*([A-Z][\w.'\u2019-]*?(?: [A-Z][\w.'\u2019-]*?){0,6})( ?Image)?:",
+            self.text,
         ):
             words = nm.strip_title(m.group(1).split())
             idx = self.person(words, m.start())
             if idx is None and len(words) >= 2 and nm.is_first_name(words[0]):
                 idx = self.person(words, m.start(), create=True)
-            if idx is not None:
+            if idx is None:
+                continue
+            if m.group(2):
+                end = self.text.find("\n", m.end())
+                captions.append((m.start(), len(self.text) if end < 0 else end, idx))
+            else:
                 out.append((m.start(), idx))
+        out += self._roster_turns(captions)
+        return sorted(out)
+
+    def _roster_turns(self, captions: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+        """Turns for the prose blocks after each run of two or more caption lines: block k to
+        the k-th captioned person, then -1 (no one) after the last."""
+        out: list[tuple[int, int]] = []
+        k = 0
+        while k < len(captions):
+            run = [captions[k]]
+            while k + 1 < len(captions) and not self.text[run[-1][1] : captions[k + 1][0]].strip():
+                k += 1
+                run.append(captions[k])
+            k += 1
+            if len(run) < 2:
+                continue
+            blocks: list[int] = []  # start offsets of the prose blocks
+            in_block = False
+            for para in re.finditer(r"[^\n]+", self.text[run[-1][1] :]):
+                line = para.group(0).strip()
+                start = run[-1][1] + para.start()
+                if re.match(r"^[ \t*]*[A-Z][\w.'\u2019 -]{0,60}?(?: ?Image)?:", line) and (
+                    "Image:" in line
+                ):
+                    break  # the next gallery
+                separator = len(line.split()) < 6 and not re.search(r"[.?!\"\u201d]$", line)
+                if separator:
+                    in_block = False
+                elif not in_block:
+                    blocks.append(start)
+                    in_block = True
+                if len(blocks) > len(run):
+                    break
+            for j, start in enumerate(blocks):
+                out.append((start, run[j][2] if j < len(run) else -1))
         return out
 
     # -- helpers ------------------------------------------------------------------------------
@@ -752,7 +797,7 @@ class _Resolver:
 
     def _turn_at(self, offset: int) -> int | None:
         turns = [t for t in self.info.turns if t[0] <= offset]
-        return turns[-1][1] if turns else None
+        return turns[-1][1] if turns and turns[-1][1] >= 0 else None
 
     def _enclosing(self, att: Attribution) -> Attribution | None:
         """The statement whose content holds this one's source (the quotation it stands in)."""

@@ -554,3 +554,104 @@ def score_claims(
             "confusion": confusion,
         },
     }
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+def grouping_errors(
+    events: Sequence[GoldEvent],
+    predicted: Mapping[str, str],
+    ignore: Collection[str] = (),
+    titles: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The gold events a grouping gets wrong, for reading: each event whose articles are split
+    over several predicted stories or whose predicted story holds other articles, with every
+    article's predicted story and the intruders (``{"key", "story", "gold_event", "title"}``,
+    ``gold_event`` None for a distractor).  ``titles`` (key -> title) labels the articles.
+    Linear in the articles."""
+    skip = set(ignore)
+    titles = titles or {}
+    owner = {a.key: e.id for e in events for a in e.articles}
+    members: dict[str, list[str]] = {}
+    for key, story in predicted.items():
+        if key not in skip:
+            members.setdefault(str(story), []).append(key)
+    out: list[dict[str, Any]] = []
+    for e in events:
+        keys = [a.key for a in e.articles if a.key not in skip]
+        stories = {str(predicted[k]) if k in predicted else None for k in keys}
+        own = set(keys)
+        intruders = [
+            {"key": k, "story": s, "gold_event": owner.get(k), "title": titles.get(k)}
+            for s in sorted(x for x in stories if x is not None)
+            for k in members.get(s, ())
+            if k not in own
+        ]
+        if len(stories) > 1 or None in stories or intruders:
+            out.append({
+                "event": e.id,
+                "split": e.split,
+                "title": e.title,
+                "articles": [
+                    {"key": a.key, "role": a.role, "source": a.source,
+                     "story": str(predicted[a.key]) if a.key in predicted else None,
+                     "title": titles.get(a.key)}
+                    for a in e.articles if a.key not in skip
+                ],
+                "split_over": len(stories),
+                "intruders": intruders,
+            })  # fmt: skip
+    return out
+
+
+def claim_errors(
+    gold_claims: Sequence[GoldClaim], predicted_claims: Sequence[PredictedClaim]
+) -> list[dict[str, Any]]:
+    """The gold claims an alignment gets wrong, for reading: each claim whose mentions are
+    missed, split over predicted claims, merged with another gold claim's mentions, or given
+    the wrong status.  Mentions carry the predicted claim they matched (None: missed) and the
+    text (the gold's, else the matched prediction's)."""
+    gold_mentions = [m for c in gold_claims for m in c.mentions]
+    gold_owner = [ci for ci, c in enumerate(gold_claims) for _ in c.mentions]
+    pred_mentions = [m for c in predicted_claims for m in c.mentions]
+    pred_owner = [ci for ci, c in enumerate(predicted_claims) for _ in c.mentions]
+    matched = match_mentions(gold_mentions, pred_mentions)
+    gold_of_pred: dict[int, set[int]] = {}
+    for g, p in matched.items():
+        gold_of_pred.setdefault(pred_owner[p], set()).add(gold_owner[g])
+    out: list[dict[str, Any]] = []
+    gi = 0
+    for c in gold_claims:
+        rows: list[dict[str, Any]] = []
+        preds: list[int | None] = []
+        for m in c.mentions:
+            pi = matched.get(gi)
+            pc = pred_owner[pi] if pi is not None else None
+            preds.append(pc)
+            rows.append({
+                "article": m.article_key, "start": m.start, "end": m.end, "source": m.source,
+                "text": m.text if m.text is not None else (
+                    pred_mentions[pi].text if pi is not None else None),
+                "predicted": predicted_claims[pc].id if pc is not None else None,
+            })  # fmt: skip
+            gi += 1
+        found = [p for p in preds if p is not None]
+        merged = sorted({gold_claims[o].id for p in set(found) for o in gold_of_pred[p]} - {c.id})
+        statuses = {predicted_claims[p].status for p in found}
+        problems = []
+        if len(found) < len(preds):
+            problems.append("missed")
+        if len(set(found)) > 1:
+            problems.append("split")
+        if merged:
+            problems.append("merged")
+        if found and c.status not in statuses:
+            problems.append("status")
+        if problems:
+            out.append({
+                "claim": c.id, "summary": c.summary, "status": c.status,
+                "predicted_status": sorted(statuses), "problems": problems,
+                "merged_with": merged, "mentions": rows,
+            })  # fmt: skip
+    return out

@@ -10,6 +10,7 @@ outlet alone does, ``conflict`` when their versions disagree on negation, number
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -63,6 +64,52 @@ class _Unit:
 
     mention: ClaimMention  #: the mention as it will be stored
     words: frozenset[str]  #: its content words, names folded
+    context: str  #: what MiniLM reads of it (:func:`core`)
+    amounts: frozenset[float]  #: the amounts it names ("$225 million", "USD 1 billion")
+
+
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_AMOUNT = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?",
+    re.IGNORECASE,
+)
+
+
+def amounts(text: str) -> frozenset[float]:
+    """The amounts a text names, scaled ("$225 million" and "USD 225 million" are 225e6);
+    bare numbers below 32 are left out (days, ordinals, "two")."""
+    out = set()
+    for m in _AMOUNT.finditer(text):
+        value = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            out.add(value * _SCALE[m.group(2).lower()])
+        elif value >= 32:
+            out.add(value)
+    return frozenset(out)
+
+
+#: Words that frame what an account says rather than say it ("gratitude to the United States
+#: for ...", "the importance of ...", "reaffirmed the commitment of ..."): every account of a
+#: call is full of them, so MiniLM reads the mentions without them.
+_FRAME = re.compile(
+    r"\b(?:(?:special |sincere )?gratitude|grateful|thank(?:ed|s)?|appreciat\w*|importance|"
+    r"important|commitment|committed|reaffirm\w*|underscor\w*|emphasi\w*|stress\w*|noted?|"
+    r"(?:the )?(?:United States|U\.S\.|US|America)(?:'s|’s)?|Ukraine(?:'s|’s)?|Russia(?:'s|’s)?|"
+    r"(?:President|Joseph|Joe|R\.|Jr\.|Biden|Volodymyr|Zelensk\w*|Vladimir|Putin)(?:'s|’s)?|"
+    r"personally|the|of|to|for|and|a|an|that|its|our|their|his|further)\b",
+    re.IGNORECASE,
+)
+
+
+def core(text: str) -> str:
+    """A mention without its framing words (what MiniLM compares)."""
+    out = " ".join(_FRAME.sub(" ", text).split())
+    return out if len(out) >= 12 else text
+
+
+def _unit(m: ClaimMention) -> _Unit:
+    context = core(m.text) if settings.EMBED_CORE else m.text
+    return _Unit(m, _content_words(m.text), context, amounts(m.text))
 
 
 def _content_words(text: str) -> frozenset[str]:
@@ -120,6 +167,9 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
             continue
         act = _ACT.search(text, start, end)
         if act is None:
+            if settings.EVERY_SENTENCE and text[end - 1] != "?":
+                out.append(ClaimMention(ex.article.id, None, outlet, "", text[start:end],
+                                        start, end, False, outlet))  # fmt: skip
             continue
         subject = text[start : act.start()].strip(" ,")
         speaker = subject if subject and subject[0].isupper() and len(subject) < 80 else outlet
@@ -132,18 +182,40 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
 def _similarities(units: Sequence[_Unit]) -> np.ndarray:
     n = len(units)
     lex = np.zeros((n, n), dtype=np.float32)
+    # A word's weight is its rarity among the story's mentions ("United States" is in half of
+    # them, "lasted" in two); two mentions score the weight they share over the lighter one's.
+    df: dict[str, int] = {}
+    for u in units:
+        for w in u.words:
+            df[w] = df.get(w, 0) + 1
+    weight = {w: math.log(1.0 + n / d) for w, d in df.items()}
+    mass = [sum(weight[w] for w in u.words) for u in units]
+    rare = np.zeros((n, n), dtype=np.float32)
     for i in range(n):
         wi = units[i].words
         for j in range(i + 1, n):
             wj = units[j].words
-            if wi and wj:
-                lex[i, j] = lex[j, i] = len(wi & wj) / len(wi | wj)
-    vecs = embed.encode([u.mention.text for u in units])
+            if not (wi and wj):
+                continue
+            if settings.RARE_MATCH and any(df[w] <= settings.RARE_DF for w in wi & wj):
+                rare[i, j] = rare[j, i] = 1.0
+            shared = sum(weight[w] for w in wi & wj)
+            lex[i, j] = lex[j, i] = shared / min(mass[i], mass[j])
+    vecs = embed.encode([u.context for u in units])
     if vecs is None:
         sim = lex
     else:
-        w = settings.EMBEDDING_WEIGHT
-        sim = (1 - w) * lex + w * np.clip(vecs @ vecs.T, 0.0, 1.0)
+        ew = settings.EMBEDDING_WEIGHT
+        sim = (1 - ew) * lex + ew * np.clip(vecs @ vecs.T, 0.0, 1.0)
+    if settings.RARE_MATCH:
+        sim = np.maximum(sim, rare * np.minimum(sim + settings.RARE_MATCH, 1.0))
+    # The same amount ("$225 million" / "USD 225 million") is the same package, however
+    # differently the accounts thank for it or announce it.
+    if settings.AMOUNT_MATCH:
+        for i in range(n):
+            for j in range(i + 1, n):
+                if units[i].amounts & units[j].amounts:
+                    sim[i, j] = sim[j, i] = max(sim[i, j], settings.AMOUNT_MATCH)
     # Who asked for the call is one proposition however it is worded ("at the request of the
     # Ukrainian side" / "at the initiative of the American side"): the classic conflict.
     asks = [i for i, u in enumerate(units) if _INITIATOR.search(u.mention.text)]
@@ -154,10 +226,30 @@ def _similarities(units: Sequence[_Unit]) -> np.ndarray:
     return sim
 
 
+def _mutual_best(units: Sequence[_Unit], sim: np.ndarray) -> list[tuple[float, int, int]]:
+    """Pairs of mentions of two articles that are each other's most similar mention in the
+    other article, at ``MUTUAL_SIMILARITY`` or more: two accounts of one call paraphrase
+    each other sentence by sentence, so a weaker match that is the best on both sides holds."""
+    by_article: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        by_article.setdefault(u.mention.article_id, []).append(i)
+    groups = list(by_article.values())
+    out = []
+    for x, a in enumerate(groups):
+        for b in groups[x + 1 :]:
+            sub = sim[np.ix_(a, b)]
+            best_b, best_a = sub.argmax(axis=1), sub.argmax(axis=0)
+            for ia, jb in enumerate(best_b):
+                if best_a[jb] == ia and sub[ia, jb] >= settings.MUTUAL_SIMILARITY:
+                    out.append((float(sub[ia, jb]), a[ia], b[jb]))
+    return out
+
+
 def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
     """Mentions grouped into claims: most similar pairs first, at most one mention per article
-    in a claim, nothing joined below ``CLAIM_SIMILARITY``."""
-    units = [_Unit(m, _content_words(m.text)) for m in mentions]
+    in a claim, nothing joined below ``CLAIM_SIMILARITY`` unless the two are each other's best
+    match in their articles (``MUTUAL_SIMILARITY``)."""
+    units = [_unit(m) for m in mentions]
     n = len(units)
     if n == 0:
         return []
@@ -170,6 +262,7 @@ def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
         if sim[i, j] >= settings.CLAIM_SIMILARITY
         and units[i].mention.article_id != units[j].mention.article_id
     ]  # fmt: skip
+    pairs += _mutual_best(units, sim)
     for _, i, j in sorted(pairs, reverse=True):
         gi, gj = group[i], group[j]
         if gi == gj:

@@ -140,6 +140,14 @@ def _claims(
     pipeline: str,
 ) -> dict[str, Any]:  # fmt: skip
     """Claims of each gold event with claims (its articles as the gold groups them), scored."""
+    return score_claims(gold_claims, predict_claims(gold_claims, events, by_key, pipeline))
+
+
+def predict_claims(
+    gold_claims: Sequence[Any], events: Sequence[Any], by_key: dict[str, list[Article]],
+    pipeline: str,
+) -> list[PredictedClaim]:  # fmt: skip
+    """The predicted claims of each gold event with claims, in the gold's coordinates."""
     wanted = {c.event for c in gold_claims}
     predicted: list[PredictedClaim] = []
     record_heads = _record_heads(gold_claims)
@@ -157,7 +165,7 @@ def _claims(
                 mentions.append(PredictedMention(key, m.start - shift, m.end - shift, m.text))
             predicted.append(PredictedClaim(f"{event.id}/{claim.id}", claim.status,
                                             tuple(mentions)))  # fmt: skip
-    return score_claims(gold_claims, predicted)
+    return predicted
 
 
 def _record_heads(gold_claims: Sequence[Any]) -> dict[str, tuple[int, str]]:

@@ -1057,17 +1057,24 @@ def serve(
 )
 @_pipeline_option
 @_split_option
+@click.option(
+    "--errors", "show_errors", is_flag=True,
+    help="Also list what went wrong: gold events split or joined with other articles, gold "
+    "claims whose mentions were missed, split, merged or given the wrong status.",
+)  # fmt: skip
 @_json_option("Print the scores as one JSON object.")
 def evaluate_stories_cmd(
-    gold_dir: str, distractors: tuple[str, ...], pipeline: str, split: str, as_json: bool
-) -> None:
+    gold_dir: str, distractors: tuple[str, ...], pipeline: str, split: str, show_errors: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
     """Score story grouping (pairwise, B-cubed) and claim alignment and status on a stories
     gold folder (benchmarks/gold/stories)."""
-    from .stories.evaluation import evaluate_stories
+    from .stories.evaluation import evaluate_stories, format_mistakes
 
     report = _run_gold(
         lambda progress: evaluate_stories(
-            gold_dir, list(distractors) or None, split, pipeline, progress=progress
+            gold_dir, list(distractors) or None, split, pipeline, progress=progress,
+            errors=show_errors,
         ),
         "stories",
         as_json,
@@ -1094,6 +1101,8 @@ def evaluate_stories_cmd(
             f"claims: alignment P {al['precision']:.3f}  R {al['recall']:.3f}  "
             f"F1 {al['f1']:.3f}; status accuracy {st['accuracy']:.3f}"
         )
+    if report.mistakes is not None:
+        click.echo(format_mistakes(report.mistakes))
 
 
 @cli.command()

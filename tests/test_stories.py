@@ -379,7 +379,7 @@ def test_evaluate_stories_cli_on_the_gold_texts() -> None:
     if not (gold / "events.jsonl").is_file():
         pytest.skip("no stories gold")
     res = CliRunner().invoke(cli, ["evaluate", "stories", str(gold), "--distractors",
-                                   str(gold / "articles.jsonl"), "--json"])  # fmt: skip
+                                   str(gold / "articles.jsonl"), "--json", "--errors"])  # fmt: skip
     assert res.exit_code == 0, res.output
     data = json.loads(res.output[res.output.index("{"):])
     g = data["grouping"]
@@ -387,6 +387,15 @@ def test_evaluate_stories_cli_on_the_gold_texts() -> None:
     assert 0.5 < g["bcubed"]["f1"] <= 1.0
     assert data["claims"] is not None and "alignment" in data["claims"]
     assert data["articles"] >= g["articles"] and data["errors"] == []
+    # --errors: what went wrong, one entry per gold event or claim, consistent with the scores
+    mistakes = data["mistakes"]
+    assert set(mistakes) == {"grouping", "claims"}
+    if g["pairwise"]["f1"] < 1.0:
+        assert mistakes["grouping"]
+    for e in mistakes["grouping"]:
+        assert e["split_over"] > 1 or e["intruders"] or any(a["story"] is None
+                                                            for a in e["articles"])  # fmt: skip
+    assert mistakes["claims"] and all(c["problems"] for c in mistakes["claims"])
 
 
 def test_an_article_read_by_two_extractors_is_one_account(tmp_path: Path) -> None:

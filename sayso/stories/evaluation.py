@@ -23,6 +23,8 @@ from ..evaluate.stories import (
     PredictedClaim,
     PredictedMention,
     article_key,
+    claim_errors,
+    grouping_errors,
     read_stories_gold,
     score_claims,
     score_grouping,
@@ -54,6 +56,8 @@ class StoriesReport:
     grouping: dict[str, Any]  #: score_grouping's result
     claims: dict[str, Any] | None  #: score_claims's result (None when the gold has no claims)
     errors: tuple[str, ...]  #: inputs that could not be read
+    mistakes: dict[str, list[dict[str, Any]]] | None = None  #: with ``errors=True``: the gold
+    #: events grouped wrongly and the gold claims aligned wrongly (grouping_errors, claim_errors)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON object."""
@@ -67,6 +71,7 @@ class StoriesReport:
             "grouping": self.grouping,
             "claims": self.claims,
             "errors": list(self.errors),
+            **({"mistakes": self.mistakes} if self.mistakes is not None else {}),
         }
 
 
@@ -86,8 +91,10 @@ def evaluate_stories(
     split: str = "dev",
     pipeline: str = "fast",
     progress: Callable[[int, int | None], None] | None = None,
+    errors: bool = False,
 ) -> StoriesReport:
-    """Group the gold's articles among the distractors and score grouping and claims."""
+    """Group the gold's articles among the distractors and score grouping and claims; with
+    ``errors``, also list what it got wrong (``StoriesReport.mistakes``)."""
     gold_path = Path(gold_dir)
     gold = read_stories_gold(gold_path)
     gold_keys = {a.key for e in gold.events for a in e.articles}
@@ -97,11 +104,11 @@ def evaluate_stories(
         inputs.insert(0, str(gold_path / "articles.jsonl"))
     if not inputs:
         raise GoldDataError(f"{gold_path}: no article texts (articles.jsonl) and no distractors")
-    errors: list[str] = []
+    unread: list[str] = []
     articles: dict[str, Article] = {}  # by id: an item in two files with one text is one
     for item in read_collection(inputs):
         if isinstance(item, InputError):
-            errors.append(str(item))
+            unread.append(str(item))
         elif item.id not in articles:
             articles[item.id] = item
     by_key: dict[str, list[Article]] = {}
@@ -127,20 +134,23 @@ def evaluate_stories(
                     predicted.setdefault(key, str(sid))
     grouping = score_grouping(gold.grouping(split), predicted, gold.ignored(split))
     gold_claims = gold.claims_of(split)
-    claims = _claims(gold_claims, gold.events, by_key, pipeline) if gold_claims else None
+    predicted_claims = (
+        predict_claims(gold_claims, gold.events, by_key, pipeline) if gold_claims else None
+    )
+    claims = score_claims(gold_claims, predicted_claims) if predicted_claims is not None else None
+    mistakes = None
+    if errors:
+        titles = {k: arts[0].title or "" for k, arts in by_key.items()}
+        events = [e for e in gold.events if split == "all" or e.split == split]
+        mistakes = {
+            "grouping": grouping_errors(events, predicted, gold.ignored(split), titles),
+            "claims": claim_errors(gold_claims, predicted_claims or []),
+        }
     distractor_count = sum(
         1 for a in articles.values() if article_key(a.url or "") not in gold_keys
     )
     return StoriesReport(split, len(articles), distractor_count, seconds, grouping, claims,
-                         tuple(errors))  # fmt: skip
-
-
-def _claims(
-    gold_claims: Sequence[Any], events: Sequence[Any], by_key: dict[str, list[Article]],
-    pipeline: str,
-) -> dict[str, Any]:  # fmt: skip
-    """Claims of each gold event with claims (its articles as the gold groups them), scored."""
-    return score_claims(gold_claims, predict_claims(gold_claims, events, by_key, pipeline))
+                         tuple(unread), mistakes)  # fmt: skip
 
 
 def predict_claims(
@@ -189,3 +199,26 @@ def _shift(article: Article, head: tuple[int, str] | None) -> int:
     if title and article.text.startswith(title):
         return text_offset(article.text, article.text[len(title):].lstrip()[:80])
     return 0
+
+
+def format_mistakes(mistakes: dict[str, list[dict[str, Any]]]) -> str:
+    """The mistakes of an ``evaluate stories --errors`` run as text, one block per event or
+    claim (``[story]`` is the predicted story or claim; ``-`` none)."""
+    lines: list[str] = []
+    for e in mistakes.get("grouping", []):
+        lines.append(f"event {e['event']}: {e['title']} (in {e['split_over']} predicted stories)")
+        for a in e["articles"]:
+            lines.append(f"  [{a['story'] or '-'}] {a['role']:12} {a['source'][:30]:30} "
+                         f"{(a['title'] or a['key'])[:80]}")  # fmt: skip
+        for a in e["intruders"]:
+            lines.append(f"  [{a['story']}] joined by {a['gold_event'] or 'a distractor'}: "
+                         f"{(a['title'] or a['key'])[:80]}")  # fmt: skip
+    for c in mistakes.get("claims", []):
+        got = "/".join(c["predicted_status"]) or "-"
+        lines.append(f"claim {c['claim']} ({c['status']} -> {got}; {', '.join(c['problems'])}"
+                     + (f"; merged with {', '.join(c['merged_with'])}" if c["merged_with"] else "")
+                     + f"): {c['summary']}")  # fmt: skip
+        for m in c["mentions"]:
+            short = (m["predicted"] or "-").rsplit("/", 1)[-1]
+            lines.append(f"  [{short}] {m['source'][:30]:30} {(m['text'] or '')[:90]!r}")
+    return "\n".join(lines)

@@ -104,6 +104,94 @@ def test_people_in_the_lead_rule_out_other_events() -> None:
     assert not compatible(wh, wz, WH, WH)  # Biden-Putin and Biden-Zelenskyy the same day
 
 
+def test_an_announcement_counts_from_the_day_it_names() -> None:
+    from sayso.stories.signature import date_of, event_day
+
+    ann = art("On February 15, Vladimir Putin will hold talks with Federal Chancellor of Germany "
+              "Olaf Scholz in Moscow", "The agenda includes bilateral issues.", KR,
+              "2022-02-04T14:00:00Z")  # fmt: skip
+    assert date_of(event_day(ann) or 0) == "2022-02-15"
+    december = art("On January 3, Vladimir Putin will meet X Y", "Agenda.", KR, "2021-12-28T10:00Z")
+    assert date_of(event_day(december) or 0) == "2022-01-03"  # the next year
+    past = art("On February 1, Vladimir Putin will hold talks", "Agenda.", KR, "2022-02-04T10:00Z")
+    assert date_of(event_day(past) or 0) == "2022-02-04"  # not a later day: publication day
+    bad = art("On February 30, Vladimir Putin will hold talks", "x", KR, "2022-02-04T10:00Z")
+    assert date_of(event_day(bad) or 0) == "2022-02-04"
+    told = art("On February 15, talks were held", "They discussed trade.", KR, "2022-02-16T10:00Z")
+    assert date_of(event_day(told) or 0) == "2022-02-16"  # no "will": an account
+
+
+def test_people_by_surname_implicit_leader_and_event_parties() -> None:
+    from sayso.stories.signature import event_parties, implicit_subject, principal
+
+    assert principal(KR) == "putin" and principal(UA) == "zelensky" and principal("x") is None
+    kr_macron = art("Telephone conversation with President of France Emmanuel Macron",
+                    "The leaders discussed the situation around Ukraine.", KR,
+                    "2022-02-20T18:00:00Z")  # fmt: skip
+    assert implicit_subject(kr_macron) == "putin"
+    assert "putin" in lead_names(signature(kr_macron).keys)
+    assert implicit_subject(WH_CALL) is None  # "Readout of President Biden's Call with ..."
+    assert event_parties(
+        "Ukraine will fight. This was stated by President Volodymyr Zelenskyy, answering "
+        "questions after negotiations with Chancellor of Austria Karl Nehammer in Kyiv."
+    ) == {"nehammer"}
+    assert event_parties("He said so after talks with the Ukrainian side.") == set()
+
+
+def test_an_account_of_a_call_names_the_other_party() -> None:
+    wh_macron = signature(art("Readout of President Biden’s Call with President Emmanuel Macron "
+                              "of France", "President Joseph R. Biden, Jr. spoke today with "
+                              "President Emmanuel Macron of France about Russia.", WH,
+                              "2022-02-20T12:00:00-05:00")).keys  # fmt: skip
+    kr_macron = signature(art("Telephone conversation with President of France Emmanuel Macron",
+                              "The leaders discussed the situation around Ukraine.", KR,
+                              "2022-02-20T18:00:00Z")).keys  # fmt: skip
+    # Putin takes part in Moscow's account and Washington's never names him; Biden likewise
+    assert not compatible(wh_macron, kr_macron, WH, KR)
+    wh, ua = signature(WH_CALL).keys, signature(UA_CALL).keys
+    assert compatible(wh, ua, WH, UA)
+    speech = signature(art("Ukraine is wise and does not react to provocations - President",
+                           "President Volodymyr Zelenskyy emphasizes that the balanced position "
+                           "of our state is important for Ukrainians.", UA,
+                           "2022-03-06T15:00:00Z")).keys  # fmt: skip
+    # a speech naming nobody but Zelenskyy is not an account of his call with Biden ...
+    assert not compatible(speech, ua, UA, UA)
+    quoted = signature(art("Ukraine is wise and does not react to provocations - President",
+                           "President Volodymyr Zelenskyy emphasizes that the balanced position "
+                           "of our state is important, he said after talks with President of the "
+                           "United States Joseph Biden.", UA, "2022-03-06T15:00:00Z")).keys  # fmt: skip
+    # ... unless it says it was said after the talks with him
+    assert compatible(quoted, ua, UA, UA)
+
+
+def test_one_outlet_reports_an_event_on_one_day_in_one_readout(tmp_path: Path) -> None:
+    nsc = art("Readout of President Biden’s National Security Council Meeting",
+              "President Joseph R. Biden, Jr. met today with his National Security Council about "
+              "Russia and Ukraine and the call with President Volodymyr Zelenskyy.", WH,
+              "2022-03-05T21:00:00-05:00")  # fmt: skip
+    next_day = art("Readout of President Biden’s Call with President Zelenskyy of Ukraine",
+                   "President Joseph R. Biden, Jr. spoke today with President Volodymyr "
+                   "Zelenskyy of Ukraine about Ukraine’s sovereignty.", WH,
+                   "2022-03-06T11:00:00-05:00")  # fmt: skip
+    talks = art("Talks with Prime Minister of Hungary Viktor Orban",
+                "The discussion focused on energy. President of Russia Vladimir Putin: Mr Prime "
+                "Minister, welcome to Moscow.", KR, "2022-02-01T19:20:00Z")  # fmt: skip
+    presser = art("News conference following Russian-Hungarian talks",
+                  "President of Russia Vladimir Putin: We are very happy to welcome the Prime "
+                  "Minister of Hungary, Mr Orban, here in Moscow.", KR, "2022-02-01T20:05:00Z")
+    announced = art("On February 1, Vladimir Putin will hold talks with Prime Minister of Hungary "
+                    "Viktor Orban", "The agenda includes energy.", KR, "2022-01-28T15:10:00Z")
+    with Store(tmp_path / "s.db") as store:
+        _bare(store, WH_CALL, nsc, next_day, announced, talks, presser)
+        group_new(store)
+        story = {a.id: sql.story_of(store, a.id) for a in (WH_CALL, nsc, next_day, announced,
+                                                           talks, presser)}  # fmt: skip
+        assert len({story[WH_CALL.id], story[nsc.id], story[next_day.id]}) == 3
+        assert story[announced.id] == story[talks.id] == story[presser.id]
+        orban = next(s for s in stories(store) if s.id == story[talks.id])
+        assert (orban.start, orban.end) == ("2022-02-01", "2022-02-01")  # the event's day
+
+
 # -- stories ------------------------------------------------------------------------------------
 
 

@@ -218,7 +218,10 @@ def names(text: str, lead_chars: int = settings.LEAD_CHARS) -> dict[str, float]:
         )
         # "President of France Emmanuel Macron": the word after "of" is a place, not a name.
         of = norm[max(0, m.start() - 3) : m.start()] == "of "
-        found.append((key, initial, m.start(), -1 if of else m.end()))
+        # A word that ends a sentence ("... Joseph Biden. Volodymyr Zelenskyy thanked") starts
+        # no person with the next one; an initial ("R.") does.
+        stop = m.group(0).endswith(".") and len(word) > 1
+        found.append((key, initial, m.start(), -1 if of or stop else m.end()))
     # A capitalised word that only ever starts sentences is an ordinary word ("Therefore"),
     # unless a name follows it at once ("Vladimir Putin had a telephone conversation").
     mid = {key for key, initial, _, _ in found if not initial}

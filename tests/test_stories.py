@@ -364,6 +364,30 @@ def test_claims_align_paraphrases_and_flag_conflicts() -> None:
             assert text[m.start : m.end] == m.text
 
 
+def test_amounts_frames_and_mutual_best_matches() -> None:
+    from sayso.models import ClaimMention
+    from sayso.stories.claims import amounts, core
+
+    assert amounts("an additional $225 million in aid") == amounts("USD 225 million for aid")
+    assert amounts("$1 billion") == frozenset({1e9}) and amounts("on 26 January, two") == set()
+    assert amounts("1,500 troops") == frozenset({1500.0})
+    assert core("special gratitude to Joseph Biden for the decision to allocate aid") == (
+        "decision allocate aid")
+    assert core("the United States") == "the United States"  # nothing left: the text itself
+
+    def m(article: str, text: str) -> ClaimMention:
+        return ClaimMention(article, None, None, None, text, 0, len(text), False, article)
+
+    # each account's point is the other's best match, though they share few words
+    a = [m("A", "The call lasted a bit over an hour, both sides said."),
+         m("A", "The president raised harsh sanctions against Moscow and its banks.")]
+    b = [m("B", "It lasted for just over an hour."),
+         m("B", "Harsh sanctions were mentioned by the American side.")]  # fmt: skip
+    groups = align(a + b)
+    together = [sorted(x.text[:8] for x in g) for g in groups if len(g) > 1]
+    assert sorted(together) == [["Harsh sa", "The pres"], ["It laste", "The call"]]
+
+
 def test_conflict_reasons() -> None:
     def m(text: str, outlet: str) -> object:
         from sayso.models import ClaimMention

@@ -144,6 +144,15 @@ ROWS = [
         "person",
         "first_person",
     ),
+    # a full name the NER does not label is still the person its surname stands for
+    (
+        "Ricardo Rosselló Nevares, Puerto Rico's governor, announced his resignation on "
+        "Wednesday. Rosselló said he would leave office in August.",
+        "said",
+        "Ricardo Rosselló Nevares",
+        "person",
+        "surname",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

@@ -190,8 +190,11 @@ class _Article:
         #: The named entities, read once (spaCy rebuilds ``doc.ents`` on every access).
         self.ents = tuple(doc.ents)
         self._ent_starts = [e.start for e in self.ents]  # ascending: entities never overlap
+        self._unlabelled_names()
+        named = {m[0] for m in self.mentions}
         for ent in self.ents:
-            self._read_entity(ent)
+            if ent.start_char not in named:
+                self._read_entity(ent)
         self._surname_mentions()
         self.mentions.sort()
         self._genders_from_pronouns()
@@ -279,6 +282,47 @@ class _Article:
                     text = self.doc[ent.start : nxt.end].text
             name = _DETERMINERS.sub("", _unpossess(_clean(text)))
             self.mentions.append((ent.start_char, ent.end_char, -1, name, kind, subject))
+
+    def _unlabelled_names(self) -> None:
+        """Full names the NER missed or took for a body: two to four capitalised proper nouns
+        starting with a known first name ("Ricardo Rosselló Nevares", "Carmen Yulín Cruz"),
+        outside any place or person entity."""
+        doc = self.doc
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if (
+                tok.idx < self.headline
+                or tok.pos_ != "PROPN"
+                or tok.ent_type_ in {"PERSON", "GPE", "LOC", "FAC", "NORP", "DATE", "TIME"}
+                or not nm.is_first_name(tok.text)
+                or not tok.text[:1].isupper()
+            ):
+                i += 1
+                continue
+            j = i + 1
+            while (
+                j < len(doc)
+                and j - i < 4
+                and doc[j].pos_ == "PROPN"
+                and doc[j].text[:1].isupper()
+                and doc[j].ent_type_ in {"", "ORG"}
+                and doc[j].is_alpha
+            ):
+                j += 1
+            span = doc[i:j]
+            ent = self.ent_over(i)
+            whole = ent is None or (ent.start == i and ent.end == j)
+            if j - i >= 2 and whole and nm.word_key(doc[j - 1].text) not in ORG_SUFFIXES:
+                words = [t.text for t in span]
+                idx = self.person(
+                    words, span.start_char, create=True, titles=self._titles_before(span)
+                )
+                if idx is not None:
+                    self.mentions.append(
+                        (span.start_char, span.end_char, idx, "", "person", _subject_weight(span))
+                    )
+            i = max(j, i + 1)
 
     def _surname_mentions(self) -> None:
         """Mentions of people by a surname the NER missed or took for a body ("Hawkins

@@ -388,6 +388,29 @@ def test_amounts_frames_and_mutual_best_matches() -> None:
     assert sorted(together) == [["Harsh sa", "The pres"], ["It laste", "The call"]]
 
 
+def test_assignment_is_the_best_one_to_one_matching() -> None:
+    import itertools
+    import random
+
+    import numpy as np
+
+    from sayso.stories.claims import _assignment
+
+    rng = random.Random(7)
+    for _ in range(200):
+        n, m = rng.randint(1, 5), rng.randint(1, 5)
+        sub = np.array([[round(rng.random(), 2) for _ in range(m)] for _ in range(n)])
+        rows, cols = _assignment(sub)
+        assert len(rows) == min(n, m) and len(set(rows)) == len(rows) == len(set(cols))
+        if n <= m:
+            best = max(sum(sub[i, p[i]] for i in range(n))
+                       for p in itertools.permutations(range(m), n))  # fmt: skip
+        else:
+            best = max(sum(sub[p[j], j] for j in range(m))
+                       for p in itertools.permutations(range(n), m))  # fmt: skip
+        assert abs(sum(sub[r, c] for r, c in zip(rows, cols, strict=True)) - best) < 1e-9
+
+
 def test_conflict_reasons() -> None:
     def m(text: str, outlet: str) -> object:
         from sayso.models import ClaimMention

@@ -226,10 +226,54 @@ def _similarities(units: Sequence[_Unit]) -> np.ndarray:
     return sim
 
 
-def _mutual_best(units: Sequence[_Unit], sim: np.ndarray) -> list[tuple[float, int, int]]:
-    """Pairs of mentions of two articles that are each other's most similar mention in the
-    other article, at ``MUTUAL_SIMILARITY`` or more: two accounts of one call paraphrase
-    each other sentence by sentence, so a weaker match that is the best on both sides holds."""
+def _assignment(sub: np.ndarray) -> tuple[list[int], list[int]]:
+    """The one-to-one matching of rows and columns with the largest total (the Hungarian
+    method, O(n^2 m) with the inner loop over columns in numpy)."""
+    if sub.shape[0] > sub.shape[1]:
+        cols, rows = _assignment(sub.T)
+        order = sorted(range(len(rows)), key=rows.__getitem__)
+        return [rows[k] for k in order], [cols[k] for k in order]
+    n, m = sub.shape
+    cost = np.zeros((n + 1, m + 1))
+    cost[1:, 1:] = -sub  # most similar = cheapest
+    u, v = np.zeros(n + 1), np.zeros(m + 1)
+    p = np.zeros(m + 1, dtype=np.int64)  # p[j]: the row matched to column j (0: none)
+    way = np.zeros(m + 1, dtype=np.int64)
+    for i in range(1, n + 1):
+        p[0], j0 = i, 0
+        minv = np.full(m + 1, np.inf)
+        used = np.zeros(m + 1, dtype=bool)
+        while True:
+            used[j0] = True
+            i0 = p[j0]
+            free = ~used
+            free[0] = False
+            cur = cost[i0] - u[i0] - v
+            better = free & (cur < minv)
+            minv[better] = cur[better]
+            way[better] = j0
+            masked = np.where(free, minv, np.inf)
+            j1 = int(masked.argmin())
+            delta = masked[j1]
+            u[p[used]] += delta
+            v[used] -= delta
+            minv[~used] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while j0:
+            j1 = int(way[j0])
+            p[j0] = p[j1]
+            j0 = j1
+    pairs = sorted((int(p[j]) - 1, j - 1) for j in range(1, m + 1) if p[j])
+    return [r for r, _ in pairs], [c for _, c in pairs]
+
+
+def _matched_points(units: Sequence[_Unit], sim: np.ndarray) -> list[tuple[float, int, int]]:
+    """For each two articles, the one-to-one matching of their mentions with the largest total
+    similarity (:func:`_assignment`), its pairs at ``MUTUAL_SIMILARITY`` or more: two accounts
+    of one call paraphrase each other point by point, so a weaker match that the best matching
+    of the two accounts keeps is the same point."""
     by_article: dict[str, list[int]] = {}
     for i, u in enumerate(units):
         by_article.setdefault(u.mention.article_id, []).append(i)
@@ -238,17 +282,17 @@ def _mutual_best(units: Sequence[_Unit], sim: np.ndarray) -> list[tuple[float, i
     for x, a in enumerate(groups):
         for b in groups[x + 1 :]:
             sub = sim[np.ix_(a, b)]
-            best_b, best_a = sub.argmax(axis=1), sub.argmax(axis=0)
-            for ia, jb in enumerate(best_b):
-                if best_a[jb] == ia and sub[ia, jb] >= settings.MUTUAL_SIMILARITY:
+            rows, cols = _assignment(sub)
+            for ia, jb in zip(rows, cols, strict=True):
+                if sub[ia, jb] >= settings.MUTUAL_SIMILARITY:
                     out.append((float(sub[ia, jb]), a[ia], b[jb]))
     return out
 
 
 def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
     """Mentions grouped into claims: most similar pairs first, at most one mention per article
-    in a claim, nothing joined below ``CLAIM_SIMILARITY`` unless the two are each other's best
-    match in their articles (``MUTUAL_SIMILARITY``)."""
+    in a claim, nothing joined below ``CLAIM_SIMILARITY`` unless the best matching of their two
+    articles pairs them (``MUTUAL_SIMILARITY``)."""
     units = [_unit(m) for m in mentions]
     n = len(units)
     if n == 0:
@@ -262,7 +306,7 @@ def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
         if sim[i, j] >= settings.CLAIM_SIMILARITY
         and units[i].mention.article_id != units[j].mention.article_id
     ]  # fmt: skip
-    pairs += _mutual_best(units, sim)
+    pairs += _matched_points(units, sim)
     for _, i, j in sorted(pairs, reverse=True):
         gi, gj = group[i], group[j]
         if gi == gj:

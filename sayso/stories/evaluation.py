@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,9 +92,11 @@ def evaluate_stories(
     pipeline: str = "fast",
     progress: Callable[[int, int | None], None] | None = None,
     errors: bool = False,
+    parts: Collection[str] = ("grouping", "claims"),
 ) -> StoriesReport:
     """Group the gold's articles among the distractors and score grouping and claims; with
-    ``errors``, also list what it got wrong (``StoriesReport.mistakes``)."""
+    ``errors``, also list what it got wrong (``StoriesReport.mistakes``).  ``parts`` leaves
+    out the grouping (its scores are then empty) or the claims (None)."""
     gold_path = Path(gold_dir)
     gold = read_stories_gold(gold_path)
     gold_keys = {a.key for e in gold.events for a in e.articles}
@@ -115,11 +117,43 @@ def evaluate_stories(
     for a in articles.values():
         if a.url:
             by_key.setdefault(article_key(a.url), []).append(a)
+    predicted: dict[str, str] = {}
+    seconds, grouping = 0.0, {}
+    if "grouping" in parts:
+        seconds, predicted = _group(articles.values(), by_key, progress)
+        grouping = score_grouping(gold.grouping(split), predicted, gold.ignored(split))
+    gold_claims = gold.claims_of(split)
+    predicted_claims = (
+        predict_claims(gold_claims, gold.events, by_key, pipeline)
+        if gold_claims and "claims" in parts else None
+    )  # fmt: skip
+    claims = score_claims(gold_claims, predicted_claims) if predicted_claims is not None else None
+    mistakes = None
+    if errors:
+        titles = {k: arts[0].title or "" for k, arts in by_key.items()}
+        events = [e for e in gold.events if split == "all" or e.split == split]
+        mistakes = {
+            "grouping": grouping_errors(events, predicted, gold.ignored(split), titles)
+            if "grouping" in parts else [],
+            "claims": claim_errors(gold_claims, predicted_claims or []),
+        }
+    distractor_count = sum(
+        1 for a in articles.values() if article_key(a.url or "") not in gold_keys
+    )
+    return StoriesReport(split, len(articles), distractor_count, seconds, grouping, claims,
+                         tuple(unread), mistakes)  # fmt: skip
+
+
+def _group(
+    articles: Iterable[Article], by_key: dict[str, list[Article]],
+    progress: Callable[[int, int | None], None] | None,
+) -> tuple[float, dict[str, str]]:  # fmt: skip
+    """Group the articles in a scratch store: (seconds, article key -> story id)."""
     with tempfile.TemporaryDirectory(prefix="sayso-stories-") as tmp, Store(
         Path(tmp) / "eval.db"
     ) as store:
         store._conn.execute("PRAGMA synchronous = OFF")  # a scratch store: speed over safety
-        for n, a in enumerate(articles.values(), start=1):
+        for n, a in enumerate(articles, start=1):
             store.write(Extraction(a, (), ()), extractor=GROUP_ONLY)
             if progress is not None and n % 200 == 0:
                 progress(n, None)
@@ -132,25 +166,7 @@ def evaluate_stories(
                 sid = sql.story_of(store, a.id)
                 if sid is not None:
                     predicted.setdefault(key, str(sid))
-    grouping = score_grouping(gold.grouping(split), predicted, gold.ignored(split))
-    gold_claims = gold.claims_of(split)
-    predicted_claims = (
-        predict_claims(gold_claims, gold.events, by_key, pipeline) if gold_claims else None
-    )
-    claims = score_claims(gold_claims, predicted_claims) if predicted_claims is not None else None
-    mistakes = None
-    if errors:
-        titles = {k: arts[0].title or "" for k, arts in by_key.items()}
-        events = [e for e in gold.events if split == "all" or e.split == split]
-        mistakes = {
-            "grouping": grouping_errors(events, predicted, gold.ignored(split), titles),
-            "claims": claim_errors(gold_claims, predicted_claims or []),
-        }
-    distractor_count = sum(
-        1 for a in articles.values() if article_key(a.url or "") not in gold_keys
-    )
-    return StoriesReport(split, len(articles), distractor_count, seconds, grouping, claims,
-                         tuple(unread), mistakes)  # fmt: skip
+    return seconds, predicted
 
 
 def predict_claims(

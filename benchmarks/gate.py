@@ -23,6 +23,7 @@ the repository, then ``/work/shared/data``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -41,6 +42,12 @@ DATA_CANDIDATES = (REPO_ROOT.parent / "shared" / "data", Path("/work/shared/data
 #: The gold data the gate scores, relative to the data folder.
 POLNEAR_DEV = "polnear/dev"
 COFENET_VALID = "cofenet-polnear/valid.txt"
+#: The readouts collection the stories metrics group the stories gold among (``stories.*``:
+#: the whole collection as distractors, as the issue's target says), relative to the data folder.
+READOUTS = "gov-readouts"
+STORIES_GOLD = REPO_ROOT / "benchmarks" / "gold" / "stories"
+#: Metric-key prefix of the stories metrics (they need READOUTS; skipped without it).
+STORIES_PREFIX = "stories."
 #: The bundled golds the in-repo metrics score (their dev split).
 CHAIN_GOLD = REPO_ROOT / "benchmarks" / "gold" / "chains"
 SPEAKER_GOLD = REPO_ROOT / "benchmarks" / "gold" / "speakers"
@@ -123,9 +130,40 @@ def measure(extractor: str, data: Path | None) -> dict[str, float]:
     return out
 
 
+def has_readouts(data: Path) -> bool:
+    """Whether the data folder holds the readouts collection (for the ``stories.*`` metrics)."""
+    return (data / READOUTS).is_dir()
+
+
+@functools.cache
+def _story_grouping(readouts: Path) -> float:
+    """Story pairwise F1 (percent) on the stories gold's dev split among the whole collection:
+    the same for every extractor (grouping reads no statements), so measured once."""
+    from sayso.stories.evaluation import evaluate_stories
+
+    report = evaluate_stories(STORIES_GOLD, [readouts], GOLD_SPLIT, parts=("grouping",))
+    return float(report.grouping["pairwise"]["f1"]) * 100
+
+
+def measure_stories(extractor: str, data: Path) -> dict[str, float]:
+    """The stories numbers for one extractor: story pairwise F1 with the readouts collection as
+    distractors, and claim alignment F1 from that extractor's statements (dev split)."""
+    from sayso.stories.evaluation import evaluate_stories
+
+    readouts = data / READOUTS
+    report = evaluate_stories(STORIES_GOLD, [readouts], GOLD_SPLIT, pipeline=extractor,
+                              parts=("claims",))  # fmt: skip
+    claims = report.claims or {}
+    out = {
+        "stories.pairwise.f1": _story_grouping(readouts),
+        "stories.claims.f1": float(claims.get("alignment", {}).get("f1", 0.0)) * 100,
+    }
+    return {k: round(v, 2) for k, v in out.items()}
+
+
 def measure_data(extractor: str, data: Path) -> dict[str, float]:
     """The gate's external-data numbers for one extractor: PolNeAR dev (brat) and CofeNet
-    valid (BIO)."""
+    valid (BIO); the stories ones when the readouts collection is there."""
     from sayso.evaluate.runner import evaluate_cofenet, evaluate_polnear
 
     p = evaluate_polnear(data / POLNEAR_DEV, extractor).score
@@ -142,7 +180,10 @@ def measure_data(extractor: str, data: Path) -> dict[str, float]:
     # (harder) contents can lower it while the extractor got better.
     for role in ("source", "cue", "content"):
         out[f"cofenet.{role}.f1"] = c[role].f1
-    return {k: round(v, 2) for k, v in out.items()}
+    out = {k: round(v, 2) for k, v in out.items()}
+    if has_readouts(data):
+        out.update(measure_stories(extractor, data))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             "`python benchmarks/update_floor.py`; lowering needs --allow-regression."
         ),
         "tolerance": tolerance,
-        "data": {"polnear": gate.POLNEAR_DEV, "cofenet": gate.COFENET_VALID},
+        "data": {"polnear": gate.POLNEAR_DEV, "cofenet": gate.COFENET_VALID,
+                 "stories": f"{gate.READOUTS} (distractors for "
+                            f"{gate.STORIES_GOLD.relative_to(gate.REPO_ROOT)}, {gate.GOLD_SPLIT})"},
         "in_repo": {
             "chains": f"{gate.CHAIN_GOLD.relative_to(gate.REPO_ROOT)} ({gate.GOLD_SPLIT})",
             "speakers": f"{gate.SPEAKER_GOLD.relative_to(gate.REPO_ROOT)} ({gate.GOLD_SPLIT})",

@@ -75,6 +75,9 @@ def test_no_regression(extractor: str, data, floors) -> None:  # type: ignore[no
         pytest.fail(f"{extractor} has no floor (see test_every_pipeline_has_a_floor)")
     measured = gate.measure_data(extractor, data)
     pinned = gate.only(entry["floors"], in_repo=False)
+    if not gate.has_readouts(data):  # the stories floors need the readouts collection
+        print(f"\n*** stories floors not checked: no {gate.READOUTS} in {data} ***")
+        pinned = {m: v for m, v in pinned.items() if not m.startswith(gate.STORIES_PREFIX)}
     regressions = gate.compare(extractor, measured, pinned, floors["tolerance"])
     assert not regressions, "quality fell below the pinned floors:\n" + "\n".join(
         str(r) for r in regressions

@@ -355,3 +355,33 @@ def test_nested_verbs_are_added_only_inside_some_statement_and_never_twice() -> 
     assert believe.source.text == "police" and believe.content[0].text == "the driver fled"
     # "Residents believe" lies in no statement's content; a verb already a cue is not added.
     assert nested_statements(doc, text, [said, believe], [[(content, content + 30)]]) == []
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_a_later_cue_does_not_report_an_earlier_statement_beside_it(pipeline: str) -> None:
+    text = (
+        'He said Zelensky is "a model of honesty for me"; however, "to remove any doubts about '
+        'our trust in the president, I wrote a resignation offer", he added.'
+    )
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    said = next(a for a in ex.attributions if a.cue.text == "said")
+    added = next(a for a in ex.attributions if a.cue.text == "added")
+    assert said.parent is None and added.parent is None
+    assert "Zelensky" not in added.content_text
+
+
+def test_according_to_reports_the_statement_before_it() -> None:
+    from sayso.assemble.chains import beside_earlier, parents
+
+    text = "Trump admitted he ordered the payments, according to prosecutors."
+
+    def span(words: str) -> Span:
+        at = text.index(words)
+        return Span.of(text, at, at + len(words))
+
+    admitted = Found(span("admitted"), (span("he ordered the payments"),), span("Trump"))
+    according = Found(
+        span("according to"), (span("Trump admitted he ordered the payments"),), span("prosecutors")
+    )
+    assert beside_earlier([admitted, according]) == [admitted, according]
+    assert parents([admitted, according]) == [1, None]

@@ -336,3 +336,31 @@ def test_prefixes_before_a_known_name_are_not_part_of_it() -> None:
         "US President Trump insisted that it was fair."
     )
     assert [ex.speaker(a.speaker).name for a in ex.attributions] == ["Donald Trump"] * 3
+
+
+def test_according_to_before_the_subject_is_not_part_of_the_source() -> None:
+    """Regression: "According to ISNA, the prosecutor … said" parsed ISNA as the subject and
+    the prosecutor beside it, so "said" overlapped the according-to source and sat beside it."""
+    ex = run(
+        "According to semi-official news agency ISNA, the prosecutor general of Tehran, Ali "
+        "Alghasi Mehr, said the 36 must face charges, adding Iran will pursue the prosecution."
+    )
+    said = next(a for a in ex.attributions if a.cue.text == "said")
+    assert said.source is not None
+    assert said.source.text == "the prosecutor general of Tehran, Ali Alghasi Mehr"
+    according = next(a for a in ex.attributions if a.cue.text == "According to")
+    assert said.parent == according.id
+
+
+def test_a_speaker_turn_holds_the_statements_of_its_paragraph() -> None:
+    """A transcript's initials are a speaker ("NG:"), not a dateline, and the turn reports
+    what is said in it."""
+    ex = run(
+        "The interview.\n\nNG: We are not yet certain why females die more often, but we think "
+        "it must be related to their smaller body size.\n\nThe end."
+    )
+    by_id = {a.id: a for a in ex.attributions}
+    turn = next(a for a in ex.attributions if a.cue.text == ":")
+    assert turn.source is not None and turn.source.text == "NG"
+    think = next(a for a in ex.attributions if a.cue.text == "think")
+    assert think.parent is not None and by_id[think.parent].cue.text == ":"

@@ -41,7 +41,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
     found.sort(key=lambda f: (f.cue.start, f.content[0].start, f.cue.end))
     tokens = [context.cue_tokens(doc, f.cue) for f in found]
     verbs = [context.cue_verb(t) for t in tokens]
-    found = chains.siblings(found, verbs)
+    found = chains.beside_earlier(chains.siblings(found, verbs), quotes)
     # siblings() moves sources and trims contents, never cues: drop what it emptied, keeping
     # each statement's cue tokens.
     keep = [k for k, f in enumerate(found) if any(c.end > c.start for c in f.content)]
@@ -51,7 +51,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
         [verbs[k] for k in keep],
     )
     # Speech and thought verbs inside reported words that the extractor did not take.
-    extra = nested.nested_statements(doc, text, found, chains.all_stretches(found, quotes))
+    extra = nested.nested_statements(doc, text, found, chains.all_stretches(found, quotes, text))
     added = set()
     if extra:
         rows = sorted(
@@ -65,7 +65,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
         )
         found, tokens, verbs = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
         added = {k for k, r in enumerate(rows) if r[3]}
-    parent = chains.parents(found, quotes)
+    parent = chains.parents(found, quotes, text)
     # Quoted words that no statement reports cannot be placed in a chain: drop their cues, and
     # the nested cues found here that no statement holds after all.
     drop = chains.unplaced(found, parent, quotes) | {k for k in added if parent[k] is None}
@@ -76,7 +76,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
             [tokens[k] for k in keep],
             [verbs[k] for k in keep],
         )
-        parent = chains.parents(found, quotes)
+        parent = chains.parents(found, quotes, text)
     published = article.published_date
     dmy = day_first(article.url)  # how this outlet writes numeric dates
     ids = [f"a{k + 1}" for k in range(len(found))]

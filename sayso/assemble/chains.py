@@ -123,6 +123,8 @@ def siblings(found: list[Found], verbs: list[Token | None]) -> list[Found]:
     return out
 
 
+#: Cue marks of a speaker turn ("NG: …", "MODERATOR — …").
+TURN_MARKS = frozenset({":", "\u2014", "\u2013", "--"})
 #: How many open content stretches, innermost first, are tried as a statement's parent before
 #: giving up: the first that holds it is nearly always the right one; the cap keeps a text of
 #: endless nesting ("He said " * N) linear.
@@ -144,7 +146,9 @@ def _stretches(outer: Found) -> list[tuple[int, int]]:
     return out
 
 
-def all_stretches(found: list[Found], quotes: Sequence[Quote] = ()) -> list[list[tuple[int, int]]]:
+def all_stretches(
+    found: list[Found], quotes: Sequence[Quote] = (), text: str = ""
+) -> list[list[tuple[int, int]]]:
     """Each statement's content stretches (:func:`_stretches`), and the whole of every quotation
     its content starts in, its continuations' quotations included.
 
@@ -154,6 +158,15 @@ def all_stretches(found: list[Found], quotes: Sequence[Quote] = ()) -> list[list
     parent search reads these stretches: contents stay as the extractor found them.
     """
     out = [_stretches(f) for f in found]
+    if text:
+        # A transcript's speaker turn ("NG: We are not certain … but we think …") holds its
+        # whole paragraph, whatever the extractor took as the content.
+        for j, f in enumerate(found):
+            if f.cue.text in TURN_MARKS and f.source is not None and f.content:
+                line = text.rfind("\n", 0, f.source.start) + 1
+                if text[line : f.source.start].strip() == "":
+                    end = text.find("\n", f.cue.end)
+                    out[j].append((f.cue.end, len(text) if end < 0 else end))
     if not quotes:
         return out
     qs = quotes if isinstance(quotes, Quotes) else Quotes(quotes)
@@ -196,6 +209,65 @@ def _holds(outer: Found, inner: Found, stretches: Sequence[tuple[int, int]]) -> 
     return min(e - s for s, e in held)
 
 
+#: Cue words that report what comes before them in the text ("X said …, according to Y",
+#: "Erdogan said — as reported by Hurriyet — …"); any other cue after an unquoted cue (" … ,
+#: he added", "…, Trump alleged") is a statement beside it, not around it.
+CUES_HOLDING_EARLIER = ("according", "per", "report")
+
+
+def _holds_earlier_cues(f: Found) -> bool:
+    words = f.cue.text.lower().split()
+    return bool(words) and (
+        words[0] in CUES_HOLDING_EARLIER or any(w.startswith("report") for w in words)
+    )
+
+
+def beside_earlier(found: list[Found], quotes: Sequence[Quote] = ()) -> list[Found]:
+    """Cut out of a statement's content the earlier statements it does not report ("He said
+    A; however, "B", he added": "added" reports B, and "He said A" is beside it, not in it).
+
+    A later cue holds an earlier one only when it reports what comes before it ("according
+    to", "as reported by"; :data:`CUES_HOLDING_EARLIER`) or the earlier cue is inside quoted
+    words.  The content is cut to what follows the last such statement's words.
+    """
+    qs = quotes if isinstance(quotes, Quotes) else Quotes(quotes)
+    order = sorted(range(len(found)), key=lambda k: found[k].cue.start)
+    starts = [found[k].cue.start for k in order]
+    out = list(found)
+    for j, f in enumerate(found):
+        if f.continues or not f.content or _holds_earlier_cues(f):
+            continue
+        cut = -1
+        for c in f.content:
+            if c.start >= f.cue.start:
+                continue
+            lo = bisect.bisect_left(starts, c.start)
+            hi = bisect.bisect_left(starts, min(c.end, f.cue.start))
+            for k in order[lo:hi]:
+                g = found[k]
+                if k == j or g.continues or qs.at(g.cue.start) is not None:
+                    continue
+                if g.cue.end > c.end:
+                    continue
+                cut = max([cut, g.cue.end] + [p.end for p in g.content])
+        if cut < 0:
+            continue
+        pieces = []
+        for c in f.content:
+            if c.end <= cut:
+                continue
+            if c.start < cut:
+                piece = c.text[cut - c.start :]
+                lead = len(piece) - len(piece.lstrip(" ,;:.\u2014\u2013-"))
+                piece = piece[lead:].rstrip()
+                if piece:
+                    pieces.append(Span(cut + lead, cut + lead + len(piece), piece))
+                continue
+            pieces.append(c)
+        out[j] = replace(f, content=tuple(pieces))
+    return out
+
+
 def _outer_of(found: list[Found], stretches: list[list[tuple[int, int]]], j: int, k: int) -> bool:
     """Whether ``j`` may be ``k``'s parent: it holds ``k``, and when each holds the other
     ("X told reporters that, according to Y, …") only the one whose cue comes first is outer."""
@@ -209,7 +281,7 @@ def _outer_of(found: list[Found], stretches: list[list[tuple[int, int]]], j: int
     return True
 
 
-def parents(found: list[Found], quotes: Sequence[Quote] = ()) -> list[int | None]:
+def parents(found: list[Found], quotes: Sequence[Quote] = (), text: str = "") -> list[int | None]:
     """For each statement, the index of the statement it is reported inside, or None.
 
     The innermost content stretch (:func:`all_stretches`, quotations included) holding a
@@ -219,7 +291,10 @@ def parents(found: list[Found], quotes: Sequence[Quote] = ()) -> list[int | None
     all pairs.
     """
     n = len(found)
-    stretches = all_stretches(found, quotes)
+    stretches = all_stretches(found, quotes, text)
+    qs = quotes if isinstance(quotes, Quotes) else Quotes(quotes)
+    quoted = [qs.at(f.cue.start) is not None for f in found]
+    holds_before = [_holds_earlier_cues(f) for f in found]
     # Events in text order: a stretch opens at its start, a cue is placed at its start; at the
     # same offset the stretch first (a content starting with a cue holds it) and the longer
     # stretch first (so the inner one sits above it on the stack).
@@ -250,6 +325,8 @@ def parents(found: list[Found], quotes: Sequence[Quote] = ()) -> list[int | None
             tried += 1
             if j == idx or end > e:
                 continue
+            if found[j].cue.start > pos and not quoted[idx] and not holds_before[j]:
+                continue  # "He said A; B, he added": the later cue does not report the earlier
             if not _outer_of(found, stretches, j, idx):
                 continue
             cand = (e - s, -found[j].cue.start, j)

@@ -143,9 +143,9 @@ def nested_statements(
     for _, e in taken:
         taken_reach.append(max(e, taken_reach[-1]) if taken_reach else e)
 
-    def inside(at: int) -> bool:
+    def holder(at: int) -> tuple[int, int] | None:
         k = bisect.bisect_right(starts, at) - 1
-        return k >= 0 and at < union[k][1]
+        return union[k] if k >= 0 and at < union[k][1] else None
 
     def is_cue(lo: int, hi: int) -> bool:
         k = bisect.bisect_left(taken_starts, hi)
@@ -161,13 +161,17 @@ def nested_statements(
             continue
         if verb.dep_ in {"amod", "compound"}:
             continue
-        if not inside(verb.idx) or is_cue(verb.idx, verb.idx + len(verb.text)):
+        within = holder(verb.idx)
+        if within is None or is_cue(verb.idx, verb.idx + len(verb.text)):
             continue
         subj = _subject(verb)
         if subj is None:
             continue
         cue = _cue(verb)
-        content = token_pieces(_content(verb, subj, cue), text)
+        # Inside the words that hold it: a nested statement never reaches past its reporter's
+        # content to take a later top-level statement for a child.
+        words = [t for t in _content(verb, subj, cue) if within[0] <= t.idx < within[1]]
+        content = token_pieces(words, text)
         src = char_range(_source(subj, verb))
         cue_at = char_range(cue)
         if not content or src is None or cue_at is None:

@@ -110,11 +110,27 @@ def _source_tokens(subj: Token, cue: Token) -> list[Token]:
     if subj.lower_ in {"who", "that", "which"} and subj.head.dep_ == "relcl":
         subj = subj.head.head
     toks = [t for t in subj.subtree if (t.i < cue.i) == (subj.i < cue.i)]
+    toks = _after_according_to(toks, cue)
     rel = [c for c in subj.children if c.dep_ in {"relcl", "acl"} and c.i > subj.i]
     if rel:
         cut = min(t.i for t in rel[0].subtree)
         toks = [t for t in toks if t.i < cut]
     return toks
+
+
+def _after_according_to(toks: list[Token], cue: Token) -> list[Token]:
+    """A source without the "according to X," phrase before it: "According to ISNA, the
+    prosecutor said" is often parsed with ISNA as the subject and the prosecutor beside it."""
+    if not toks:
+        return toks
+    according = [c for c in cue.children if c.lower_ == "according" and c.i < toks[0].i]
+    if not according:
+        return toks
+    comma = next((t.i for t in cue.doc[according[0].i : cue.i] if t.text == ","), None)
+    if comma is None or comma < toks[0].i:
+        return toks
+    rest = [t for t in toks if t.i > comma]
+    return rest or toks
 
 
 def _doc_text(doc: Doc, article: Article) -> str:
@@ -409,8 +425,16 @@ class RuleExtractor:
             ]
             if not named or all(t.ent_type_ in {"GPE", "DATE"} for t in named):
                 continue
-            if len(prefix) == 1 and prefix[0].text.isupper() and prefix[0].ent_type_ != "ORG":
-                continue  # a dateline ("WASHINGTON:")
+            if (
+                len(prefix) == 1
+                and prefix[0].text.isupper()
+                and prefix[0].ent_type_ != "ORG"
+                and (len(prefix[0].text) > 3 or prefix[0].ent_type_ in {"GPE", "LOC"})
+            ):
+                continue  # a dateline ("WASHINGTON:"), not a transcript's initials ("NG:")
+            # A speaker turn opening its paragraph ("Yury Ushakov: Like I said, …") holds
+            # the statements inside it; elsewhere a statement already there wins.
+            turn = sent.start_char == 0 or text[sent.start_char - 1] == "\n"
             after = [q for q in quotes if 0 <= q.start - (mark.idx + len(mark.text)) <= 2]
             if after:
                 content = list(after[0].pieces)
@@ -421,7 +445,9 @@ class RuleExtractor:
             src = char_range(prefix)
             if not content or src is None:
                 continue
-            if any(_overlaps(c, t) for c in content + [cue] for t in taken):
+            if any(_overlaps(c, t) for c in content + [cue] for t in taken) and not (
+                turn and not any(_overlaps(cue, t) for t in taken)
+            ):
                 continue
             out.append(
                 _Draft(

@@ -390,3 +390,41 @@ def test_row_columns_are_in_the_order_of_statement_row() -> None:
     selected = _ROW_COLUMNS.split("SELECT", 1)[1].replace("\n", " ").split(",")
     names = [renamed.get(c.strip(), c.strip().split(".")[-1]) for c in selected]
     assert tuple(names) == StatementRow.columns()
+
+
+def test_at_most_render_threads_pages_render_at_once(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from sayso.web import app as web_app
+
+    running, most = 0, 0
+    lock = threading.Lock()
+    render = web_app._Pages.statements
+
+    def slow_statements(self, request):  # type: ignore[no-untyped-def]
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return render(self, request)
+
+    monkeypatch.setattr(web_app._Pages, "statements", slow_statements)
+    client = TestClient(create_app(db))
+    codes: list[int] = []
+
+    def ask(i: int) -> None:
+        codes.append(client.get(f"/statements?q=point+{i}").status_code)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert codes == [200] * 8
+    assert most == web_app.RENDER_THREADS == 2

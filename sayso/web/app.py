@@ -16,6 +16,7 @@ import datetime as _dt
 import io
 import json
 import math
+import threading
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from contextlib import AbstractContextManager
 from functools import partial
@@ -23,10 +24,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
-import anyio.to_thread
 import jinja2
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -288,7 +289,10 @@ class _Pages:
             self.env.get_template(name)  # compiled now, not by the first request's visitor
         self.pool = StorePool(db_path)
         self.cache = DataCache(db_path)
-        self._render_slots: anyio.CapacityLimiter | None = None  # made in the event loop
+        # taken in the worker thread, not awaited on the event loop: a thread waiting here
+        # sleeps without the GIL, and the bound holds whatever event loop asked (the test
+        # client runs one per request)
+        self._render_slots = threading.BoundedSemaphore(RENDER_THREADS)
 
     def store(self) -> AbstractContextManager[Store]:
         """A read-only connection for one request, from the pool."""
@@ -332,7 +336,8 @@ class _Pages:
 
         def render(request: Request, key: Hashable) -> _Kept:
             def compute() -> _Kept:
-                r = endpoint(request)
+                with self._render_slots:
+                    r = endpoint(request)
                 return r.status_code, bytes(r.body), list(r.raw_headers)
 
             return self.cache.get(key, compute)
@@ -341,11 +346,7 @@ class _Pages:
             key = ("page", request.url.path, request.url.query)
             found, kept = self.cache.peek(key)
             if not found:
-                if self._render_slots is None:
-                    self._render_slots = anyio.CapacityLimiter(RENDER_THREADS)
-                kept = await anyio.to_thread.run_sync(
-                    partial(render, request, key), limiter=self._render_slots
-                )
+                kept = await run_in_threadpool(render, request, key)
             status, body, headers = kept
             response = Response(body, status_code=status)
             response.raw_headers = list(headers)  # a fresh list: middleware may add to it

@@ -5,9 +5,13 @@ shared assemble pass, speaker resolver) is timed separately for both pipelines (
 ``rules``), and the table prints seconds and seconds per KB.  Linear time means the s/KB column
 stays flat as the size grows (issue 14)::
 
-    python benchmarks/linear.py                      # 1 KB .. 256 KB, every pattern
-    python benchmarks/linear.py --max-kb 1024        # up to 1 MB (minutes per pattern)
+    python benchmarks/linear.py                      # 1 KB .. 1 MB, every pattern (~5-10 min each)
+    python benchmarks/linear.py --max-kb 64          # a quick look
     python benchmarks/linear.py --patterns cues --profile 64   # cProfile one size
+
+The total's s/KB hides a stage that grows while it is still small next to the parse, so each
+stage's growth is also printed: its s/KB at the largest size over its s/KB at the first size
+where it took at least STAGE_FLOOR_S (below that a stage's time is mostly noise).
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ PATTERNS: dict[str, str] = {
 }
 #: Pipelines measured.
 PIPELINES = ("fast", "rules")
+#: The stages timed, as named in the table.
+STAGES = ("parse", "extract", "assemble", "resolve")
+#: A stage's growth is measured from the first size where it took at least this many seconds.
+STAGE_FLOOR_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -104,9 +112,10 @@ def sizes(max_kb: float, min_kb: float = 1.0) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the curve; exit 1 when a pattern's s/KB at the largest size is over ``--factor``
-    times its s/KB at the smallest size above 1 KB (1 KB carries fixed costs)."""
+    times its s/KB at the smallest size above 1 KB (1 KB carries fixed costs), or a stage's
+    grows more than that (see :func:`stage_growth`)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--max-kb", type=float, default=256.0)
+    ap.add_argument("--max-kb", type=float, default=1024.0)
     ap.add_argument("--min-kb", type=float, default=1.0)
     ap.add_argument("--patterns", default=",".join(PATTERNS), help="comma-separated")
     ap.add_argument("--factor", type=float, default=2.0, help="largest/smallest s/KB allowed")
@@ -123,10 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{'pattern':9} {'pipeline':8} {'KB':>7} {'s':>8} {'s/KB':>7} "
         f"{'parse':>7} {'extract':>7} {'assemble':>8} {'resolve':>7} {'stmts':>6}"
     )
+    growth: list[tuple[float, str]] = []
     for pattern in patterns:
         base: dict[str, float] = {}
+        runs: dict[str, list[Timing]] = {}
         for kb in sizes(args.max_kb, args.min_kb):
             for pipeline, t in measure(make_text(pattern, kb)).items():
+                runs.setdefault(pipeline, []).append(t)
                 per_kb = t.total / t.kb
                 print(
                     f"{pattern:9} {pipeline:8} {t.kb:7.1f} {t.total:8.2f} {per_kb:7.3f} "
@@ -138,8 +150,32 @@ def main(argv: list[str] | None = None) -> int:
                     base[pipeline] = per_kb
                 elif pipeline in base:
                     worst = max(worst, per_kb / base[pipeline])
+        for pipeline, timings in runs.items():
+            for stage, (ratio, since) in stage_growth(timings).items():
+                growth.append((ratio, f"{pattern}/{pipeline}/{stage} from {since:g} KB"))
     print(f"worst growth of s/KB over the smallest size >= 2 KB: x{worst:.2f}")
-    return 1 if worst > args.factor else 0
+    growth.sort(reverse=True)
+    print(f"s/KB growth per stage (largest size over the first >= {STAGE_FLOOR_S} s):")
+    for ratio, what in growth[:8]:
+        flag = f"   over x{args.factor:g}" if ratio > args.factor else ""
+        print(f"  x{ratio:5.2f}  {what}{flag}")
+    over = [what for ratio, what in growth if ratio > args.factor]
+    return 1 if worst > args.factor or over else 0
+
+
+def stage_growth(timings: list[Timing]) -> dict[str, tuple[float, float]]:
+    """For each stage: its s/KB at the largest size over its s/KB at the first size where it
+    took at least STAGE_FLOOR_S, and that size in KB (stages that never took that long are
+    left out)."""
+    out = {}
+    last = timings[-1]
+    for stage in STAGES:
+        first = next((t for t in timings if getattr(t, stage) >= STAGE_FLOOR_S), None)
+        if first is None or first is last:
+            continue
+        ratio = (getattr(last, stage) / last.kb) / (getattr(first, stage) / first.kb)
+        out[stage] = (ratio, round(first.kb))
+    return out
 
 
 def _profile(run: Callable[[], object]) -> None:

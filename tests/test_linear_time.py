@@ -46,3 +46,18 @@ def test_cost_per_kb_is_flat(pattern: str) -> None:
         assert large[pipeline] <= FACTOR * base, (
             f"{pattern}/{pipeline}: {large[pipeline]:.3f} s/KB at 32 KB vs {base:.3f} at 2 KB"
         )
+
+
+def test_benchmark_flags_a_stage_that_grows_while_still_small() -> None:
+    """benchmarks/linear.py reports each stage's growth: a quadratic stage hidden behind a
+    linear parse (flat total s/KB at first) is caught, from the first size it is timed at."""
+    from benchmarks.linear import Timing, stage_growth
+
+    sizes = [2.0**k for k in range(11)]  # 1 KB .. 1 MB
+    timings = [Timing(kb, 0.1 * kb, 0.05 * kb, 0.001, 1e-4 * kb * kb, 0) for kb in sizes]
+    growth = stage_growth(timings)
+    assert growth["parse"] == pytest.approx((1.0, 4))
+    assert growth["extract"] == pytest.approx((1.0, 8))
+    assert "assemble" not in growth  # never took STAGE_FLOOR_S: noise, not measured
+    ratio, since = growth["resolve"]
+    assert since == 64 and ratio == pytest.approx(1024 / 64)

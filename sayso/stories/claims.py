@@ -284,7 +284,11 @@ def _matched_points(units: Sequence[_Unit], sim: np.ndarray) -> list[tuple[float
             sub = sim[np.ix_(a, b)]
             rows, cols = _assignment(sub)
             for ia, jb in zip(rows, cols, strict=True):
-                if sub[ia, jb] >= settings.MUTUAL_SIMILARITY:
+                if sub[ia, jb] >= settings.MUTUAL_SIMILARITY and (
+                    not settings.MATCH_NEEDS_WORD
+                    or units[a[ia]].words & units[b[jb]].words
+                    or units[a[ia]].amounts & units[b[jb]].amounts
+                ):
                     out.append((float(sub[ia, jb]), a[ia], b[jb]))
     return out
 

@@ -92,6 +92,10 @@ CLAIM_SIMILARITY = 0.5
 #: each other point by point (dev alignment F1 0.50 -> 0.62; mutual best matches 0.59).
 MUTUAL_SIMILARITY = 0.3
 
+#: A pair kept by the matching alone must share a content word or an amount: in two long
+#: transcripts the matching otherwise pairs leftovers that only sound alike.
+MATCH_NEEDS_WORD = True
+
 #: Weight of the MiniLM cosine in the combined claim similarity (the rest is lexical: the
 #: rarity-weighted share of content words, over the shorter mention).
 EMBEDDING_WEIGHT = 0.7

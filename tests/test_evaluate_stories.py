@@ -12,11 +12,15 @@ import pytest
 from sayso.errors import GoldDataError
 from sayso.evaluate.stories import (
     GoldClaim,
+    GoldEvent,
     GoldMention,
+    GoldStoryArticle,
     PredictedClaim,
     PredictedMention,
     article_key,
+    claim_errors,
     event_split,
+    grouping_errors,
     match_mentions,
     read_stories_gold,
     score_claims,
@@ -166,6 +170,44 @@ def test_no_prediction_scores_zero_status_and_recall() -> None:
     got = score_claims([_gc("G1", "shared", _gm("A", 0, 10), _gm("B", 0, 10))], [])
     assert got["mentions"]["recall"] == 0.0
     assert got["status"]["accuracy"] == 0.0 and got["status"]["claims_scored"] == 0
+
+
+def test_claim_errors_name_missed_split_merged_and_status() -> None:
+    gold = [
+        _gc("G1", "shared", _gm("A", 0, 10), _gm("B", 0, 10)),
+        _gc("G2", "one_sided", _gm("A", 20, 30)),
+        _gc("G3", "conflict", _gm("A", 40, 50), _gm("B", 40, 50)),
+        _gc("G4", "one_sided", _gm("A", 60, 70)),
+    ]
+    pred = [
+        PredictedClaim("P1", "shared", (_pm("A", 2, 9), _pm("B", 1, 8))),
+        PredictedClaim("P2", "shared", (_pm("A", 22, 28), _pm("A", 41, 49))),
+        PredictedClaim("P3", "conflict", (_pm("B", 45, 60),)),
+    ]
+    errs = {e["claim"]: e for e in claim_errors(gold, pred)}
+    assert "G1" not in errs  # both mentions in P1, status right
+    assert errs["G2"]["problems"] == ["merged", "status"] and errs["G2"]["merged_with"] == ["G3"]
+    assert errs["G3"]["problems"] == ["split", "merged"]  # P2 and P3; P3 says conflict
+    assert [m["predicted"] for m in errs["G3"]["mentions"]] == ["P2", "P3"]
+    assert errs["G4"]["problems"] == ["missed"] and errs["G4"]["mentions"][0]["predicted"] is None
+    assert claim_errors(gold[:1], pred[:1]) == []
+
+
+def test_grouping_errors_name_split_events_and_intruders() -> None:
+    def event(eid: str, *keys: str) -> GoldEvent:
+        arts = tuple(GoldStoryArticle(k, k, "S", "2022-01-01", "account") for k in keys)
+        return GoldEvent(eid, "dev", "call", "2022-01-01", eid, (), arts)
+
+    events = [event("E1", "a", "b"), event("E2", "c"), event("E3", "d", "e"), event("E4", "f")]
+    predicted = {"a": "1", "b": "1", "c": "2", "x": "2", "d": "3", "e": "4"}
+    errs = {e["event"]: e for e in grouping_errors(events, predicted, titles={"x": "Other"})}
+    assert set(errs) == {"E2", "E3", "E4"}  # E1 is right
+    assert errs["E2"]["intruders"] == [{"key": "x", "story": "2", "gold_event": None,
+                                        "title": "Other"}]  # fmt: skip
+    assert errs["E3"]["split_over"] == 2 and not errs["E3"]["intruders"]
+    assert errs["E4"]["articles"][0]["story"] is None  # never grouped
+    # ignored keys count on neither side: no intruder, no second story, nothing ungrouped
+    assert grouping_errors(events, predicted, ignore={"x", "e", "f"}) == []
 
 
 # --- reading gold -------------------------------------------------------------------------------

@@ -153,6 +153,25 @@ ROWS = [
         "person",
         "surname",
     ),
+    # an interview: "you" in the interviewer's question is the one interviewed
+    (
+        "Wikinews interviews biologist Ann Marsh\n\nBiologist Ann Marsh studies penguins.\n\n"
+        "((WN)) You mention starvation; what might cause it?\n\n"
+        "AM: We are not yet certain why it happens.",
+        "mention",
+        "Ann Marsh",
+        "person",
+        "pronoun",
+    ),
+    # ... and the initials that label her answers are her
+    (
+        "Wikinews interviews biologist Ann Marsh\n\nBiologist Ann Marsh studies penguins.\n\n"
+        "((WN)) What have you found?\n\nAM: We estimate that the colony is shrinking.",
+        "estimate",
+        "Ann Marsh",
+        "person",
+        "first_person",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

@@ -80,6 +80,10 @@ ORG_NOUNS = frozenset(
     site network board union authority authorities team club kremlin
     """.split()
 )
+#: Singular nouns for a body of people that speaks as a group ("an assembly of ministers").
+COLLECTIVE_NOUNS = frozenset(
+    "assembly delegation coalition panel alliance bloc gathering crowd consortium jury".split()
+)
 #: Nouns for a group of the people named before ("the two presidents", "the leaders").
 GROUP_NOUNS = frozenset({"president", "leader", "side", "minister", "candidate", "party"})
 _NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4}
@@ -205,6 +209,8 @@ class _Article:
         #: The one issuer of a first-person text, when the title names exactly one.
         self.issuer = self.issuers[0] if len(self.issuers) == 1 else None
         self.turns = self._turns()
+        #: The one person an interview's title names ("Wikinews interviews biologist X").
+        self.interviewee = self._interviewee(article)
 
     # -- people -------------------------------------------------------------------------------
     def _person_words(self, ent: SpacySpan) -> list[str] | None:
@@ -606,6 +612,8 @@ class _Article:
             idx = self.person(words, m.start())
             if idx is None and len(words) >= 2 and nm.is_first_name(words[0]):
                 idx = self.person(words, m.start(), create=True)
+            if idx is None and len(words) == 1:
+                idx = self.initials(words[0])
             if idx is None:
                 continue
             if m.group(2):
@@ -614,7 +622,35 @@ class _Article:
             else:
                 out.append((m.start(), idx))
         out += self._roster_turns(captions)
+        # The interviewer's questions ("((WN)) How did you ...") are turns of no one named.
+        out += [(m.start(), -1) for m in re.finditer(r"(?m)^[ \t]*\(\(WN\)\)", self.text)]
         return sorted(out)
+
+    def _interviewee(self, article: Article) -> int | None:
+        title = article.title or (self.text[: self.headline] if self.headline else "")
+        title = " ".join(title.split())
+        m = re.search(r"(?i)\binterview(?:s|ed|ing)?\b(?:\s+with)?\s+(.+)$", title)
+        if not m:
+            return None
+        found = {
+            k
+            for k, p in enumerate(self.people)
+            if p.first and nm.word_key(p.surname) in {nm.word_key(w) for w in m.group(1).split()}
+        }
+        return found.pop() if len(found) == 1 else None
+
+    def initials(self, word: str) -> int | None:
+        """The one person whose initials ``word`` is ("NG:" for Natasha Gownaris in an
+        interview transcript)."""
+        if not (2 <= len(word) <= 3 and word.isalpha() and word.isupper()):
+            return None
+        found = [
+            k
+            for k, p in enumerate(self.people)
+            if p.first and (p.first[:1] + p.surname[:1]).upper() == word[:1] + word[-1:]
+            and len(p.name.split()) == len(word)
+        ]  # fmt: skip
+        return found[0] if len(found) == 1 else None
 
     def _roster_turns(self, captions: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
         """Turns for the prose blocks after each run of two or more caption lines: block k to
@@ -875,8 +911,16 @@ class _Resolver:
             return None, "unresolved", 0.0
         if low in _FIRST:
             return self._first_person(att, low)
+        if low == "you" and self.info.interviewee is not None:
+            turns = [t for t in self.info.turns if t[0] <= att.source.start]
+            if not turns or turns[-1][1] != self.info.interviewee:
+                # "You mention starvation ..." asked in an interview: the one interviewed.
+                return self.person_entity(self.info.interviewee), "pronoun", 0.8
         if low in _NOBODY:
             return None, "unresolved", 0.0
+        by_initials = self.info.initials(raw)
+        if by_initials is not None:
+            return self.person_entity(by_initials), "name", VIA_CONFIDENCE["surname"]
         if low in QUESTION_LABELS:
             return self.remember("reporter", "person"), "role", VIA_CONFIDENCE["role"]
         if low in _MALE | _FEMALE | _PLURAL | _NEUTER:
@@ -1270,7 +1314,7 @@ class _Resolver:
             if named is not None:
                 return self.remember(named, "organization"), "organization", 0.7
             return self.remember(desc, "organization", raw), "organization", 0.5
-        if head.tag_ in {"NNS", "NNPS"}:
+        if head.tag_ in {"NNS", "NNPS"} or lemma in COLLECTIVE_NOUNS:
             return self.remember(desc, "group", raw), "group", 0.6
         if head.pos_ in {"PRON", "DET", "PUNCT", "SYM", "NUM", "X"} or not any(
             c.isalpha() for c in raw

@@ -385,3 +385,39 @@ def test_according_to_reports_the_statement_before_it() -> None:
     )
     assert beside_earlier([admitted, according]) == [admitted, according]
     assert parents([admitted, according]) == [1, None]
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_a_claim_noun_inside_reported_words_is_a_nested_statement(pipeline: str) -> None:
+    text = (
+        "State and federal election officials have stated there is currently no evidence to "
+        "support the President's claims of widespread voter fraud."
+    )
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    by_id = {a.id: a for a in ex.attributions}
+    claims = next(a for a in ex.attributions if a.cue.text == "claims")
+    assert claims.parent is not None and "stated" in by_id[claims.parent].cue.text
+    assert claims.source is not None and claims.source.text == "the President's"
+
+
+def test_a_same_speaker_going_on_is_beside_but_another_speaker_after_reports_it() -> None:
+    """ "He said A; "B", he added": siblings.  "Clinton had told police …, the source added":
+    the source reports all before it (PolNeAR's reading of a postposed cue)."""
+    from sayso.assemble.chains import parents
+
+    def found(text: str, cue: str, source: str, content: str) -> Found:
+        c, s, t = text.rindex(cue), text.rindex(source), text.index(content)
+        return Found(
+            cue=Span.of(text, c, c + len(cue)),
+            content=(Span.of(text, t, t + len(content)),),
+            source=Span.of(text, s, s + len(source)),
+        )
+
+    text = "He said the plan works; however, it may fail, he added."
+    said = found(text, "said", "He", "the plan works")
+    added = found(text, "added", "he", "He said the plan works; however, it may fail")
+    assert parents([said, added]) == [None, None]
+    text = "Clinton told police she did not want it, but the NYPD overruled her, the source added."
+    told = found(text, "told", "Clinton", "she did not want it")
+    added = found(text, "added", "the source", text[: text.index(", the source")])
+    assert parents([told, added]) == [1, None]

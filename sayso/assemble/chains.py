@@ -210,9 +210,11 @@ def _holds(outer: Found, inner: Found, stretches: Sequence[tuple[int, int]]) -> 
 
 
 #: Cue words that report what comes before them in the text ("X said …, according to Y",
-#: "Erdogan said — as reported by Hurriyet — …"); any other cue after an unquoted cue (" … ,
-#: he added", "…, Trump alleged") is a statement beside it, not around it.
+#: "Erdogan said — as reported by Hurriyet — …").
 CUES_HOLDING_EARLIER = ("according", "per", "report")
+#: Sources that, after a statement of their own, are its speaker again ("He said A; however,
+#: "B", he added"): a later cue with one of them does not report the earlier statement.
+ANAPHORIC_SOURCES = frozenset({"he", "she", "they", "i", "we"})
 
 
 def _holds_earlier_cues(f: Found) -> bool:
@@ -222,20 +224,31 @@ def _holds_earlier_cues(f: Found) -> bool:
     )
 
 
+def _beside(later: Found, earlier: Found) -> bool:
+    """Whether a later statement leaves an earlier one (whose cue is not quoted) beside it
+    rather than reporting it: the same speaker goes on ("He said A; …, he added"), unless the
+    later cue reports what came before ("…, according to Y").  A postposed cue with another
+    speaker ("Clinton had told police …, the source added") reports all that precedes it."""
+    if later.source is None or earlier.source is None or _holds_earlier_cues(later):
+        return False
+    src = later.source.text.strip().lower()
+    return src in ANAPHORIC_SOURCES or src == earlier.source.text.strip().lower()
+
+
 def beside_earlier(found: list[Found], quotes: Sequence[Quote] = ()) -> list[Found]:
     """Cut out of a statement's content the earlier statements it does not report ("He said
     A; however, "B", he added": "added" reports B, and "He said A" is beside it, not in it).
 
-    A later cue holds an earlier one only when it reports what comes before it ("according
-    to", "as reported by"; :data:`CUES_HOLDING_EARLIER`) or the earlier cue is inside quoted
-    words.  The content is cut to what follows the last such statement's words.
+    Which earlier statements a later one leaves beside it: :func:`_beside` (quoted cues are
+    always the quoted speaker's words).  The content is cut to what follows the last such
+    statement's words.
     """
     qs = quotes if isinstance(quotes, Quotes) else Quotes(quotes)
     order = sorted(range(len(found)), key=lambda k: found[k].cue.start)
     starts = [found[k].cue.start for k in order]
     out = list(found)
     for j, f in enumerate(found):
-        if f.continues or not f.content or _holds_earlier_cues(f):
+        if f.continues or not f.content or f.source is None or _holds_earlier_cues(f):
             continue
         cut = -1
         for c in f.content:
@@ -246,6 +259,8 @@ def beside_earlier(found: list[Found], quotes: Sequence[Quote] = ()) -> list[Fou
             for k in order[lo:hi]:
                 g = found[k]
                 if k == j or g.continues or qs.at(g.cue.start) is not None:
+                    continue
+                if not _beside(f, g):
                     continue
                 if g.cue.end > c.end:
                     continue
@@ -294,7 +309,6 @@ def parents(found: list[Found], quotes: Sequence[Quote] = (), text: str = "") ->
     stretches = all_stretches(found, quotes, text)
     qs = quotes if isinstance(quotes, Quotes) else Quotes(quotes)
     quoted = [qs.at(f.cue.start) is not None for f in found]
-    holds_before = [_holds_earlier_cues(f) for f in found]
     # Events in text order: a stretch opens at its start, a cue is placed at its start; at the
     # same offset the stretch first (a content starting with a cue holds it) and the longer
     # stretch first (so the inner one sits above it on the stack).
@@ -325,7 +339,7 @@ def parents(found: list[Found], quotes: Sequence[Quote] = (), text: str = "") ->
             tried += 1
             if j == idx or end > e:
                 continue
-            if found[j].cue.start > pos and not quoted[idx] and not holds_before[j]:
+            if found[j].cue.start > pos and not quoted[idx] and _beside(found[j], found[idx]):
                 continue  # "He said A; B, he added": the later cue does not report the earlier
             if not _outer_of(found, stretches, j, idx):
                 continue

@@ -13,8 +13,10 @@ which the span benchmarks score, stay exactly what the extractor found.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..models import Found, Span
 from ..nlp import char_range, token_pieces, trim
@@ -34,6 +36,9 @@ NOT_NESTED_HERE = frozenset(
 )
 #: Verbs whose subject is their infinitive's too ("he continues to believe …").
 RAISING_VERBS = frozenset({"continue", "seem", "appear", "keep", "come", "begin", "start"})
+#: Nouns that are cues inside reported words when a clause or an of-phrase says what is
+#: claimed ("denied all claims that …"): gold cues on the chain gold's dev split.
+CLAIM_NOUNS = frozenset({"claim", "allegation", "assertion"})
 #: Dependents of a nested cue verb that hold what it reports.
 CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "parataxis", "oprd", "attr", "dative"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -53,7 +58,13 @@ def _subject(verb: Token) -> Token | None:
         verb.dep_ == "conj"
         and verb.head.pos_ == "VERB"
         or verb.dep_ == "xcomp"
-        and verb.head.lemma_.lower() in RAISING_VERBS
+        and (
+            verb.head.lemma_.lower() in RAISING_VERBS
+            # "the researchers claim to hope": the cue's subject is its infinitive's too,
+            # unless it has an object ("urged the crowd to consider": the crowd considers)
+            or verb.head.lemma_.lower() in NESTED_CUE_LEMMAS
+            and not any(c.dep_ in {"dobj", "dative"} for c in verb.head.children)
+        )
     ):
         subj = next((c for c in verb.head.children if c.dep_ in _SUBJECTS), None)
     if subj is None:
@@ -115,6 +126,60 @@ def _content(verb: Token, subj: Token | None, cue: list[Token]) -> list[Token]:
     return [t for t in toks if sent.start <= t.i < sent.end]
 
 
+def _noun_cues(
+    doc: Doc,
+    text: str,
+    holder: Callable[[int], tuple[int, int] | None],
+    is_cue: Callable[[int, int], bool],
+) -> list[Found]:
+    """Claim nouns inside reported words with their content: "denied all claims that
+    Khashoggi was slain", "no evidence to support the President's claims of fraud"; the
+    possessor, when there is one, is the source."""
+    strings = doc.vocab.strings
+    nouns = np.flatnonzero(doc.to_array("POS") == strings["NOUN"]).tolist() if len(doc) else []
+    out = []
+    for i in nouns:
+        noun = doc[i]
+        if noun.lemma_.lower() not in CLAIM_NOUNS:
+            continue
+        within = holder(noun.idx)
+        if within is None or is_cue(noun.idx, noun.idx + len(noun.text)):
+            continue
+        heads = [
+            c
+            for c in noun.children
+            if c.i > noun.i
+            and (
+                c.dep_ in {"acl", "ccomp"}
+                and any(m.lower_ == "that" for m in c.children)
+                or c.dep_ == "prep"
+                and c.lower_ in {"of", "about", "that"}
+            )
+        ]
+        words = [
+            t
+            for h in heads
+            for t in h.subtree
+            if t.i != h.i or h.dep_ != "prep"  # "claims [of fraud]": the phrase, not "of"
+        ]
+        content = token_pieces(
+            [t for t in words if within[0] <= t.idx < within[1] and not t.is_space], text
+        )
+        if not content:
+            continue
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        src = char_range(poss.subtree) if poss is not None else None
+        out.append(
+            Found(
+                cue=Span.of(text, noun.idx, noun.idx + len(noun.text)),
+                content=tuple(Span.of(text, s, e) for s, e in content),
+                source=Span.of(text, *src) if src is not None else None,
+                confidence=NESTED_CONFIDENCE,
+            )
+        )
+    return out
+
+
 def _merged(stretches: Sequence[Sequence[tuple[int, int]]]) -> list[tuple[int, int]]:
     """The union of every statement's stretches as sorted, disjoint ranges."""
     out: list[tuple[int, int]] = []
@@ -131,8 +196,6 @@ def nested_statements(
 ) -> list[Found]:
     """Statements for the speech and thought verbs with a speaker that lie inside some
     statement's ``stretches`` (``chains.all_stretches``) and that no statement has as its cue."""
-    import numpy as np
-
     union = _merged(stretches)
     if not union:
         return []
@@ -153,7 +216,7 @@ def nested_statements(
 
     strings = doc.vocab.strings
     verbs = np.flatnonzero(doc.to_array("POS") == strings["VERB"]).tolist() if len(doc) else []
-    out = []
+    out = _noun_cues(doc, text, holder, is_cue)
     for i in verbs:
         verb = doc[i]
         lemma = verb.lemma_.lower()

@@ -3,6 +3,7 @@
     python benchmarks/web_load.py                       # builds a database from the bundled sample
     python benchmarks/web_load.py --db news.db          # or uses yours (opened read-only)
     python benchmarks/web_load.py --requests 5000 --concurrency 20 --json
+    python benchmarks/web_load.py --db news.db --queries-only   # the store queries alone
 
 Starts ``sayso serve`` in a child process on a free 127.0.0.1 port (the server gets its own
 interpreter, so the load generator does not share its GIL), then for each scenario (home
@@ -246,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--query", default="president", help="the search scenario's ?q=")
     ap.add_argument("--filtered", default="q=t*&kind=indirect", help="the filtered search")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead")
+    ap.add_argument(
+        "--queries-only", action="store_true", help="only time the store queries alone (no server)"
+    )
     args = ap.parse_args(argv)
     if args.requests < 1 or not 1 <= args.concurrency <= 200 or args.time_limit <= 0:
         ap.error("--requests must be >= 1, --concurrency in 1..200, --time-limit > 0")
@@ -266,6 +270,11 @@ def main(argv: list[str] | None = None) -> int:
             "article": f"/articles/{article}",
         }
         queries = store_queries(db, args.query, filtered, article)
+        if args.queries_only:
+            for name, ms in queries.items():
+                flag = "" if ms <= TARGET_QUERY_MS else f"   over {TARGET_QUERY_MS:.0f} ms"
+                print(f"  {name:<40} {ms:8.2f} ms{flag}")
+            return 0
         server = Server(db, [])
         try:
             single = {name: alone(server.port, path) for name, path in scenarios.items()}

@@ -421,3 +421,14 @@ def test_a_same_speaker_going_on_is_beside_but_another_speaker_after_reports_it(
     told = found(text, "told", "Clinton", "she did not want it")
     added = found(text, "added", "the source", text[: text.index(", the source")])
     assert parents([told, added]) == [1, None]
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_add_with_an_object_inside_quoted_words_is_no_cue(pipeline: str) -> None:
+    text = (
+        '"Life can survive there. We should definitely add those kinds of planets to the menu '
+        'of options," Professor Seager said.'
+    )
+    chain = _chain(pipeline, text)
+    assert not any("add" in cue for cue in chain), chain
+    assert "said" in chain

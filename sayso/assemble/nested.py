@@ -21,7 +21,7 @@ import numpy as np
 from ..models import Found, Span
 from ..nlp import char_range, token_pieces, trim
 from .chains import could_speak
-from .screen import NESTED_CUE_LEMMAS
+from .screen import CLAUSE_ONLY_INSIDE, NESTED_CUE_LEMMAS
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
@@ -229,6 +229,10 @@ def nested_statements(
             continue
         subj = _subject(verb)
         if subj is None:
+            continue
+        if lemma in CLAUSE_ONLY_INSIDE and not any(
+            c.dep_ in {"ccomp", "parataxis"} for c in verb.children
+        ):
             continue
         cue = _cue(verb)
         # Inside the words that hold it: a nested statement never reaches past its reporter's

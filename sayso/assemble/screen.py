@@ -29,6 +29,9 @@ NOT_NESTED_CUES = frozenset(
 )
 #: Lemmas that make a cue inside another statement's content ("called for" too).
 NESTED_CUE_LEMMAS = (_CUE_LEMMAS | NEEDS_PREPOSITION) - NOT_NESTED_CUES
+#: Cue lemmas that inside reported words report only with a clause ("she added that …"); with
+#: an object they are plain verbs ("we should add those planets").
+CLAUSE_ONLY_INSIDE = frozenset({"add"})
 #: Sources that name nobody ("It appears that …", "There seems to be …").
 EMPTY_SOURCES = frozenset({"it", "there", "this", "that"})
 
@@ -76,6 +79,12 @@ def reports_inside(tokens: list[Token]) -> bool:
         return False
     verbs = [t for t in words if t.pos_ in {"VERB", "AUX"}]
     head = verbs[-1] if verbs else None
+    if (
+        head is not None
+        and head.lemma_.lower() in CLAUSE_ONLY_INSIDE
+        and not any(c.dep_ in {"ccomp", "parataxis"} for c in head.children)
+    ):
+        return False  # "we should add those planets to the menu", "is being added"
     return not (
         head is not None
         and head.tag_ == "VB"

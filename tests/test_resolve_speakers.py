@@ -172,6 +172,27 @@ ROWS = [
         "person",
         "first_person",
     ),
+    # "the leaders" of a meeting are the people who met, not the last two named
+    (
+        "Vice President Kamala Harris met today with President Volodymyr Zelenskyy of Ukraine "
+        "ahead of President Zelenskyy's meeting with President Joe Biden. The Vice President "
+        "underscored the commitment of the United States. The leaders agreed on the importance "
+        "of continued support.",
+        "agreed",
+        "Kamala Harris and Volodymyr Zelenskyy",
+        "group",
+        "group",
+    ),
+    # "they" after a call with a group are the participants the article lists
+    (
+        "President Joe Biden held a video call with European leaders today. They reiterated their "
+        "concern about the build-up.\n\nParticipants in the call included European Commission "
+        "President Ursula von der Leyen and Chancellor Olaf Scholz of Germany.",
+        "reiterated",
+        "Joe Biden, Ursula von der Leyen and Olaf Scholz",
+        "group",
+        "pronoun",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

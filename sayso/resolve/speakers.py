@@ -52,6 +52,12 @@ _NOBODY = {"you", "one", "someone", "everyone", "anyone", "somebody", "nobody"}
 PRONOUN_LOOKBACK_SENTENCES = 4
 #: Score of the reporting speaker for a pronoun in its reported speech ("he said he ...").
 PRONOUN_REPORTED_SPEAKER = 3.0
+#: Verbs that tell a meeting ("X met with Y", "X held a call with Y").
+MEETING_VERBS = frozenset("meet speak talk hold host convene join call".split())
+#: How many sentences back "they" or "the leaders" looks for a meeting.
+MEETING_LOOKBACK_SENTENCES = 8
+#: Lower-case words inside a person's name ("Ursula von der Leyen").
+NAME_PARTICLES = frozenset("von van der den de da di del della la le du bin al ibn".split())
 #: Score of the two people who just met ("X spoke with Y. They agreed ...") for "they".
 PRONOUN_MEETING_PAIR = 1.2
 #: Taken off a name that is not its clause's subject, as a pronoun's antecedent: "X ...
@@ -219,7 +225,25 @@ class _Article:
             if words and nm.word_key(words[-1]) in ORG_SUFFIXES | CHANNEL_NAMES:
                 return None  # "Védelmi Ipari Kft", "Twitter"
             # "Harris and President Zelenskyy": two people the NER ran together.
-            return words if words and all(w[:1].isupper() for w in words) else None
+            ok = all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words)
+            if not (words and words[0][:1].isupper() and ok):
+                return None
+            j = ent.end
+            while words[-1].lower() in NAME_PARTICLES or (
+                j < len(self.doc) and self.doc[j].lower_ in NAME_PARTICLES
+            ):
+                # "Ursula von" + "der Leyen": the NER stopped at a particle.
+                if j >= len(self.doc) or not (
+                    self.doc[j].lower_ in NAME_PARTICLES or self.doc[j].text[:1].isupper()
+                ):
+                    break
+                words.append(self.doc[j].text)
+                j += 1
+                if words[-1][:1].isupper():
+                    break
+            while words and words[-1].lower() in NAME_PARTICLES:
+                words.pop()
+            return words or None
         if words and nm.word_key(words[-1]) in ORG_SUFFIXES:
             return None  # "Védelmi Ipari Kft"
         # The NER calls some names organisations ("Scotland Nicola Sturgeon", "Brock Pierce"),
@@ -547,6 +571,9 @@ class _Article:
                 idx = self.person(words, 0)
                 if idx is None:
                     idx = self.person(words, 0, create=True, titles=[role])
+                elif not self.people[idx].first:
+                    # "President Biden" read before: he is the principal, by his full name.
+                    idx = self.person(words, 0, create=True)
                 if idx is None:
                     return None
                 self.people[idx].roles.add(role)
@@ -1004,7 +1031,7 @@ class _Resolver:
             excluded.add(outer_ent.name.lower())
         cands, ents = self._pronoun_candidates(att, low, PRONOUN_LOOKBACK_SENTENCES)
         if low in _PLURAL:
-            pair = self._meeting_pair(start)
+            pair = self._meeting(start, MEETING_LOOKBACK_SENTENCES) or self._meeting_pair(start)
             if pair is not None:
                 # "Biden spoke with Putin. They agreed ...": the two of them.
                 cands.setdefault(pair.name.lower(), []).append(PRONOUN_MEETING_PAIR)
@@ -1028,6 +1055,61 @@ class _Resolver:
         best = ranked[0]
         margin = max(cands[best]) - (max(cands[ranked[1]]) if len(ranked) > 1 else -3.0)
         return self._entity_of(ents[best]), "pronoun", min(0.95, 0.55 + 0.1 * margin)
+
+    def _meeting(self, offset: int, lookback: int) -> _Entity | None:
+        """The people of the latest meeting told before ``offset`` (``lookback`` sentences at
+        most): the subject of a verb of meeting and those it met "with" ("Harris met with
+        President Zelenskyy"); when it met a group ("held a call with European leaders"), the
+        people a "Participants ... included A, B and C" sentence of the article names."""
+        info = self.info
+        here = info.sentence_of(offset)
+        sents = list(self.doc.sents)
+        for k in range(here, max(-1, here - lookback - 1), -1):
+            if k < 0 or k >= len(sents):
+                continue
+            for verb in sents[k]:
+                if verb.lemma_.lower() not in MEETING_VERBS or verb.idx >= offset:
+                    continue
+                subj = [c for c in verb.children if c.dep_ == "nsubj"]
+                obj = [c for c in verb.children if c.dep_ == "dobj"]
+                withs = [
+                    g
+                    for h in [verb, *obj]
+                    for c in h.children
+                    if c.dep_ == "prep" and c.lower_ == "with"
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
+                if not subj or not withs:
+                    continue
+                people: list[_Entity] = []
+                for tok in [subj[0], *[c for c in subj[0].children if c.dep_ == "conj"]] + [
+                    t for w in withs for t in [w, *[c for c in w.children if c.dep_ == "conj"]]
+                ]:
+                    lo = min(
+                        t.i for t in tok.subtree if t.dep_ not in {"conj", "cc", "prep"} or t is tok
+                    )
+                    member = self._member(self.doc[lo : tok.i + 1])
+                    if member is not None and member.kind == "person" and member not in people:
+                        people.append(member)
+                if len(people) == 1 and any(w.tag_ == "NNS" for w in withs):
+                    people += [p for p in self._participants() if p not in people]
+                if len(people) >= 2:
+                    return self._group(people)
+        return None
+
+    def _participants(self) -> list[_Entity]:
+        """The people a "Participants (in the call) included ..." sentence names."""
+        out: list[_Entity] = []
+        for sent in self.doc.sents:
+            if sent[0].lower_ not in {"participants", "attendees"}:
+                continue
+            for e in self.info.ents_in(sent):
+                words = self.info._person_words(e)
+                idx = self.info.person(words, e.start_char) if words else None
+                if idx is not None:
+                    out.append(self.person_entity(idx))
+        return out
 
     def _meeting_pair(self, offset: int) -> _Entity | None:
         """The people who met in the sentence before ``offset`` (or in its own sentence,
@@ -1490,6 +1572,10 @@ class _Resolver:
         return self.remember(name, "group", members=tuple(speaker_id(n) for n in names))
 
     def _counted_group(self, span: SpacySpan, lemma: str, start: int) -> _Entity | None:
+        if lemma in {"leader", "side", "president"} and not any(t.lower_ in _NUMBERS for t in span):
+            met = self._meeting(start, MEETING_LOOKBACK_SENTENCES)
+            if met is not None:
+                return met  # "Harris met with Zelenskyy ... The leaders agreed"
         n = next((_NUMBERS[t.lower_] for t in span if t.lower_ in _NUMBERS), 2)
         if (
             lemma not in {"side", "leader"}

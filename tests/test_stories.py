@@ -371,6 +371,7 @@ def test_amounts_frames_and_mutual_best_matches() -> None:
     assert amounts("an additional $225 million in aid") == amounts("USD 225 million for aid")
     assert amounts("$1 billion") == frozenset({1e9}) and amounts("on 26 January, two") == set()
     assert amounts("1,500 troops") == frozenset({1500.0})
+    assert amounts("the July 2020 ceasefire, in 2022") == set()  # years are not amounts
     assert core("special gratitude to Joseph Biden for the decision to allocate aid") == (
         "decision allocate aid")
     assert core("the United States") == "the United States"  # nothing left: the text itself

@@ -77,13 +77,13 @@ _AMOUNT = re.compile(
 
 def amounts(text: str) -> frozenset[float]:
     """The amounts a text names, scaled ("$225 million" and "USD 225 million" are 225e6);
-    bare numbers below 32 are left out (days, ordinals, "two")."""
+    bare numbers below 32 (days, ordinals) and years (1900-2100) are left out."""
     out = set()
     for m in _AMOUNT.finditer(text):
         value = float(m.group(1).replace(",", ""))
         if m.group(2):
             out.add(value * _SCALE[m.group(2).lower()])
-        elif value >= 32:
+        elif value >= 32 and not (1900 <= value <= 2100 and value.is_integer()):
             out.add(value)
     return frozenset(out)
 

@@ -193,6 +193,33 @@ ROWS = [
         "group",
         "pronoun",
     ),
+    # a country's leader in a headline is the person the article gives that office
+    (
+        "Hong Kong leader announces withdrawal of bill\n\nHong Kong Chief Executive Carrie Lam "
+        "spoke on Wednesday. The bill will be withdrawn, she said.",
+        "announces",
+        "Carrie Lam",
+        "person",
+        "role",
+    ),
+    # "the court" after "the Supreme Court of the United Kingdom" (which the NER cuts in two)
+    (
+        "Today the Supreme Court of the United Kingdom issued a ruling on the prorogation. The "
+        "court found that the prorogation was unlawful.",
+        "found",
+        "Supreme Court of the United Kingdom",
+        "organization",
+        "organization",
+    ),
+    # a participle describing people speaks for them ("with officials saying ...")
+    (
+        "Germany banned the airline from its airports on Monday, with officials saying this was "
+        "for security reasons.",
+        "saying",
+        "officials",
+        "group",
+        "group",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

@@ -56,6 +56,11 @@ PRONOUN_REPORTED_SPEAKER = 3.0
 MEETING_VERBS = frozenset("meet speak talk hold host convene join call".split())
 #: How many sentences back "they" or "the leaders" looks for a meeting.
 MEETING_LOOKBACK_SENTENCES = 8
+#: The offices a "leader" of a country or territory holds ("Hong Kong leader": its chief
+#: executive).
+LEADER_ROLES = frozenset(
+    "leader president premier chancellor chief executive king queen governor prime".split()
+)
 #: Lower-case words inside a person's name ("Ursula von der Leyen").
 NAME_PARTICLES = frozenset("von van der den de da di del della la le du bin al ibn".split())
 #: Score of the two people who just met ("X spoke with Y. They agreed ...") for "they".
@@ -151,7 +156,7 @@ def _subject_weight(ent: SpacySpan) -> float:
 def _clean(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"\s*\([^)]*\)?$", "", text)  # "Commission (USCIRF)"
-    return text.strip(" ,;:\"'\u201c\u201d()")
+    return text.strip(" ,;:\"'\u201c\u201d()*\u2022")
 
 
 def _unpossess(text: str) -> str:
@@ -308,7 +313,8 @@ class _Article:
                 # "the Supreme Court" + "of the United Kingdom": the NER cut one name in two.
                 k = ent.end + 1 + (self.doc[ent.end + 1].lower_ == "the")
                 nxt = self.ent_over(k) if k < len(self.doc) else None
-                if nxt is not None and nxt.start == k and nxt.label_ in {"GPE", "ORG"}:
+                joined = nxt is not None and nxt.start in {ent.end + 1, k}
+                if joined and nxt is not None and nxt.label_ in {"GPE", "ORG"}:
                     text = self.doc[ent.start : nxt.end].text
             name = _DETERMINERS.sub("", _unpossess(_clean(text)))
             self.mentions.append((ent.start_char, ent.end_char, -1, name, kind, subject))
@@ -327,6 +333,12 @@ class _Article:
                 or tok.ent_type_ in {"PERSON", "GPE", "LOC", "FAC", "NORP", "DATE", "TIME"}
                 or not nm.is_first_name(tok.text)
                 or not tok.text[:1].isupper()
+                or (
+                    i > 0
+                    and doc[i - 1].pos_ == "PROPN"
+                    and nm.word_key(doc[i - 1].text) not in TITLES
+                    and doc[i - 1].lower_ not in _ROLE_NOUNS
+                )  # "Puerto Rico Center": inside another name
             ):
                 i += 1
                 continue
@@ -336,7 +348,7 @@ class _Article:
                 and j - i < 4
                 and doc[j].pos_ == "PROPN"
                 and doc[j].text[:1].isupper()
-                and doc[j].ent_type_ in {"", "ORG"}
+                and doc[j].ent_type_ in {"", "ORG", "PERSON"}
                 and doc[j].is_alpha
             ):
                 j += 1
@@ -402,7 +414,7 @@ class _Article:
                 break
         if k >= 1 and self.doc[k].lower_ == "the" and self.doc[k - 1].lower_ in {"to", "of", "for"}:
             out = []  # "Aide to the President Yury Ushakov": the President is someone else
-        for child in ent.root.children:
+        for child in [c for t in ent for c in t.children if c.i >= ent.end]:
             if child.dep_ == "appos":
                 out += [t.text for t in child.subtree if t.pos_ in {"NOUN", "ADJ", "PROPN"}][:6]
         if ent.root.dep_ == "appos" and ent.root.head.pos_ == "NOUN":
@@ -722,9 +734,10 @@ class _Article:
         self, role: str, offset: int, words: tuple[str, ...] | list[str]
     ) -> int | None:
         """The person introduced with ``role``; modifiers ("Russian") pick among several."""
-        cands = [k for k, p in enumerate(self.people) if role in p.roles and p.start < offset]
+        roles = LEADER_ROLES if role == "leader" else {role}
+        cands = [k for k, p in enumerate(self.people) if roles & p.roles and p.start < offset]
         if not cands:
-            cands = [k for k, p in enumerate(self.people) if role in p.roles]
+            cands = [k for k, p in enumerate(self.people) if roles & p.roles]
         if not cands and self.principal is None:
             return None
         mods = {nm.word_key(w) for w in words} - {role, "the", "a", "an"}
@@ -873,6 +886,9 @@ class _Resolver:
             if tok.dep_ == "acl" and head.lemma_.lower() in DOCUMENT_NOUNS:
                 issuer = self._issuer_of(head, None)
                 return (issuer, "document", VIA_CONFIDENCE["document"]) if issuer else None
+            if tok.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"} and tok.tag_ == "VBG":
+                # "with officials saying ...": the people the participle describes.
+                return self._subject_entity(head, att)
             if tok.dep_ not in {"conj", "advcl", "xcomp"} or head.pos_ not in {"VERB", "AUX"}:
                 return None
             if tok.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in head.children):

@@ -432,3 +432,32 @@ def test_add_with_an_object_inside_quoted_words_is_no_cue(pipeline: str) -> None
     chain = _chain(pipeline, text)
     assert not any("add" in cue for cue in chain), chain
     assert "said" in chain
+
+
+def test_beside_earlier_is_linear_in_postposed_cues(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "he said, he said, …, he said" with each content all that precedes it: each later cue
+    looks at a bounded number of the earlier ones."""
+    from sayso.assemble import chains
+
+    n = 2000
+    text = "he said, " * n
+    found = [
+        Found(
+            cue=Span.of(text, 9 * k + 3, 9 * k + 7),
+            content=(Span.of(text, 0, 9 * k + 1),) if k else (Span.of(text, 3, 7),),
+            source=Span.of(text, 9 * k, 9 * k + 2),
+        )
+        for k in range(n)
+    ]
+    calls = 0
+    real = chains._beside
+
+    def counting(later: Found, earlier: Found) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(later, earlier)
+
+    monkeypatch.setattr(chains, "_beside", counting)
+    out = chains.beside_earlier(found)
+    assert calls <= (chains.MAX_PARENT_CANDIDATES + 1) * n, f"{calls} checks: not linear"
+    assert all(f.content == () or f.content[0].start > 0 for f in out[1:])

@@ -163,8 +163,10 @@ def all_stretches(
         # whole paragraph, whatever the extractor took as the content.
         for j, f in enumerate(found):
             if f.cue.text in TURN_MARKS and f.source is not None and f.content:
-                line = text.rfind("\n", 0, f.source.start) + 1
-                if text[line : f.source.start].strip() == "":
+                line = f.source.start  # back over spaces only: never a scan of the paragraph
+                while line > 0 and text[line - 1] in " \t":
+                    line -= 1
+                if line == 0 or text[line - 1] == "\n":
                     end = text.find("\n", f.cue.end)
                     out[j].append((f.cue.end, len(text) if end < 0 else end))
     if not quotes:
@@ -256,7 +258,8 @@ def beside_earlier(found: list[Found], quotes: Sequence[Quote] = ()) -> list[Fou
                 continue
             lo = bisect.bisect_left(starts, c.start)
             hi = bisect.bisect_left(starts, min(c.end, f.cue.start))
-            for k in order[lo:hi]:
+            # The nearest ones decide the cut; a cap keeps endless postposed cues linear.
+            for k in order[max(lo, hi - MAX_PARENT_CANDIDATES) : hi]:
                 g = found[k]
                 if k == j or g.continues or qs.at(g.cue.start) is not None:
                     continue

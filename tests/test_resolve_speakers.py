@@ -220,6 +220,23 @@ ROWS = [
         "group",
         "group",
     ),
+    # "X held a press conference claiming ...": the one who held it, by the name in apposition
+    (
+        "Before the debate, Hunter Biden's former business partner Tony Bobulinski held a press "
+        "conference claiming Joe Biden knew about the deals.",
+        "claiming",
+        "Tony Bobulinski",
+        "person",
+        "name",
+    ),
+    # documents: guidelines and press releases go to the body named on them
+    (
+        "Hungary spent 1.15% of its GDP on defence in 2018; NATO guidelines call for 2%.",
+        "call",
+        "NATO",
+        "organization",
+        "document",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

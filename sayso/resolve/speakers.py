@@ -81,6 +81,7 @@ DOCUMENT_NOUNS = frozenset(
     statement release tweet post video letter interview report readout summary communique
     communiqué declaration website document guidance story article message memo note op-ed
     transcript filing ruling order proclamation announcement notice blog broadcast footage
+    finding data datum guideline study survey
     """.split()
 )
 #: Nouns for an organisation described rather than named ("the embassy", "police").
@@ -887,8 +888,13 @@ class _Resolver:
                 issuer = self._issuer_of(head, None)
                 return (issuer, "document", VIA_CONFIDENCE["document"]) if issuer else None
             if tok.dep_ == "acl" and head.pos_ in {"NOUN", "PROPN"} and tok.tag_ == "VBG":
-                # "with officials saying ...": the people the participle describes.
-                return self._subject_entity(head, att)
+                if head.tag_ in {"NNS", "NNPS"} or head.ent_type_ in {"PERSON", "ORG", "NORP"}:
+                    # "with officials saying ...": the people the participle describes.
+                    return self._subject_entity(head, att)
+                if head.dep_ == "dobj" and head.head.pos_ in {"VERB", "AUX"}:
+                    tok = head.head  # "X held a press conference claiming ...": X
+                    continue
+                return None
             if tok.dep_ not in {"conj", "advcl", "xcomp"} or head.pos_ not in {"VERB", "AUX"}:
                 return None
             if tok.dep_ == "xcomp" and any(c.dep_ == "dobj" for c in head.children):
@@ -911,7 +917,14 @@ class _Resolver:
             named = self.info.ent_over(k) if k >= 0 else None
             if named is not None and named.label_ == "PERSON" and named.end == k + 1:
                 subj = named.root
-        lo = min(t.i for t in subj.subtree if t.dep_ not in {"relcl", "acl", "punct"} or t is subj)
+        named = [c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        if named and subj.ent_type_ != "PERSON":
+            subj = named[0]  # "Hunter Biden's former business partner Tony Bobulinski"
+        lo = min(
+            t.i
+            for t in subj.subtree
+            if t.dep_ not in {"relcl", "acl", "punct", "appos"} or t is subj
+        )
         words = self.doc[lo : subj.i + 1]  # the head and what comes before it
         if any(t.pos_ in {"VERB", "AUX"} for t in words):
             return None, "unresolved", 0.0  # a clause, not a name: the parse went astray
@@ -1474,7 +1487,10 @@ class _Resolver:
                 e.root.head.i >= e.end and e.root.head.ent_type_ == "PERSON"
             ):
                 continue  # "Trump adviser Steve Bannon": Trump modifies
-            if e.root.dep_ in {"pobj", "dobj"} and head.pos_ == "NOUN":
+            titled = span[0].text[:1].isupper() and span[0].pos_ in {"NOUN", "PROPN"}
+            if e.root.dep_ in {"pobj", "dobj"} and head.pos_ == "NOUN" and not titled:
+                # ("Aide to the President Yury Ushakov", capitalised and without an article,
+                # is his title: he is the speaker.)
                 prep = e.root.head
                 between = list(self.doc[prep.i + 1 : e.start]) if prep.i < e.start else []
                 if not (
@@ -1684,9 +1700,12 @@ class _Resolver:
         sent = tok.sent
         k = tok.i - 1
         while k >= sent.start and (
-            self.doc[k].is_punct or self.doc[k].text.isupper() or self.doc[k].lower_ == "new"
+            self.doc[k].is_punct
+            or self.doc[k].text.isupper() and self.doc[k].ent_type_ != "ORG"
+            or self.doc[k].lower_ == "new"
+            or self.doc[k].dep_ == "compound" and self.doc[k].pos_ == "NOUN"
         ):
-            k -= 1  # "(IPCC)", "new"
+            k -= 1  # "(IPCC)", "new", "press" (release)
         ent = self.info.ent_over(k) if k >= sent.start else None
         if ent is not None and ent.end == k + 1 and ent.label_ in {"ORG", "PERSON"}:
             return self._noun_entity(ent.root)

@@ -68,6 +68,14 @@ PRONOUN_MEETING_PAIR = 1.2
 #: Taken off a name that is not its clause's subject, as a pronoun's antecedent: "X ...
 #: He serves as adviser to Governor Y. He describes himself ..." is X, not Y.
 PRONOUN_NON_SUBJECT_PENALTY = 0.5
+#: How many mentions back a role, a short organisation name or a counted group looks.
+MENTIONS_LOOKBACK = 400
+#: How many statements starting before a word may hold it in their source (they overlap only
+#: when nested).
+SOURCE_OVERLAP_REACH = 8
+#: How far back (sentences) the last-resort antecedent of a pronoun may lie: a bound that keeps
+#: the pass linear on very long texts.
+PRONOUN_FAR_SENTENCES = 40
 #: Confidence of a pronoun resolved beyond the lookback (the last agreeing antecedent).
 PRONOUN_FAR_CONFIDENCE = 0.5
 #: How many sentences back a document noun ("the report") looks for its issuer.
@@ -213,6 +221,8 @@ class _Article:
                 self._read_entity(ent)
         self._surname_mentions()
         self.mentions.sort()
+        #: The offsets of ``mentions``, for bisection.
+        self.mention_offs = [m[0] for m in self.mentions]
         self._genders_from_pronouns()
         #: The description of an unnamed issuer ("senior administration official").
         self.anonymous_issuer = ""
@@ -727,6 +737,18 @@ class _Article:
         return out
 
     # -- helpers ------------------------------------------------------------------------------
+    def mentions_before(
+        self, offset: int
+    ) -> list[tuple[int, int, int, str, SpeakerKind, float]]:
+        """The mentions before ``offset``, latest first, at most ``MENTIONS_LOOKBACK`` of them
+        (the bound keeps every lookup linear on very long texts)."""
+        hi = bisect.bisect_left(self.mention_offs, offset)
+        return self.mentions[max(0, hi - MENTIONS_LOOKBACK) : hi][::-1]
+
+    def sentence_start(self, k: int) -> int:
+        """The offset where sentence ``k`` starts (0 before the first)."""
+        return self._sent_starts[k] if 0 <= k < len(self._sent_starts) else 0
+
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence containing a character offset."""
         return bisect.bisect_right(self._sent_starts, offset) - 1
@@ -751,8 +773,15 @@ class _Article:
         fit = [k for k in cands if mods & self.people[k].role_words]
         if fit:
             cands = fit
-        last = {m[2]: m[0] for m in self.mentions if m[2] >= 0 and m[0] < offset}
+        last: dict[int, int] = {}
+        for m in self.mentions_before(offset):
+            if m[2] >= 0:
+                last.setdefault(m[2], m[0])
         return max(cands, key=lambda k: (last.get(k, -1), -self.people[k].start))
+
+
+def _source_start(a: Attribution) -> int:
+    return a.source.start if a.source is not None else -1
 
 
 def _holders(atts: list[Attribution]) -> dict[str, Attribution]:
@@ -796,7 +825,12 @@ class _Resolver:
         self.done: dict[str, tuple[_Entity | None, str, float]] = {}
         self._resolving: set[str] = set()  # statements whose speaker is being resolved now
         self._holders: dict[str, Attribution] | None = None  # see _holders()
-        self.history: list[tuple[int, _Entity]] = []
+        self.history: list[tuple[int, _Entity]] = []  # (source offset, speaker), by offset
+        self._history_offs: list[int] = []  # the offsets of ``history``, for bisection
+        #: The statements with a source, by source start (with the starts, for bisection).
+        self._by_source = sorted((a for a in attributions if a.source), key=_source_start)
+        self._source_starts = [_source_start(a) for a in self._by_source]
+        self._participants_cache: list[_Entity] | None = None
 
     # -- entities -----------------------------------------------------------------------------
     def remember(
@@ -838,8 +872,9 @@ class _Resolver:
                     self._resolving.discard(att.id)
             ent, via, conf = self.done[att.id]
             if ent is not None:
-                self.history.append((att.source.start, ent))
-                self.history.sort(key=lambda h: h[0])
+                k = bisect.bisect_right(self._history_offs, att.source.start)
+                self._history_offs.insert(k, att.source.start)
+                self.history.insert(k, (att.source.start, ent))
         out = []
         for att in self.atts:
             ent, via, conf = self.done[att.id]
@@ -905,7 +940,8 @@ class _Resolver:
     def _subject_entity(self, subj: Token, att: Attribution) -> tuple[_Entity | None, str, float]:
         """The speaker a subject token stands for: another statement's, when it is that
         statement's source; else the subject phrase resolved like a source."""
-        for other in self.atts:
+        k = bisect.bisect_right(self._source_starts, subj.idx)
+        for other in reversed(self._by_source[max(0, k - SOURCE_OVERLAP_REACH) : k]):
             src = other.source
             if other.id != att.id and src is not None and src.start <= subj.idx < src.end:
                 ent = self._speaker_of(other)
@@ -917,9 +953,9 @@ class _Resolver:
             named = self.info.ent_over(k) if k >= 0 else None
             if named is not None and named.label_ == "PERSON" and named.end == k + 1:
                 subj = named.root
-        named = [c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
-        if named and subj.ent_type_ != "PERSON":
-            subj = named[0]  # "Hunter Biden's former business partner Tony Bobulinski"
+        appos = [c for c in subj.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"]
+        if appos and subj.ent_type_ != "PERSON":
+            subj = appos[0]  # "Hunter Biden's former business partner Tony Bobulinski"
         lo = min(
             t.i
             for t in subj.subtree
@@ -1129,7 +1165,10 @@ class _Resolver:
 
     def _participants(self) -> list[_Entity]:
         """The people a "Participants (in the call) included ..." sentence names."""
+        if self._participants_cache is not None:
+            return self._participants_cache
         out: list[_Entity] = []
+        self._participants_cache = out
         for sent in self.doc.sents:
             if sent[0].lower_ not in {"participants", "attendees"}:
                 continue
@@ -1145,9 +1184,11 @@ class _Resolver:
         before it): a subject and the one it spoke "with", or two joined subjects."""
         info = self.info
         here = info.sentence_of(offset)
+        lo = bisect.bisect_left(info.mention_offs, info.sentence_start(here - 1))
+        hi = bisect.bisect_left(info.mention_offs, offset)
         for sent in (here, here - 1):
             people: list[int] = []
-            for off, end, idx, _name, _kind, _subj in info.mentions:
+            for off, end, idx, _name, _kind, _subj in info.mentions[lo:hi]:
                 if idx < 0 or off >= offset or info.sentence_of(off) != sent:
                     continue
                 span = self.doc.char_span(off, end, alignment_mode="expand")
@@ -1201,13 +1242,25 @@ class _Resolver:
             cands.setdefault(key, []).append(score)
             ents[key] = what
 
-        earlier = [(off, e) for off, e in self.history if off < start]
+        # Only the sentences within reach (linear time on long texts).
+        reach = lookback if lookback is not None else PRONOUN_FAR_SENTENCES
+        lo_off = info.sentence_start(here - reach)
+        hist = self.history[
+            bisect.bisect_left(self._history_offs, lo_off) : bisect.bisect_left(
+                self._history_offs, start
+            )
+        ]
+        earlier = list(hist)
         prev = earlier[-1] if earlier else None
+        window = info.mentions[
+            bisect.bisect_left(info.mention_offs, lo_off) : bisect.bisect_left(
+                info.mention_offs, start
+            )
+        ]
         mentions = [
             m
-            for m in info.mentions
-            if m[0] < start
-            and not any(s <= m[0] < e for s, e in inside)
+            for m in window
+            if not any(s <= m[0] < e for s, e in inside)
             and self._agrees_kind(low, m[4], m[2])
             and not self._possessor(m[0])
         ]
@@ -1440,7 +1493,7 @@ class _Resolver:
         words = [nm.word_key(w) for w in name.split()]
         if not words or len(words) > 2:
             return name
-        for off, _end, idx, other, kind, _subj in reversed(self.info.mentions):
+        for off, _end, idx, other, kind, _subj in self.info.mentions_before(offset):
             if off >= offset or idx >= 0 or kind != "organization":
                 continue
             keys = [nm.word_key(w) for w in other.split()]
@@ -1453,7 +1506,7 @@ class _Resolver:
     def _named_organisation(self, noun: str, offset: int) -> str | None:
         """The organisation named before ``offset`` whose name holds ``noun``: "the court" is
         the Court of Session, "police" the Northamptonshire Police (the latest such name)."""
-        for off, _end, idx, name, kind, _subj in reversed(self.info.mentions):
+        for off, _end, idx, name, kind, _subj in self.info.mentions_before(offset):
             if off >= offset or idx >= 0 or kind != "organization":
                 continue
             words = name.split()
@@ -1616,7 +1669,7 @@ class _Resolver:
         ):
             return None
         seen: list[int] = []
-        for off, _end, idx, _name, _kind, _subj in reversed(self.info.mentions):
+        for off, _end, idx, _name, _kind, _subj in self.info.mentions_before(start):
             if off >= start or idx < 0 or idx in seen:
                 continue
             p = self.info.people[idx]

@@ -182,11 +182,16 @@ def all_stretches(
             continue
         seen: set[int] = set()
         for c in f.content:
-            q = qs.at(c.start)
-            if q is None or q.start in seen or q.start <= f.cue.start < q.end:
-                continue  # a cue inside the quotation: the quoted speaker's own, not the quote's
-            seen.add(q.start)
-            out[k].extend(p for p in q.pieces if p not in out[k])
+            # The quotation the piece starts in, and one that opens inside it and runs on past
+            # its end ('noted that they had switched, "which was … Hasbro announced …"').
+            first = qs.at(c.start)
+            later = qs.starting_from(c.start + 1)
+            runs_on = later is not None and later.start < c.end < later.end
+            for q in (first, later if runs_on else None):
+                if q is None or q.start in seen or q.start <= f.cue.start < q.end:
+                    continue  # a cue inside the quotation: the quoted speaker's, not the quote's
+                seen.add(q.start)
+                out[k].extend(p for p in q.pieces if p not in out[k])
     return out
 
 

@@ -80,6 +80,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
     published = article.published_date
     dmy = day_first(article.url)  # how this outlet writes numeric dates
     ids = [f"a{k + 1}" for k in range(len(found))]
+    pieces_index = context.quote_pieces(quotes)
     out = []
     for k, f in enumerate(found):
         toks, verb = tokens[k], verbs[k]
@@ -89,7 +90,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
                 id=ids[k],
                 cue=f.cue,
                 content=f.content,
-                kind=context.kind(f.cue.text, f.content, quotes, text),
+                kind=context.kind(f.cue.text, f.content, quotes, text, pieces_index),
                 source=f.source,
                 parent=ids[p] if (p := parent[k]) is not None else None,
                 addressee=context.addressee(verb) if verb is not None else None,

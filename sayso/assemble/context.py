@@ -8,6 +8,7 @@ and the kind (direct, indirect, mixed, according to).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -126,20 +127,34 @@ def time_expression(tokens: list[Token], verb: Token | None) -> str | None:
     return _date_in(anchor.sent) if anchor is not None else None
 
 
+def quote_pieces(quotes: list[Quote]) -> list[tuple[int, int]]:
+    """Every quoted piece of the article as (start, end), sorted: the index :func:`kind`
+    bisects, built once per article."""
+    return sorted((qs, qe) for q in quotes for qs, qe in q.pieces)
+
+
 def kind(
-    cue_text: str, content: tuple[Span, ...], quotes: list[Quote], text: str
+    cue_text: str,
+    content: tuple[Span, ...],
+    quotes: list[Quote],
+    text: str,
+    pieces_index: list[tuple[int, int]] | None = None,
 ) -> AttributionKind:
-    """Direct (all quoted), mixed (a quoted bit inside), indirect, or according to."""
+    """Direct (all quoted), mixed (a quoted bit inside), indirect, or according to.
+    ``pieces_index``: :func:`quote_pieces` of ``quotes``, when the caller has it (each call then
+    looks only at the quotes that start inside the content: linear over an article)."""
     if cue_text.lower().startswith("according"):
         return "according_to"
     pieces = [(s.start, s.end) for s in content]
     if pieces and _all_quoted(pieces, text):
         return "direct"
+    index = pieces_index if pieces_index is not None else quote_pieces(quotes)
     for s, e in pieces:
-        for q in quotes:
-            for qs, qe in q.pieces:
-                if s <= qs and qe <= e + 1:
-                    return "mixed"
+        k = bisect.bisect_left(index, (s, -1))
+        while k < len(index) and index[k][0] <= e + 1:
+            if index[k][1] <= e + 1:
+                return "mixed"
+            k += 1
     return "indirect"
 
 

@@ -113,14 +113,18 @@ class StatementPage:
         return after if self.rows and after < self.total else None
 
     def to_json(self) -> dict[str, Any]:
-        """``{"rows": [...], "total", "limit", "offset", "next"}``."""
-        return {
+        """``{"rows": [...], "total", "limit", "offset", "next"}``, and ``"ranked"`` for a
+        search (as the web's JSON has it)."""
+        out: dict[str, Any] = {
             "rows": [r.to_json() for r in self.rows],
             "total": self.total,
             "limit": self.limit,
             "offset": self.offset,
             "next": self.next,
         }
+        if self.ranked is not None:
+            out["ranked"] = self.ranked
+        return out
 
 
 @dataclass(frozen=True, slots=True)

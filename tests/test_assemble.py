@@ -464,13 +464,12 @@ def test_beside_earlier_is_linear_in_postposed_cues(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.parametrize("pipeline", PIPELINES)
-def test_readout_verbs_and_quotations_opening_inside_a_content_nest(pipeline: str) -> None:
+def test_a_quotation_opening_inside_a_content_nests_under_it(pipeline: str) -> None:
     text = (
-        "The President said that he has directed his team to respond immediately. Asked about "
+        "Asked about "
         'it, the company noted that they had switched to a new plastic, "which was more '
         "plant-based. This week, Hasbro announced that we are looking to switch away from "
         'plastic altogether."'
     )
     chain = _chain(pipeline, text)
-    assert chain.get("has directed") == "said", chain
     assert chain.get("announced") == "noted", chain

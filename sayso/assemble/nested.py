@@ -34,10 +34,6 @@ NESTED_CONFIDENCE = 0.6
 NOT_NESTED_HERE = frozenset(
     {"see", "plan", "view", "regard", "figure", "order", "call", "cite", "respond"}
 )
-#: Speech acts of readouts that the lexicon does not list (so the extractors' top-level
-#: statements stay as they are) but that inside reported words report ("the President relayed
-#: that he has directed his team to respond", "he anticipated a partisan outcome").
-ONLY_NESTED_HERE = frozenset({"direct", "anticipate", "express"})
 #: Verbs whose subject is their infinitive's too ("he continues to believe …").
 RAISING_VERBS = frozenset({"continue", "seem", "appear", "keep", "come", "begin", "start"})
 #: Nouns that are cues inside reported words when a clause or an of-phrase says what is
@@ -224,7 +220,7 @@ def nested_statements(
     for i in verbs:
         verb = doc[i]
         lemma = verb.lemma_.lower()
-        if lemma not in NESTED_CUE_LEMMAS | ONLY_NESTED_HERE or lemma in NOT_NESTED_HERE:
+        if lemma not in NESTED_CUE_LEMMAS or lemma in NOT_NESTED_HERE:
             continue
         if verb.dep_ in {"amod", "compound"}:
             continue

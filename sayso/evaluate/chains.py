@@ -29,12 +29,12 @@ from typing import Any
 
 from ..errors import GoldDataError
 from ..models import Article, Attribution, InputError, Span
+from .gold import check_split, jsonl_objects
 from .scoring import PRF
 
 #: The bundled source records in every gold folder (``benchmarks/gold/build_articles.py``).
 ARTICLES_FILE = "articles.jsonl"
 #: The splits a gold row can be in; ``all`` scores both.
-SPLITS = ("dev", "test", "all")
 #: Called after each article with (articles done, articles in all).
 Progress = Callable[[int, int], None]
 #: Link errors listed by ``--errors`` (the first ones in gold order).
@@ -70,30 +70,11 @@ def read_articles(directory: str | Path) -> dict[str, Article]:
 def gold_records(directory: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
     """``("file:LINE", record)`` for every line of every gold file (``*.jsonl`` other than
     ``articles.jsonl``) of a folder, files in name order."""
-    import json
-
     files = sorted(p for p in Path(directory).glob("*.jsonl") if p.name != ARTICLES_FILE)
     if not files:
         raise GoldDataError(f"{directory}: no gold files (*.jsonl besides {ARTICLES_FILE})")
     for path in files:
-        with open(path, encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                where = f"{path.name}:{n}"
-                try:
-                    record = json.loads(line)
-                except ValueError as exc:
-                    raise GoldDataError(f"{where}: not JSON ({exc}); fix the line") from exc
-                if not isinstance(record, dict):
-                    raise GoldDataError(f"{where}: expected a JSON object; fix the line")
-                yield where, record
-
-
-def check_split(split: str) -> None:
-    """Raise GoldDataError for a split name other than dev, test or all."""
-    if split not in SPLITS:
-        raise GoldDataError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+        yield from jsonl_objects(path, path.name)
 
 
 def in_split(record: dict[str, Any], split: str) -> bool:

@@ -34,7 +34,6 @@ of 1 (all singletons on both sides is a perfect grouping).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import GoldDataError
+from .gold import check_split, jsonl_objects
 
 #: The gold files of a stories folder.
 EVENTS_FILE = "events.jsonl"
@@ -57,7 +57,6 @@ ArticleRole = Literal["account", "transcript", "announcement"]
 ARTICLE_ROLES: tuple[ArticleRole, ...] = ("account", "transcript", "announcement")
 #: Every third event (by hash of its id) is held out for test: about 2/3 dev.
 TEST_MODULUS = 3
-SPLITS = ("dev", "test", "all")
 
 
 def article_key(url: str) -> str:
@@ -181,28 +180,11 @@ class StoriesGold:
         return tuple(c for c in self.claims if split == "all" or c.split == split)
 
 
-def check_split(split: str) -> None:
-    """Raise GoldDataError for a split name other than dev, test or all."""
-    if split not in SPLITS:
-        raise GoldDataError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
-
-
 def _lines(path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
     """``("file:LINE", object)`` for each non-blank line of a JSONL gold file."""
     if not path.is_file():
         raise GoldDataError(f"{path}: no such file; a stories gold folder needs {path.name}")
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{n}"
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                raise GoldDataError(f"{where}: not JSON ({exc}); fix the line") from exc
-            if not isinstance(obj, dict):
-                raise GoldDataError(f"{where}: expected a JSON object; fix the line")
-            yield where, obj
+    return jsonl_objects(path, str(path))
 
 
 def _field(obj: Mapping[str, Any], name: str, kind: type | tuple[type, ...], where: str) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from .errors import PipelineError
@@ -63,6 +63,279 @@ _SENTENCE_END = frozenset({".", "!", "?", "...", "\u2026"})
 _SOFT_BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013"})
 
 
+#: Name of the component that stands in for the model's ``attribute_ruler``.
+ATTRIBUTE_COMPONENT = "sayso_attribute_rules"
+
+
+class AttributeRules:
+    """The model's ``attribute_ruler`` (its tag map, morph rules and exceptions: 179 patterns in
+    ``en_core_web_sm``) applied with table lookups instead of spaCy's general Matcher, which
+    walked every pattern over every token and cost about 15 % of the whole parse.
+
+    It reads the patterns from the model's own ruler (:meth:`compile`), so it follows the model,
+    and sets exactly what the ruler sets, with the ruler's precedence: the matches are applied
+    in pattern order, a later pattern winning (``tests/test_nlp.py`` compares every token's
+    tag, POS, morphology, lemma and dependency with the stock pipeline's).  It handles the
+    pattern forms a ruler can hold without operators: token keys ``ORTH``, ``LOWER``, ``TAG``,
+    ``DEP``, ``POS``, ``IS_SPACE`` with a value, ``IN`` or ``NOT_IN``; a ruler holding anything
+    else is kept as it is (:meth:`compile` returns False).
+    """
+
+    #: Token keys this class can match, with the attribute column each is read from.
+    KEYS = ("ORTH", "LOWER", "TAG", "DEP", "POS", "IS_SPACE")
+
+    def __init__(self, vocab: object) -> None:
+        self.vocab = vocab
+        self.fallback: object = None
+        self.by_tag: dict[int, list[int]] = {}  # tag hash -> groups of one {"TAG": t} token
+        self.anchored: dict[int, list[tuple[int, int, list[dict[int, object]]]]] = {}
+        self.general: list[tuple[int, list[dict[int, object]]]] = []
+        self.sets: list[tuple[int, int]] = []  # per group: (attr id, value) pairs below
+        self.group_attrs: list[dict[int, int]] = []
+        self.indices: list[int] = []
+        self.columns: tuple[int, ...] = ()
+
+    def compile(self, ruler: object) -> bool:
+        """Take the patterns of ``ruler`` (a spaCy AttributeRuler); False (and ``ruler`` kept
+        to run as it is) when one of them is outside the forms this class handles."""
+        from spacy.attrs import IDS  # type: ignore[import-not-found]
+
+        self.fallback = ruler
+        strings = self.vocab.strings  # type: ignore[attr-defined]
+        cols = {key: IDS[key] for key in self.KEYS}
+        groups = ruler.patterns  # type: ignore[attr-defined]
+        compiled: list[list[list[dict[int, object]]]] = []
+        for group in groups:
+            pats = []
+            for pattern in group["patterns"]:
+                specs: list[dict[int, object]] = []
+                for spec in pattern:
+                    if not set(spec) <= set(self.KEYS):
+                        return False
+                    cond: dict[int, object] = {}
+                    for key, value in spec.items():
+                        col = cols[key]
+                        if key == "IS_SPACE":
+                            if not isinstance(value, bool):
+                                return False
+                            cond[col] = int(value)
+                        elif key == "POS":
+                            if not isinstance(value, str):
+                                return False
+                            cond[col] = IDS[value]
+                        elif isinstance(value, str):
+                            cond[col] = strings.add(value) if value else 0
+                        elif isinstance(value, dict) and len(value) == 1:
+                            op, vals = next(iter(value.items()))
+                            if op == "REGEX" and isinstance(vals, str) and key != "IS_SPACE":
+                                cond[col] = (op, _RegexOnHashes(vals, strings))
+                                continue
+                            if op not in ("IN", "NOT_IN") or not isinstance(vals, list):
+                                return False
+                            hashes = frozenset(strings.add(v) if v else 0 for v in vals)
+                            cond[col] = (op, hashes)
+                        else:
+                            return False
+                    specs.append(cond)
+                pats.append(specs)
+            compiled.append(pats)
+        self.group_attrs = [dict(a) for a in ruler.attrs]  # type: ignore[attr-defined]
+        self.indices = list(ruler.indices)  # type: ignore[attr-defined]
+        tag_col, lower_col = cols["TAG"], cols["LOWER"]
+        for gid, pats in enumerate(compiled):
+            for specs in pats:
+                only = specs[0] if len(specs) == 1 else None
+                if only is not None and list(only) == [tag_col] and isinstance(only[tag_col], int):
+                    self.by_tag.setdefault(only[tag_col], []).append(gid)  # type: ignore[arg-type]
+                    continue
+                anchor = next(
+                    (p for p, spec in enumerate(specs) if lower_col in spec), None
+                )
+                if anchor is None:
+                    self.general.append((gid, specs))
+                    continue
+                value = specs[anchor][lower_col]
+                keys = value[1] if isinstance(value, tuple) and value[0] == "IN" else None
+                if isinstance(value, int):
+                    keys = frozenset({value})
+                if keys is None:
+                    self.general.append((gid, specs))
+                    continue
+                for key in keys:
+                    self.anchored.setdefault(key, []).append((gid, anchor, specs))
+        import numpy as np
+        from spacy.attrs import LEMMA, MORPH, POS, TAG
+
+        self.written = (POS, MORPH, LEMMA, TAG)
+        count = len(self.group_attrs)
+        self.index_of = np.array(self.indices, dtype=np.int64)
+        self.sets_attr = [np.zeros(count, dtype=bool) for _ in self.written]
+        self.value_of = [np.zeros(count, dtype=np.uint64) for _ in self.written]
+        self.other_groups = {}
+        for gid, attrs in enumerate(self.group_attrs):
+            rest = {}
+            for attr, value in attrs.items():
+                if attr in self.written:
+                    j = self.written.index(attr)
+                    self.sets_attr[j][gid] = True
+                    self.value_of[j][gid] = value
+                else:
+                    rest[attr] = value
+            if rest:
+                self.other_groups[gid] = rest
+        self.anchor_keys = np.array(sorted(self.anchored), dtype=np.uint64)
+        used = {col for pats in compiled for specs in pats for spec in specs for col in spec}
+        self.columns = tuple(sorted(used | {lower_col, tag_col}))
+        self.fallback = None
+        return True
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.fallback is not None:
+            return self.fallback(doc)  # type: ignore[operator, no-any-return]
+        n = len(doc)
+        if n == 0:
+            return doc
+        import numpy as np
+
+        cols = self.columns
+        table = doc.to_array(list(cols))
+        if table.ndim == 1:
+            table = table.reshape((n, 1))
+        at = {col: table[:, j] for j, col in enumerate(cols)}
+        from spacy.attrs import LOWER, TAG
+
+        matches: list[tuple[object, object, object]] = []  # (groups, starts, lengths)
+        tags = at[TAG]
+        for tag in np.unique(tags).tolist():
+            gids = self.by_tag.get(tag)
+            if gids:
+                starts = np.flatnonzero(tags == tag)
+                for gid in gids:
+                    matches.append((np.full(len(starts), gid), starts, 1))
+        lowers = at[LOWER]
+        if self.anchored:
+            hits = np.flatnonzero(np.isin(lowers, self.anchor_keys))
+            anchored: tuple[list[int], list[int], list[int]] = ([], [], [])
+            for i, key in zip(hits.tolist(), lowers[hits].tolist(), strict=True):
+                for gid, anchor, specs in self.anchored[key]:
+                    start = i - anchor
+                    if self._match(at, specs, start, n):
+                        anchored[0].append(gid)
+                        anchored[1].append(start)
+                        anchored[2].append(len(specs))
+            if anchored[0]:
+                matches.append(anchored)
+        for gid, specs in self.general:
+            span = len(specs)
+            if span > n:
+                continue
+            hit = np.ones(n - span + 1, dtype=bool)
+            for offset, spec in enumerate(specs):
+                ok = np.ones(n, dtype=bool)
+                for col, want in spec.items():
+                    column = at[col]
+                    if isinstance(want, tuple):
+                        values = want[1]
+                        if isinstance(values, _RegexOnHashes):
+                            values = values.matching(np.unique(column).tolist())
+                        found = np.isin(column, list(values))
+                        ok &= ~found if want[0] == "NOT_IN" else found
+                    else:
+                        ok &= column == want
+                hit &= ok[offset : offset + n - span + 1]
+            starts = np.flatnonzero(hit)
+            if len(starts):
+                matches.append((np.full(len(starts), gid), starts, span))
+        self._apply(doc, matches)
+        return doc
+
+    @staticmethod
+    def _match(
+        at: Mapping[int, object], specs: list[dict[int, object]], start: int, n: int
+    ) -> bool:
+        if start < 0 or start + len(specs) > n:
+            return False
+        for offset, spec in enumerate(specs):
+            i = start + offset
+            for col, want in spec.items():
+                have = int(at[col][i])  # type: ignore[index]
+                if isinstance(want, tuple):
+                    if (have in want[1]) != (want[0] != "NOT_IN"):
+                        return False
+                elif have != want:
+                    return False
+        return True
+
+    def _apply(self, doc: Doc, matches: list[tuple[object, object, object]]) -> None:
+        """Set each match's attributes, in pattern order (a later pattern wins)."""
+        import numpy as np
+
+        n = len(doc)
+        if not matches:
+            return
+        start = np.concatenate([np.asarray(m[1], dtype=np.int64) for m in matches])
+        gid = np.concatenate([np.asarray(m[0], dtype=np.int64) for m in matches])
+        length = np.concatenate(
+            [np.full(len(m[1]), m[2]) if isinstance(m[2], int) else np.asarray(m[2]) for m in matches]  # type: ignore[arg-type]  # noqa: E501
+        )
+        order = np.lexsort((start, gid))  # the ruler's order: group, then start
+        gid, start, length = gid[order], start[order], length[order]
+        index = self.index_of[gid]
+        at = start + np.where(index >= 0, index, length + index)
+        inside = (at >= 0) & (at < n)
+        gid, at = gid[inside], at[inside]
+        written = self.written
+        values = doc.to_array(list(written))
+        if values.ndim == 1:
+            values = values.reshape((n, 1))
+        for j in range(len(written)):
+            sets = self.sets_attr[j][gid]
+            if not sets.any():
+                continue
+            g, t = gid[sets], at[sets]
+            _, first = np.unique(t[::-1], return_index=True)
+            last = len(t) - 1 - first  # each token's last setting match
+            values[t[last], j] = self.value_of[j][g[last]]
+        doc.from_array(list(written), values)  # type: ignore[arg-type]
+        if self.other_groups:
+            from spacy.tokens._retokenize import set_token_attrs
+
+            for g, t in zip(gid.tolist(), at.tolist(), strict=True):
+                rest = self.other_groups.get(g)
+                if rest:
+                    set_token_attrs(doc[t], rest)
+
+
+class _RegexOnHashes:
+    """A Matcher ``REGEX`` condition on a string attribute held as hashes: ``h in it`` is
+    ``re.search(pattern, string of h)``, remembered per hash (lexical attributes repeat)."""
+
+    def __init__(self, pattern: str, strings: object) -> None:
+        import re
+
+        self.regex = re.compile(pattern)
+        self.strings = strings
+        self.seen: dict[int, bool] = {}
+
+    def __contains__(self, value: object) -> bool:
+        key = int(value)  # type: ignore[call-overload]
+        hit = self.seen.get(key)
+        if hit is None:
+            text = self.strings[key] if key else ""  # type: ignore[index]
+            hit = self.seen[key] = self.regex.search(text) is not None
+        return hit
+
+    def matching(self, values: list[int]) -> list[int]:
+        """The values among ``values`` whose strings the pattern finds."""
+        return [v for v in values if v in self]
+
+
+def _make_attribute_rules(nlp, name):  # type: ignore[no-untyped-def]
+    # No annotations: spaCy validates a factory's arguments against them, and with
+    # ``from __future__ import annotations`` they are unresolved strings.
+    return AttributeRules(nlp.vocab)
+
+
 @functools.lru_cache(maxsize=4)
 def load(disable: tuple[str, ...] = ()) -> Language:
     """Load spaCy's small English pipeline from the installed package (never downloads).
@@ -76,9 +349,15 @@ def load(disable: tuple[str, ...] = ()) -> Language:
 
         if PARAGRAPH_COMPONENT not in Language.factories:
             Language.component(PARAGRAPH_COMPONENT)(_paragraph_breaks)
+        if ATTRIBUTE_COMPONENT not in Language.factories:
+            Language.factory(ATTRIBUTE_COMPONENT)(_make_attribute_rules)
         nlp = spacy.load(MODEL_PACKAGE, disable=list(disable))
         if "parser" in nlp.pipe_names:
             nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+        if "attribute_ruler" in nlp.pipe_names:
+            ruler = nlp.get_pipe("attribute_ruler")
+            nlp.replace_pipe("attribute_ruler", ATTRIBUTE_COMPONENT)
+            nlp.get_pipe("attribute_ruler").compile(ruler)  # type: ignore[attr-defined]
     except (OSError, ImportError) as exc:  # pragma: no cover - depends on the install
         raise PipelineError(
             f"cannot load spaCy model {MODEL_PACKAGE!r} ({exc}); install it with "

@@ -27,7 +27,7 @@ def test_hostile_values_are_text_and_ids_are_quoted() -> None:
     )]))  # fmt: skip
     assert "<script" not in html and "<b>" not in html and "<img" not in html and "<i>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "&#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     assert 'href="/speakers/sp%2F%22%3E%3Cscript%3E"' in html
     assert 'href="/articles/a%20b%2Fc#att-a%231"' in html
 
@@ -47,3 +47,13 @@ def test_badges_chain_link_and_unknowns() -> None:
     assert "hedged" not in second and "chain" not in second
     assert statement_list([], show_speaker=False) == '<ol class="stmts">\n</ol>\n'
     assert 'class="who"' not in str(statement_list([_row()], show_speaker=False))
+
+
+def test_fast_escaper_agrees_with_markupsafe_and_the_fallback() -> None:
+    from markupsafe import escape
+
+    from sayso.web.render import _e, _escape_py
+
+    for text in ['"quoted" & <b>', "it's", "", "plain", "\u00ab non \u00bb &amp;", "<'\">&"]:
+        assert _e(text) == _escape_py(text) == str(escape(text))
+        assert type(_e(text)) is str  # not a Markup: the list is joined from plain strings

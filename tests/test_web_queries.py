@@ -177,6 +177,34 @@ def test_broad_search_ranks_only_its_newest_matches(
             assert st.statements(StatementQuery(text=BROAD, kind=kind, offset=40)).rows == ()
 
 
+@pytest.mark.parametrize("cap", [5, 2000])
+def test_search_counts_its_matches_while_ranking_them(
+    db: Path, cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search's first pages take their total from the ranked head, which read every match
+    when there are fewer than the bound: one MATCH per page, no separate count.  Over the
+    bound (or on a page past the head) the count runs, and the total is the same."""
+    from sayso.store import db as store_db
+
+    monkeypatch.setattr(store_db, "RANKED_MATCHES_MAX", cap)
+    want = len(_by_hand(db, BROAD, 10**6, None))
+    assert 5 < want < 2000
+    # MATCH statements per page at offset 0, 3 (rows 3-5: across the bound of 5) and 40
+    # (past the last match): the page's queries, and the count unless the head gave it
+    runs = {2000: {0: 1, 3: 1, 40: 2}, 5: {0: 2, 3: 3, 40: 2}}[cap]
+    with Store(db, read_only=True) as st:
+        executed: list[str] = []
+        st._conn.set_trace_callback(executed.append)
+        try:
+            for offset, n in runs.items():
+                executed.clear()
+                page = st.statements(StatementQuery(text=BROAD, limit=3, offset=offset))
+                assert page.total == want, (cap, offset)
+                assert sum("MATCH" in sql for sql in executed) == n, (cap, offset, executed)
+        finally:
+            st._conn.set_trace_callback(None)
+
+
 def test_search_scores_only_the_rows_it_ranks(db: Path) -> None:
     """The ranked matches are read in index order and cut at the bound before any sort: no
     step sorts (or scores) every match."""
@@ -361,6 +389,26 @@ def test_newest_extractor_is_listed_once_not_looked_up_per_row(tmp_path: Path) -
         ["test.new.v1"], ["test.new.v1"], ["test.old.v1"], ["test.old.v1"],
     ]  # fmt: skip
     assert len(rows) == 4 * 3
+
+
+def test_second_extractor_is_seen_after_a_write_here_or_elsewhere(tmp_path: Path) -> None:
+    """Whether some article has two extractors is kept between queries (it takes a scan):
+    a write on the same connection, or a commit by another one, must still be seen."""
+    from test_store_corpus import make_extraction
+
+    path = tmp_path / "two.db"
+
+    def extractors(st: Store) -> list[str]:
+        return sorted(r.extractor for r in st.statements(StatementQuery(limit=500)).rows)
+
+    with Store(path) as st, Store(path, read_only=True) as reader:
+        st.write(make_extraction(0, statements=2, extractor="test.old.v1"))
+        assert extractors(st) == extractors(reader) == ["test.old.v1"] * 2
+        # the same connection writes: only the newest extractor's rows are listed now
+        st.write(make_extraction(0, statements=2, extractor="test.new.v1"))
+        assert extractors(st) == ["test.new.v1"] * 2
+        # and another connection sees that commit on its next query
+        assert extractors(reader) == ["test.new.v1"] * 2
 
 
 def test_search_command_says_when_a_search_is_too_broad_to_rank(

@@ -69,6 +69,8 @@ SELECT t.article_id, t.id, t.speaker_id, s.name, s.kind, t.source_text, t.cue_te
        t.cue_class, t.extractor, t.confidence, a.outlet, a.published, a.title, a.url,
        t.speaker_via, t.speaker_confidence, t.time_precision
 """
+#: how many columns _ROW_COLUMNS selects (a search's first page adds its count after them)
+_ROW_WIDTH = _ROW_COLUMNS.count(",") + 1
 _ROW_JOINS = """
   JOIN articles a ON a.id = t.article_id
   LEFT JOIN speakers s ON s.id = t.speaker_id
@@ -95,6 +97,8 @@ _SEARCH_HEAD_SQL = (
     " (SELECT statements_fts.rowid, statements_fts.rank{matches} LIMIT ?),"
     " p(sid, rank) AS MATERIALIZED (SELECT sid, rank FROM r ORDER BY rank, sid LIMIT ? OFFSET ?)"
     + _ROW_COLUMNS
+    # how many matches r read: under RANKED_MATCHES_MAX, every one, which is the count
+    + ", (SELECT count(*) FROM r)"
     + "  FROM p CROSS JOIN attributions t ON t.sid = p.sid"
     + _ROW_JOINS
     + " ORDER BY p.rank, p.sid"
@@ -202,7 +206,7 @@ def _row(r: Sequence[Any]) -> StatementRow:
     # _ROW_COLUMNS lists the fields in StatementRow's order (a test pins it): positional
     # arguments, as a search page builds 50 of these per uncached request
     # (mypy cannot count the unpacked columns)
-    return StatementRow(*r[:9], bool(r[9]), *r[10:])  # type: ignore[call-arg]
+    return StatementRow(*r[:9], bool(r[9]), *r[10:_ROW_WIDTH])  # type: ignore[call-arg]
 
 
 class Store:
@@ -215,6 +219,8 @@ class Store:
         self._lock = threading.RLock()
         #: a note for the user on how the database could be read (None: as usual)
         self.notice: str | None = None
+        # _several_extractors' answer and the database version it was read at
+        self._several: tuple[tuple[int, int], bool] | None = None
         name = str(self.path)
         try:
             if read_only:
@@ -687,9 +693,17 @@ class Store:
         return dict(rows)  # the last row of each article wins: its newest
 
     def _several_extractors(self) -> bool:
-        """Whether any article was extracted by more than one extractor."""
-        sql = "SELECT 1 FROM extractions GROUP BY article_id HAVING count(*) > 1 LIMIT 1"
-        return bool(self._q(sql))
+        """Whether any article was extracted by more than one extractor.
+
+        Every statement query asks, and the answer takes a scan of the extractions (0.7 ms
+        with 1,700 articles), so it is kept until the database changes: until another
+        connection commits (SQLite's data_version) or this one writes (total_changes)."""
+        with self._lock:
+            version = (self._q("PRAGMA data_version")[0][0], self._conn.total_changes)
+            if self._several is None or self._several[0] != version:
+                sql = "SELECT 1 FROM extractions GROUP BY article_id HAVING count(*) > 1 LIMIT 1"
+                self._several = (version, bool(self._q(sql)))
+            return self._several[1]
 
     def article(self, article_id: str) -> Extraction | None:
         """The full Extraction of a stored article, exactly as written (all extractors);
@@ -752,14 +766,20 @@ class Store:
         RANKED_MATCHES_MAX of them when there are more, followed by the rest newest first;
         ``StatementPage.ranked`` says how many are in order of relevance."""
         parts, count_sql, params = self._statement_sql(q)
+        total = None
         with self._lock:
             rows = []
             for sql, part_params in parts:
-                rows += self._q(sql, part_params, fts=q.text)
-            if q.offset == 0 and len(rows) < q.limit:
-                total = len(rows)  # the whole result is on this page: no need to count
-            else:
-                ((total,),) = self._q(count_sql, params, fts=q.text)
+                got = self._q(sql, part_params, fts=q.text)
+                if got and len(got[0]) > _ROW_WIDTH and got[0][-1] < RANKED_MATCHES_MAX:
+                    # the ranked head read every match: it counted them too
+                    total = got[0][-1]
+                rows += got
+            if total is None:
+                if q.offset == 0 and len(rows) < q.limit:
+                    total = len(rows)  # the whole result is on this page: no need to count
+                else:
+                    ((total,),) = self._q(count_sql, params, fts=q.text)
         ranked = min(total, RANKED_MATCHES_MAX) if q.text else None
         return StatementPage(tuple(_row(r) for r in rows), total, q.limit, q.offset, ranked)
 

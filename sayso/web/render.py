@@ -242,10 +242,19 @@ def _u(value: str) -> str:
     return _e(quote(value, safe=""))
 
 
-def _e(value: str) -> str:
-    """Text escaped for HTML (the five characters), as a plain string: the list below is
-    built from thousands of these, and ``markupsafe.escape`` would make a Markup of each."""
-    return html.escape(value, quote=True)
+def _escape_py(value: str) -> str:
+    """Text escaped for HTML (the five characters) as a plain string, with the entities
+    MarkupSafe (and so every template) writes."""
+    return html.escape(value, quote=True).replace("&quot;", "&#34;").replace("&#x27;", "&#39;")
+
+
+try:
+    # the same in C: MarkupSafe's own escaper, as a plain string (``markupsafe.escape`` would
+    # make a Markup of each).  The statement list below escapes some 350 values a page, and
+    # this is about 4x faster than ``_escape_py``; a test pins that both agree
+    from markupsafe import _escape_inner as _e
+except ImportError:  # a MarkupSafe without it (before 2.1, or a future rename)
+    _e = _escape_py
 
 
 _HEDGED_BADGE = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass
 
 from .lexicon import CLOSE_DOUBLE, OPEN_DOUBLE, STRAIGHT_DOUBLE
@@ -117,12 +118,21 @@ class Quotes(list[Quote]):
         return self[first:last]
 
 
+#: The only characters find_quotes acts on: line breaks and double quote marks (the rest of a
+#: text is skipped by the regex engine, not walked in Python).
+_MARKS = re.compile(
+    "[\n" + re.escape("".join(sorted(OPEN_DOUBLE | CLOSE_DOUBLE | {STRAIGHT_DOUBLE}))) + "]"
+)
+
+
 def find_quotes(text: str) -> Quotes:
     """All quotations in ``text``, in order; never raises on unbalanced marks."""
     quotes = Quotes()
     open_at: int | None = None
     pieces: list[tuple[int, int]] = []
-    for i, ch in enumerate(text):
+    for found in _MARKS.finditer(text):
+        i = found.start()
+        ch = text[i]
         if ch == "\n" and open_at is not None:
             # The quote stays open over the break only if the next paragraph opens with a mark.
             j = i
@@ -136,7 +146,7 @@ def find_quotes(text: str) -> Quotes:
             if i + 1 < len(text) and text[i + 1] == "\n" or j > i:
                 open_at, pieces = None, []
             continue
-        kind = _is_opening(text, i) if ch in OPEN_DOUBLE | CLOSE_DOUBLE or ch == '"' else None
+        kind = _is_opening(text, i)
         if kind is None:
             continue
         if kind:

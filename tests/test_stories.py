@@ -582,3 +582,48 @@ def test_loading_the_embeddings_writes_nothing_to_stderr() -> None:
                           timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == ""
+
+
+def test_mentions_split_at_sentences_and_clauses() -> None:
+    # a statement of two sentences is two mentions; a narrated sentence that passes from one
+    # point to another (", as well as", ", but") is one mention per point
+    a = art("Talks in Kyiv",
+            "He thanked the chancellor for the support of our membership in the European Union, "
+            "as well as for the increase of sanctions against Russia. The President said: "
+            "\"We believe in our struggle. It will be a difficult battle for the east.\"",
+            UA, "2022-04-09T16:02:00Z")  # fmt: skip
+    ex = _with_statement(a, "The President", "said",
+                         "We believe in our struggle. It will be a difficult battle for the east.")
+    texts = [m.text for m in mentions_of(ex)]
+    assert "He thanked the chancellor for the support of our membership in the European Union" in texts
+    assert "as well as for the increase of sanctions against Russia." in texts
+    quoted = [m for m in mentions_of(ex) if m.attribution_id == "a1"]
+    assert [m.text for m in quoted] == ["We believe in our struggle.",
+                                        "It will be a difficult battle for the east."]
+    assert all(a.text[m.start : m.end] == m.text for m in mentions_of(ex))
+
+
+def test_one_outlets_items_are_not_matched_point_by_point() -> None:
+    from dataclasses import replace
+
+    from sayso.models import ClaimMention
+
+    def m(article: str, outlet: str, text: str) -> ClaimMention:
+        return ClaimMention(article, None, None, None, text, 0, len(text), False, outlet)
+
+    # two items of one outlet on different parts of one visit: their leftovers stay apart,
+    # though the same pair from two outlets is the best matching of their points
+    a = [m("A", "UA", "Agreements on railway locomotives and cooperation were signed in the "
+                      "capital."),
+         m("A", "UA", "The talks lasted three hours in the palace.")]
+    b = [m("B", "UA", "The talks covered the security situation on the border."),
+         m("B", "UA", "Railway locomotives will be delivered next year.")]
+    assert all(len(g) == 1 for g in align(a + b))
+    assert any(len(g) > 1 for g in align(a + [replace(x, outlet="WH") for x in b]))
+    # one article saying one thing twice (narrated, then quoted) is one claim
+    c = [m("C", "UA", "Ukraine and France share a common vision of current threats and security "
+                      "challenges for Europe."),
+         m("C", "UA", "He and the President of France share a common vision of current threats "
+                      "and security challenges for Europe."),
+         m("C", "UA", "Locomotives worth 900 million euros will be supplied.")]
+    assert sorted(len(g) for g in align(c)) == [1, 2]

@@ -141,6 +141,43 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_QUOTE_EDGES = " \t\n\"“”‘’',;:"
+
+
+def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` (quotation marks and commas trimmed at their
+    edges) long enough to say something (``MIN_CLAIM_CHARS``); the whole span when none is."""
+    out = []
+    for s, e in sentences(text[start:end]):
+        piece = text[start + s : start + e]
+        lead = len(piece) - len(piece.lstrip(_QUOTE_EDGES))
+        trail = len(piece) - len(piece.rstrip(_QUOTE_EDGES))
+        s, e = start + s + lead, start + e - trail
+        if e - s >= settings.MIN_CLAIM_CHARS:
+            out.append((s, e))
+    return out or [(start, end)]
+
+
+#: Where one sentence passes from one point to the next ("gratitude for X, as well as for Y";
+#: "no change in the dynamic, but we believe ..."; "support for the Normandy talks, expressing
+#: his hope that the ceasefire ..."): each side is a mention of its own.
+_CLAUSE = re.compile(r"(?:,|;)\s+(?=(?:as well as|but|expressing|stressing|noting|adding)\b)|;\s+")
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut where it passes to another point (:data:`_CLAUSE`), when
+    ``SPLIT_CLAUSES`` is on and each side is long enough to say something."""
+    if not settings.SPLIT_CLAUSES:
+        return [(start, end)]
+    out, at = [], start
+    for m in _CLAUSE.finditer(text, start, end):
+        if m.start() - at >= settings.MIN_CLAIM_CHARS and end - m.end() >= settings.MIN_CLAIM_CHARS:
+            out.append((at, m.start()))
+            at = m.end()
+    out.append((at, end))
+    return out
+
+
 def mentions_of(ex: Extraction) -> list[ClaimMention]:
     """The statements and narrated act sentences of one article, in text order."""
     text = ex.article.text
@@ -156,8 +193,15 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
             continue
         sp = ex.speaker(a.speaker)
         speaker = sp.name if sp else (a.source.text if a.source else None)
-        out.append(ClaimMention(ex.article.id, a.id, speaker, a.cue.text, text[start:end], start,
-                                end, a.hedged, outlet))  # fmt: skip
+        # A quotation of several sentences says several things, each of which another account
+        # may carry alone: one mention per sentence of the content.
+        pieces = (
+            [c for ps, pe in _pieces(text, start, end) for c in _clauses(text, ps, pe)]
+            if settings.SPLIT_STATEMENTS else [(start, end)]
+        )  # fmt: skip
+        for ps, pe in pieces:
+            out.append(ClaimMention(ex.article.id, a.id, speaker, a.cue.text, text[ps:pe], ps,
+                                    pe, a.hedged, outlet))  # fmt: skip
         covered.append((min(start, a.cue.start), max(end, a.cue.end)))
     head = ex.article.headline_length
     for start, end in sentences(text):
@@ -168,13 +212,15 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
         act = _ACT.search(text, start, end)
         if act is None:
             if settings.EVERY_SENTENCE and text[end - 1] != "?":
-                out.append(ClaimMention(ex.article.id, None, outlet, "", text[start:end],
-                                        start, end, False, outlet))  # fmt: skip
+                for cs, ce in _clauses(text, start, end):
+                    out.append(ClaimMention(ex.article.id, None, outlet, "", text[cs:ce],
+                                            cs, ce, False, outlet))  # fmt: skip
             continue
         subject = text[start : act.start()].strip(" ,")
         speaker = subject if subject and subject[0].isupper() and len(subject) < 80 else outlet
-        out.append(ClaimMention(ex.article.id, None, speaker, act.group(0), text[start:end],
-                                start, end, False, outlet))  # fmt: skip
+        for cs, ce in _clauses(text, start, end):
+            out.append(ClaimMention(ex.article.id, None, speaker, act.group(0), text[cs:ce],
+                                    cs, ce, False, outlet))  # fmt: skip
     out.sort(key=lambda m: m.start)
     return out
 
@@ -281,6 +327,10 @@ def _matched_points(units: Sequence[_Unit], sim: np.ndarray) -> list[tuple[float
     out = []
     for x, a in enumerate(groups):
         for b in groups[x + 1 :]:
+            if settings.MATCH_ACROSS_OUTLETS and (
+                units[a[0]].mention.outlet == units[b[0]].mention.outlet
+            ):
+                continue
             sub = sim[np.ix_(a, b)]
             rows, cols = _assignment(sub)
             for ia, jb in zip(rows, cols, strict=True):
@@ -304,21 +354,24 @@ def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
     sim = _similarities(units)
     group = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    art = [u.mention.article_id for u in units]
     pairs = [
         (float(sim[i, j]), i, j)
         for i in range(n) for j in range(i + 1, n)
-        if sim[i, j] >= settings.CLAIM_SIMILARITY
-        and units[i].mention.article_id != units[j].mention.article_id
+        if sim[i, j] >= (settings.CLAIM_SIMILARITY if art[i] != art[j]
+                         else settings.SAME_ARTICLE_SIMILARITY)
     ]  # fmt: skip
     pairs += _matched_points(units, sim)
     for _, i, j in sorted(pairs, reverse=True):
         gi, gj = group[i], group[j]
         if gi == gj:
             continue
-        # one mention per article in a claim: without it, chains of loosely similar
+        # one mention per article in a claim, but for an article that says one thing twice
+        # (a narrated point repeated in a quotation): without it, chains of loosely similar
         # sentences grow into claims that hold half an article (alignment F1 0.50 -> 0.22)
-        arts_i = {units[k].mention.article_id for k in members[gi]}
-        if any(units[k].mention.article_id in arts_i for k in members[gj]):
+        arts_i = {art[k] for k in members[gi]}
+        if any(art[k] in arts_i and art[k] != (art[i] if art[i] == art[j] else None)
+               for k in members[gj]):  # fmt: skip
             continue
         for k in members[gj]:
             group[k] = gi

@@ -92,6 +92,16 @@ CLAIM_SIMILARITY = 0.5
 #: each other point by point (dev alignment F1 0.50 -> 0.62; mutual best matches 0.59).
 MUTUAL_SIMILARITY = 0.3
 
+#: The matching pairs only the articles of different outlets: two governments' readouts of one
+#: call go over the same points, but one government's items on one event each take a different
+#: part of it (the signed documents, the news conference), and matching them pairs leftovers.
+MATCH_ACROSS_OUTLETS = True
+
+#: Similarity from which two mentions of one article are one claim (a narrated point repeated
+#: in a quotation, "share a common vision of current threats ..." twice); above any pair of
+#: different points of one article.
+SAME_ARTICLE_SIMILARITY = 0.6
+
 #: A pair kept by the matching alone must share a content word or an amount: in two long
 #: transcripts the matching otherwise pairs leftovers that only sound alike.
 MATCH_NEEDS_WORD = True
@@ -118,6 +128,14 @@ AMOUNT_MATCH = 0.9
 #: Every narrated sentence is a mention, not only those with an act verb ("It lasted a bit
 #: over an hour." is a point both the White House and the Kremlin make).
 EVERY_SENTENCE = True
+
+#: A statement whose content runs over several sentences gives one mention per sentence: each
+#: says its own thing, and another account may carry any one of them alone.
+SPLIT_STATEMENTS = True
+
+#: A sentence that passes from one point to the next (", as well as", ", but", ";") gives one
+#: mention per point: accounts that carry only one of them align with that one.
+SPLIT_CLAUSES = True
 
 #: Longest narrated sentence taken as a claim, in characters (longer ones are paragraphs that
 #: the sentence splitter could not break).

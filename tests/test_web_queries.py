@@ -365,6 +365,53 @@ def test_whole_pages_are_kept_until_the_database_changes(
     assert renders.count("statements.html") == 3  # rendered again after the commit
 
 
+def test_a_new_search_reads_only_statements_no_page_has_shown(db: Path) -> None:
+    """Rows (and their list items) are kept by statement id: a search never asked before
+    reads only the statements no earlier page showed, its page is the same as with nothing
+    kept, and a commit that changes a kept statement is seen on the next search."""
+    from sayso.web import app as web_app
+
+    def listed(client: TestClient, q: str) -> str:
+        page = client.get("/statements", params={"q": q, "per_page": 200})
+        assert page.status_code == 200
+        return page.text.split('<ol class="stmts">', 1)[1].split("</ol>", 1)[0]
+
+    read: list[int] = []
+    real = Store.statement_rows
+
+    def counting(self: Store, sids: list[int]) -> dict[int, object]:
+        read.extend(sids)
+        return real(self, sids)  # type: ignore[return-value]
+
+    warm = TestClient(create_app(db))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Store, "statement_rows", counting)
+        first = listed(warm, "t*")
+        assert len(read) == first.count('<li class="stmt">')
+        both = listed(warm, "t* OR s*")  # a new search: most of its statements were shown
+        assert len(read) - first.count('<li class="stmt">') < both.count('<li class="stmt">')
+        listed(warm, "t* OR s* OR said")
+        assert len(read) == len(set(read))  # no statement was read twice
+    cold = TestClient(create_app(db))
+    assert listed(cold, "t* OR s*") == both and listed(cold, "t*") == first
+    # a statement's text changes under a kept row: the next search shows the new text
+    con = sqlite3.connect(db)
+    try:
+        (sid, text) = con.execute(
+            "SELECT sid, content_text FROM attributions WHERE content_text LIKE 't%'"
+            " OR content_text LIKE '% t%' LIMIT 1"
+        ).fetchone()
+        with con:
+            con.execute(
+                "UPDATE attributions SET content_text = ? WHERE sid = ?",
+                ("taken over by a test zzqx " + text, sid),
+            )
+    finally:
+        con.close()
+    assert "zzqx" in listed(warm, "t* OR zzqx") and "zzqx" not in first
+    assert web_app.ROW_CACHE_ENTRIES >= web_app.MAX_PER_PAGE
+
+
 def test_newest_extractor_is_listed_once_not_looked_up_per_row(tmp_path: Path) -> None:
     """With two extractors on one article, listings keep the newest one's rows through a list
     built once per query: no correlated subquery per statement."""

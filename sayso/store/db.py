@@ -13,6 +13,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -38,6 +39,7 @@ from .records import (
     MergeSuggestion,
     SpeakerDetail,
     SpeakerRow,
+    StatementIds,
     StatementPage,
     StatementQuery,
     StatementRow,
@@ -69,18 +71,13 @@ SELECT t.article_id, t.id, t.speaker_id, s.name, s.kind, t.source_text, t.cue_te
        t.cue_class, t.extractor, t.confidence, a.outlet, a.published, a.title, a.url,
        t.speaker_via, t.speaker_confidence, t.time_precision
 """
-#: how many columns _ROW_COLUMNS selects (a search's first page adds its count after them)
+#: how many columns _ROW_COLUMNS selects (the id follows them when rows are read by id)
 _ROW_WIDTH = _ROW_COLUMNS.count(",") + 1
 _ROW_JOINS = """
   JOIN articles a ON a.id = t.article_id
   LEFT JOIN speakers s ON s.id = t.speaker_id
 """
 _ROW_SQL = _ROW_COLUMNS + "  FROM attributions t" + _ROW_JOINS
-_ROW_NEWEST_SQL = (
-    _ROW_COLUMNS
-    + "  FROM articles a CROSS JOIN attributions t ON t.article_id = a.id"
-    + "  LEFT JOIN speakers s ON s.id = t.speaker_id"
-)
 
 # A full-text search is evaluated once per query, whatever the filters: the FTS table is the
 # outer loop (CROSS JOIN keeps it there) and each match is looked up by primary key to test
@@ -94,21 +91,23 @@ _SEARCH_FROM = "statements_fts"
 _SEARCH_JOIN = " CROSS JOIN attributions t ON t.sid = statements_fts.rowid"
 _SEARCH_HEAD_SQL = (
     "WITH r(sid, rank) AS MATERIALIZED"
-    " (SELECT statements_fts.rowid, statements_fts.rank{matches} LIMIT ?),"
-    " p(sid, rank) AS MATERIALIZED (SELECT sid, rank FROM r ORDER BY rank, sid LIMIT ? OFFSET ?)"
-    + _ROW_COLUMNS
-    # how many matches r read: under RANKED_MATCHES_MAX, every one, which is the count
-    + ", (SELECT count(*) FROM r)"
-    + "  FROM p CROSS JOIN attributions t ON t.sid = p.sid"
-    + _ROW_JOINS
-    + " ORDER BY p.rank, p.sid"
+    " (SELECT statements_fts.rowid, statements_fts.rank{matches} LIMIT ?)"
+    # with the page's statements, how many matches r read: under RANKED_MATCHES_MAX, every
+    # one, which is the count
+    " SELECT sid, (SELECT count(*) FROM r) FROM r ORDER BY rank, sid LIMIT ? OFFSET ?"
 )
-_SEARCH_TAIL_SQL = (
-    "WITH p(sid) AS MATERIALIZED (SELECT statements_fts.rowid{matches} LIMIT ? OFFSET ?)"
-    + _ROW_COLUMNS
-    + "  FROM p CROSS JOIN attributions t ON t.sid = p.sid"
+_SEARCH_TAIL_SQL = "SELECT statements_fts.rowid{matches} LIMIT ? OFFSET ?"
+# A page's statements are found by their ids first (the queries above), then read by id:
+# the web explorer keeps rows it has read, so a new search reads only the ones it has not.
+_IDS_SQL = "SELECT t.sid  FROM attributions t" + _ROW_JOINS
+_IDS_NEWEST_SQL = (
+    "SELECT t.sid  FROM articles a CROSS JOIN attributions t ON t.article_id = a.id"
+    "  LEFT JOIN speakers s ON s.id = t.speaker_id"
+)
+_ROWS_BY_ID_SQL = (
+    _ROW_COLUMNS
+    + ", t.sid  FROM json_each(?) j CROSS JOIN attributions t ON t.sid = j.value"
     + _ROW_JOINS
-    + " ORDER BY p.sid DESC"
 )
 
 
@@ -765,23 +764,54 @@ class Store:
         A search lists its matches best first (bm25), the most recently stored
         RANKED_MATCHES_MAX of them when there are more, followed by the rest newest first;
         ``StatementPage.ranked`` says how many are in order of relevance."""
+        with self._lock, self._snapshot():
+            ids = self.statement_ids(q)
+            rows = self.statement_rows(ids.sids)
+        page = tuple(rows[sid] for sid in ids.sids)
+        return StatementPage(page, ids.total, q.limit, q.offset, ids.ranked)
+
+    def statement_ids(self, q: StatementQuery) -> StatementIds:
+        """The ids of the statements on the page ``statements(q)`` returns, in its order,
+        with its total and ranked count; :meth:`statement_rows` reads them."""
         parts, count_sql, params = self._statement_sql(q)
         total = None
         with self._lock:
-            rows = []
+            sids: list[int] = []
             for sql, part_params in parts:
                 got = self._q(sql, part_params, fts=q.text)
-                if got and len(got[0]) > _ROW_WIDTH and got[0][-1] < RANKED_MATCHES_MAX:
+                if got and len(got[0]) > 1 and got[0][1] < RANKED_MATCHES_MAX:
                     # the ranked head read every match: it counted them too
-                    total = got[0][-1]
-                rows += got
+                    total = got[0][1]
+                sids += (r[0] for r in got)
             if total is None:
-                if q.offset == 0 and len(rows) < q.limit:
-                    total = len(rows)  # the whole result is on this page: no need to count
+                if q.offset == 0 and len(sids) < q.limit:
+                    total = len(sids)  # the whole result is on this page: no need to count
                 else:
                     ((total,),) = self._q(count_sql, params, fts=q.text)
         ranked = min(total, RANKED_MATCHES_MAX) if q.text else None
-        return StatementPage(tuple(_row(r) for r in rows), total, q.limit, q.offset, ranked)
+        return StatementIds(tuple(sids), total, ranked)
+
+    def statement_rows(self, sids: Sequence[int]) -> dict[int, StatementRow]:
+        """The statements with these ids (from :meth:`statement_ids`), by id; an id no
+        longer stored is left out."""
+        if not sids:
+            return {}
+        with self._lock:
+            rows = self._q(_ROWS_BY_ID_SQL, (json.dumps(list(sids)),))
+        return {r[_ROW_WIDTH]: _row(r) for r in rows}
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Reads inside see the database as of their first read (one read transaction),
+        unless a transaction is already open."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
 
     def statement_plans(self, q: StatementQuery) -> tuple[str, str]:
         """SQLite's query plans of the page and the count of ``statements(q)``, one step a
@@ -807,7 +837,7 @@ class Store:
             # unfiltered, the newest articles are read in the order of articles_recent and
             # only the first page's are joined (CROSS JOIN keeps that order of the loops);
             # SQLite's DESC puts unknown dates last, as NULLS LAST says
-            rows_from = _ROW_NEWEST_SQL if where in ([], [_NEWEST_EXTRACTOR]) else _ROW_SQL
+            rows_from = _IDS_NEWEST_SQL if where in ([], [_NEWEST_EXTRACTOR]) else _IDS_SQL
             sql = (
                 rows_from + cond + " ORDER BY a.published_date DESC NULLS LAST,"
                 " a.ingested_at DESC, t.article_id, t.seq LIMIT ? OFFSET ?"

@@ -94,6 +94,15 @@ class StatementRow:
 
 
 @dataclass(frozen=True, slots=True)
+class StatementIds:
+    """The statements on one page of a statement query, by id, before their rows are read."""
+
+    sids: tuple[int, ...]  #: the statements' ids (``attributions.sid``), in the page's order
+    total: int  #: how many statements match the query in all
+    ranked: int | None  #: as :attr:`StatementPage.ranked`
+
+
+@dataclass(frozen=True, slots=True)
 class StatementPage:
     """One page of a statement query."""
 

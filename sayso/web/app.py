@@ -10,14 +10,15 @@ decided by the middlewares of :mod:`.guard`.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import dataclasses
 import datetime as _dt
 import io
 import json
 import math
-import threading
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,6 @@ from urllib.parse import quote, urlencode
 import jinja2
 from markupsafe import Markup
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -41,7 +41,7 @@ from ..models import ATTRIBUTION_KINDS, Extraction
 from ..store import StatementQuery, Store
 from ..store.export import spreadsheet_safe
 from ..store.records import StatementPage, StatementRow
-from .cache import DataCache, StorePool
+from .cache import ROW_CACHE_ENTRIES, DataCache, StorePool
 from .guard import FailureLimiter, HostGuard, TokenAuth, _local_path
 from .render import (
     ROLE_LABEL,
@@ -51,7 +51,8 @@ from .render import (
     marks_for,
     month_bars,
     safe_url,
-    statement_list,
+    statement_item,
+    statement_list_of,
 )
 from .render import chains as chains_of
 from .stories import mention_page, stories_page, story_page
@@ -289,10 +290,12 @@ class _Pages:
             self.env.get_template(name)  # compiled now, not by the first request's visitor
         self.pool = StorePool(db_path)
         self.cache = DataCache(db_path)
-        # taken in the worker thread, not awaited on the event loop: a thread waiting here
-        # sleeps without the GIL, and the bound holds whatever event loop asked (the test
-        # client runs one per request)
-        self._render_slots = threading.BoundedSemaphore(RENDER_THREADS)
+        #: each statement a page has shown, with its item of the statement list, by id
+        self.rows = DataCache(db_path, ROW_CACHE_ENTRIES)
+        # a pool of its own rather than Starlette's run_in_threadpool (anyio's, 40 threads):
+        # it bounds the renders to RENDER_THREADS whatever event loop asks (the test client
+        # runs one per request), and hands a render over with less work per request
+        self._renderers = ThreadPoolExecutor(RENDER_THREADS, thread_name_prefix="sayso-render")
 
     def store(self) -> AbstractContextManager[Store]:
         """A read-only connection for one request, from the pool."""
@@ -303,14 +306,22 @@ class _Pages:
         return Markup(getattr(self.env.get_template("_macros.html").module, name)(*args))
 
     def listing(self, query: StatementQuery) -> tuple[StatementPage, Markup]:
-        """A page of statements and its HTML list, both cached until the database changes
-        (rendering the rows costs more than finding them)."""
+        """A page of statements and its HTML list, both cached until the database changes.
+
+        Reading and rendering the rows costs more than finding them, and the same statements
+        turn up in many searches: the page's statement ids are looked up, and only the rows
+        that no page has shown since the last change are read and rendered (:attr:`rows`).
+        """
 
         def compute() -> tuple[StatementPage, Markup]:
             # one entry for both, so the HTML is always that of the rows beside it
             with self.store() as st:
-                result = st.statements(query)
-            return result, statement_list(result.rows)
+                ids = st.statement_ids(query)
+                kept = self.rows.get_many(ids.sids, partial(_read_items, st))
+            sids = [sid for sid in ids.sids if sid in kept]  # one deleted meanwhile: left out
+            rows = tuple(kept[sid][0] for sid in sids)
+            page = StatementPage(rows, ids.total, query.limit, query.offset, ids.ranked)
+            return page, statement_list_of(kept[sid][1] for sid in sids)
 
         return self.cache.get(("listing", query), compute)
 
@@ -336,8 +347,7 @@ class _Pages:
 
         def render(request: Request, key: Hashable) -> _Kept:
             def compute() -> _Kept:
-                with self._render_slots:
-                    r = endpoint(request)
+                r = endpoint(request)
                 return r.status_code, bytes(r.body), list(r.raw_headers)
 
             return self.cache.get(key, compute)
@@ -346,7 +356,8 @@ class _Pages:
             key = ("page", request.url.path, request.url.query)
             found, kept = self.cache.peek(key)
             if not found:
-                kept = await run_in_threadpool(render, request, key)
+                loop = asyncio.get_running_loop()
+                kept = await loop.run_in_executor(self._renderers, render, request, key)
             status, body, headers = kept
             response = Response(body, status_code=status)
             response.raw_headers = list(headers)  # a fresh list: middleware may add to it
@@ -624,6 +635,13 @@ class _Pages:
         """Close the pooled connections."""
         self.pool.close()
         self.cache.close()
+        self.rows.close()
+        self._renderers.shutdown(wait=False)
+
+
+def _read_items(st: Store, sids: list[int]) -> dict[int, tuple[StatementRow, str]]:
+    """The statements with these ids, each with its item of the statement list."""
+    return {sid: (row, statement_item(row)) for sid, row in st.statement_rows(sids).items()}
 
 
 def _open_page_json(

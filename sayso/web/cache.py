@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,10 +24,15 @@ from ..store import Store
 from ..store.db import connect_read_only
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 #: cached results kept at most (least recently used dropped first); a result is one page of
 #: at most 200 rows or one article, so this bounds memory to some tens of megabytes
 CACHE_ENTRIES = 512
+#: statements kept, each with its row and its item of the statement list (about 2 KB), so
+#: that a search that was never asked before reads and renders only the statements no
+#: earlier page showed: at most some tens of megabytes
+ROW_CACHE_ENTRIES = 20_000
 #: idle read-only connections kept open for the next requests; more are opened when more
 #: requests run at once, and closed again when the pool is full
 POOL_SIZE = 16
@@ -122,6 +127,35 @@ class DataCache:
                 while len(self._data) > self.entries:
                     self._data.popitem(last=False)
         return value
+
+    def get_many(self, keys: Sequence[K], compute: Callable[[list[K]], dict[K, T]]) -> dict[K, T]:
+        """The cached values of ``keys``, the missing or stale ones from one call of
+        ``compute(missing keys)`` (kept); a key it leaves out is left out of the answer."""
+        version = self.version()
+        found: dict[K, T] = {}
+        missing: list[K] = []
+        with self._lock:
+            if version != self._version:
+                self._data.clear()
+                self._version = version
+            for key in keys:
+                if key in self._data:
+                    self._data.move_to_end(key)
+                    found[key] = self._data[key]
+                else:
+                    missing.append(key)
+            self.hits += len(found)
+            self.misses += len(missing)
+        if missing:
+            computed = compute(missing)
+            found.update(computed)
+            with self._lock:
+                if self._version == version:
+                    for key, value in computed.items():
+                        self._data[key] = value
+                    while len(self._data) > self.entries:
+                        self._data.popitem(last=False)
+        return found
 
     def close(self) -> None:
         """Close the connection that watches the database."""

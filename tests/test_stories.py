@@ -423,6 +423,9 @@ def test_conflict_reasons() -> None:
     assert conflict_reason([m("They agreed on a summit.", "A"),
                             m("The two agreed to hold a summit.", "B")]) is None  # type: ignore[list-item]  # fmt: skip
     assert conflict_reason([m("It lasted 50 minutes.", "A"), m("It lasted 90 minutes.", "A")]) is None  # type: ignore[list-item]  # fmt: skip
+    # a "not" in a loosely similar sentence of a transcript is about something else
+    assert conflict_reason([m("The presidents discussed the safety of Americans in Ukraine.", "A"),
+                            m("I am not going to get into the details of the call.", "B")]) is None  # type: ignore[list-item]  # fmt: skip
 
 
 def test_mentions_are_statements_and_narrated_acts() -> None:

@@ -385,6 +385,15 @@ def conflict_reason(mentions: Sequence[ClaimMention]) -> str | None:
         for b in mentions[i + 1 :]:
             if a.outlet == b.outlet:
                 continue
+            ia, ib = _INITIATOR.search(a.text), _INITIATOR.search(b.text)
+            if ia and ib and _content_words(ia.group(1)) != _content_words(ib.group(1)):
+                return (f"different initiator: {ia.group(1).strip()} ({a.outlet}) vs "
+                        f"{ib.group(1).strip()} ({b.outlet})")  # fmt: skip
+            # A negation or another number is a conflict only between two wordings of one
+            # statement: in a claim that joined two loosely similar sentences, "not" in one of
+            # them is about something else ("we are not going to get into the details").
+            if _overlap(a.text, b.text) < settings.CONFLICT_OVERLAP:
+                continue
             na, nb = bool(_NEGATION.search(a.text)), bool(_NEGATION.search(b.text))
             if na != nb:
                 neg, pos = (a, b) if na else (b, a)
@@ -393,11 +402,15 @@ def conflict_reason(mentions: Sequence[ClaimMention]) -> str | None:
             if nums_a and nums_b and not nums_a & nums_b:
                 return (f"different numbers: {', '.join(sorted(nums_a))} ({a.outlet}) vs "
                         f"{', '.join(sorted(nums_b))} ({b.outlet})")  # fmt: skip
-            ia, ib = _INITIATOR.search(a.text), _INITIATOR.search(b.text)
-            if ia and ib and _content_words(ia.group(1)) != _content_words(ib.group(1)):
-                return (f"different initiator: {ia.group(1).strip()} ({a.outlet}) vs "
-                        f"{ib.group(1).strip()} ({b.outlet})")  # fmt: skip
     return None
+
+
+def _overlap(a: str, b: str) -> float:
+    """The share of the shorter text's content words (negations and numbers aside) that the
+    other has too."""
+    wa, wb = _content_words(_NEGATION.sub(" ", a)), _content_words(_NEGATION.sub(" ", b))
+    wa, wb = {w for w in wa if not w[0].isdigit()}, {w for w in wb if not w[0].isdigit()}
+    return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
 
 
 def compare(extractions: Sequence[Extraction]) -> list[Claim]:

@@ -125,6 +125,11 @@ RARE_DF = 2
 #: similar: the same package, however differently the accounts thank for it or announce it.
 AMOUNT_MATCH = 0.9
 
+#: Two versions of a claim conflict on a negation or a number only when this share of the
+#: shorter one's content words is in the other too (one statement worded twice, not two
+#: loosely similar sentences of a long transcript).
+CONFLICT_OVERLAP = 0.5
+
 #: Every narrated sentence is a mention, not only those with an act verb ("It lasted a bit
 #: over an hour." is a point both the White House and the Kremlin make).
 EVERY_SENTENCE = True

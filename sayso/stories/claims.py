@@ -408,8 +408,8 @@ def conflict_reason(mentions: Sequence[ClaimMention]) -> str | None:
 def _overlap(a: str, b: str) -> float:
     """The share of the shorter text's content words (negations and numbers aside) that the
     other has too."""
-    wa, wb = _content_words(_NEGATION.sub(" ", a)), _content_words(_NEGATION.sub(" ", b))
-    wa, wb = {w for w in wa if not w[0].isdigit()}, {w for w in wb if not w[0].isdigit()}
+    wa = {w for w in _content_words(_NEGATION.sub(" ", a)) if not w[0].isdigit()}
+    wb = {w for w in _content_words(_NEGATION.sub(" ", b)) if not w[0].isdigit()}
     return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
 
 

@@ -29,9 +29,9 @@ K = TypeVar("K", bound=Hashable)
 #: cached results kept at most (least recently used dropped first); a result is one page of
 #: at most 200 rows or one article, so this bounds memory to some tens of megabytes
 CACHE_ENTRIES = 512
-#: statements kept, each with its row and its item of the statement list (about 2 KB), so
+#: statements kept, each with its row and its item of the statement list (about 3 KB), so
 #: that a search that was never asked before reads and renders only the statements no
-#: earlier page showed: at most some tens of megabytes
+#: earlier page showed: some 60 MB when full
 ROW_CACHE_ENTRIES = 20_000
 #: idle read-only connections kept open for the next requests; more are opened when more
 #: requests run at once, and closed again when the pool is full

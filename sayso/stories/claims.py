@@ -344,9 +344,10 @@ def _matched_points(units: Sequence[_Unit], sim: np.ndarray) -> list[tuple[float
 
 
 def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
-    """Mentions grouped into claims: most similar pairs first, at most one mention per article
-    in a claim, nothing joined below ``CLAIM_SIMILARITY`` unless the best matching of their two
-    articles pairs them (``MUTUAL_SIMILARITY``)."""
+    """Mentions grouped into claims: most similar pairs first, one mention per article in a
+    claim unless two of one article are alike (``SAME_ARTICLE_SIMILARITY``), nothing joined
+    below ``CLAIM_SIMILARITY`` unless the best matching of two outlets' articles pairs them
+    (``MUTUAL_SIMILARITY``)."""
     units = [_unit(m) for m in mentions]
     n = len(units)
     if n == 0:

@@ -473,3 +473,27 @@ def test_a_quotation_opening_inside_a_content_nests_under_it(pipeline: str) -> N
     )
     chain = _chain(pipeline, text)
     assert chain.get("announced") == "noted", chain
+
+
+def test_a_cue_left_without_content_takes_its_verbs_clause_or_is_dropped() -> None:
+    """No statement has empty content: the shared pass reads what the cue verb reports off
+    the parse (its clause), and drops the cue when there is none ("told the crowd")."""
+    from sayso import nlp
+    from sayso.assemble import assemble
+
+    text = "The bus driver told reporters he lost control. President Trump told the crowd on Friday."
+    article = Article(text=text)
+    doc = nlp.parse_article(text)
+
+    def span(words: str) -> Span:
+        at = text.index(words)
+        return Span.of(text, at, at + len(words))
+
+    bare = [
+        Found(cue=span("told reporters"), content=(), source=span("The bus driver")),
+        Found(cue=span("told the crowd"), content=(), source=span("President Trump")),
+    ]
+    out = assemble(doc, article, bare, "test")
+    assert [(a.cue.text, [c.text for c in a.content]) for a in out] == [
+        ("told reporters", ["he lost control"])
+    ]

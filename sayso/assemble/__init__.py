@@ -3,8 +3,9 @@
 Extractors find spans (:class:`~sayso.models.Found`: cue, source, content pieces, confidence).
 Everything else happens here, the same way for every extractor, in this order:
 
-1. hedge adverbs become cues of their own ("UNESCO reportedly said …", ``hedges.py``); then
-   screen: statements with no content (an extractor recovers what it can first), with a cue
+1. a cue the extractor left without content takes the clause its verb governs in the parse
+   (``nested.recovered_content``); hedge adverbs become cues of their own ("UNESCO reportedly
+   said …", ``hedges.py``); then screen: statements still with no content, with a cue
    that is not speech or thought, or found twice are dropped (``screen.py``);
 2. the headline's cue ("Kremlin Claims …") when the extractor found none there (``headline.py``);
 3. siblings and parent links (``chains.py``);
@@ -15,6 +16,7 @@ Speakers are resolved afterwards by ``sayso.resolve``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..models import Article, Attribution, Found
@@ -32,6 +34,13 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
     """The attributions of one article from what ``extractor`` found in its parse ``doc``."""
     text = article.text
     quotes = find_quotes(text)
+    # A cue the extractor left without content takes what its verb reports in the parse.
+    found = [
+        f
+        if any(c.end > c.start for c in f.content)
+        else replace(f, content=nested.recovered_content(doc, text, f.cue))
+        for f in found
+    ]
     found = screen.select(doc, hedge_statements(doc, text, found))
     end = article.headline_length
     if end and not any(f.cue.start < end for f in found):

@@ -180,6 +180,28 @@ def _noun_cues(
     return out
 
 
+def recovered_content(doc: Doc, text: str, cue: Span) -> tuple[Span, ...]:
+    """What a cue the extractor left without content reports, read off the parse: the cue
+    verb's clause, object or for/of/about phrase in its sentence ("… told reporters he lost
+    control"), else nothing (the statement is then dropped: no statement has empty content)."""
+    from .context import cue_tokens, cue_verb
+
+    tokens = cue_tokens(doc, cue)
+    verb = cue_verb(tokens)
+    if verb is None:
+        return ()
+    held = {t.i for t in tokens}
+    sent = verb.sent
+    words = [
+        t
+        for c in verb.children
+        if c.dep_ in {"ccomp", "parataxis"}
+        for t in c.subtree
+        if t.i not in held and not t.is_space and sent.start <= t.i < sent.end
+    ]
+    return tuple(Span.of(text, s, e) for s, e in token_pieces(words, text))
+
+
 def _merged(stretches: Sequence[Sequence[tuple[int, int]]]) -> list[tuple[int, int]]:
     """The union of every statement's stretches as sorted, disjoint ranges."""
     out: list[tuple[int, int]] = []

@@ -497,3 +497,41 @@ def test_a_cue_left_without_content_takes_its_verbs_clause_or_is_dropped() -> No
     assert [(a.cue.text, [c.text for c in a.content]) for a in out] == [
         ("told reporters", ["he lost control"])
     ]
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize(
+    ("text", "main", "beside"),
+    [
+        (
+            "The bus driver told reporters he lost control, with some local press claiming he "
+            "was attempting to pass another vehicle.",
+            "told",
+            "claiming",
+        ),
+        (
+            "Some scientists believe the first fliers were tree-dwelling dinosaurs, while some "
+            "say flight grew up from the ground.",
+            "believe",
+            "say",
+        ),
+    ],
+)
+def test_a_cue_in_a_clause_beside_the_main_one_is_not_its_child(
+    pipeline: str, text: str, main: str, beside: str
+) -> None:
+    """Chain gold convention: "…, with X claiming …", "…, while some say …" are the narrator's
+    statements beside the main one, not reported inside it."""
+    chain = _chain(pipeline, text)
+    assert chain.get(main, "missing") is None and chain.get(beside, "missing") is None, chain
+
+
+def test_beside_clauses_moves_a_statement_up_to_its_grandparent() -> None:
+    from sayso import nlp
+    from sayso.assemble.chains import beside_clauses
+
+    doc = nlp.parse("CNN reported that he said it, while others claim the opposite.")
+    said, claim = doc[4], doc[9]
+    assert (said.text, claim.text) == ("said", "claim")
+    # claim's clause hangs in "said"'s: it moves up beside "said", under "reported"
+    assert beside_clauses([None, 0, 1], [doc[1], said, claim]) == [None, 0, 0]

@@ -359,6 +359,37 @@ def parents(found: list[Found], quotes: Sequence[Quote] = (), text: str = "") ->
     return break_cycles(out)
 
 
+#: Subordinators of a clause set beside the main one ("…, while some say …", "While all
+#: agreed …"): a cue in such a clause is the narrator's, not part of what the main cue reports.
+BESIDE_MARKS = frozenset({"while", "whereas", "although", "though"})
+#: Prepositions of an absolute clause with its own subject ("…, with some local press
+#: claiming …", "despite Znak.com claiming …").
+BESIDE_PREPOSITIONS = frozenset({"with", "despite"})
+
+
+def _beside_clause(verb: Token) -> bool:
+    """Is ``verb`` the head of a contrasting or absolute clause beside the sentence's main one?"""
+    if any(c.dep_ == "mark" and c.lower_ in BESIDE_MARKS for c in verb.children):
+        return True
+    return (
+        verb.dep_ == "pcomp"
+        and verb.head.lower_ in BESIDE_PREPOSITIONS
+        and any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
+    )
+
+
+def beside_clauses(parent: list[int | None], verbs: Sequence[Token | None]) -> list[int | None]:
+    """The links with every statement whose cue heads a clause beside its parent's
+    (:func:`_beside_clause`) moved up to its parent's parent: siblings, not parent and child.
+    Moving a statement up to an ancestor never makes a cycle."""
+    out = list(parent)
+    for k, p in enumerate(out):
+        verb = verbs[k]
+        if p is not None and verb is not None and _beside_clause(verb):
+            out[k] = out[p]
+    return out
+
+
 def unplaced(found: list[Found], parent: list[int | None], quotes: Sequence[Quote]) -> set[int]:
     """The statements whose cue lies inside a quotation but that no statement reports: someone's
     quoted words ("… I think it's a hoax …") that cannot be placed in a chain."""

@@ -535,3 +535,18 @@ def test_beside_clauses_moves_a_statement_up_to_its_grandparent() -> None:
     assert (said.text, claim.text) == ("said", "claim")
     # claim's clause hangs in "said"'s: it moves up beside "said", under "reported"
     assert beside_clauses([None, 0, 1], [doc[1], said, claim]) == [None, 0, 0]
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_an_as_clause_of_a_speech_verb_reports_the_rest_of_the_sentence(pipeline: str) -> None:
+    """Chain gold convention: "As I said, X" and "Like I said, X": X is what was said."""
+    chain = _chain(pipeline, "As I said, we originally thought it was something different.")
+    assert chain.get("said", "missing") is None
+    assert chain.get("thought", chain.get("originally thought")) == "said", chain
+    ex = extract_article(Article(text="As the report noted, prices rose."), pipeline=pipeline)
+    assert [(a.cue.text, [c.text for c in a.content]) for a in ex.attributions] == [
+        ("noted", ["prices rose"])
+    ]
+    # a speech verb with a clause of its own reports that clause, not the sentence
+    ex = extract_article(Article(text="He did it as he said he would."), pipeline=pipeline)
+    assert [[c.text for c in a.content] for a in ex.attributions] == [["he would"]]

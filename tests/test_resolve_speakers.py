@@ -391,3 +391,26 @@ def test_no_role_or_other_persons_title_becomes_an_alias() -> None:
             assert "Our President" not in s.aliases, s
             if s.name == "Melania Trump":
                 assert not any("President" in a for a in s.aliases), s
+
+
+PRESS_CALL = (
+    "Background Press Call on the President's Call\n\n"
+    "SENIOR ADMINISTRATION OFFICIAL: Thanks, everyone. The President spoke with President "
+    "Zelenskyy today.\n\n"
+    "Q Thanks for doing the call. As you said, the call was long. Did the topic of corruption "
+    "come up?\n\n"
+    "SENIOR ADMINISTRATION OFFICIAL: It did. And as you said, it was very apt today, in terms "
+    "of this being the kickoff to the Democracy Summit.\n"
+)
+
+
+@pytest.mark.parametrize("pipeline", ["fast", "rules"])
+def test_you_in_a_press_call_answer_is_the_reporter_who_asked(pipeline: str) -> None:
+    ex = extract_article(Article(text=PRESS_CALL), pipeline=pipeline)
+    said = [a for a in ex.attributions if a.cue.text == "said"]
+    assert len(said) == 2, [a.cue.text for a in ex.attributions]
+    in_question, in_answer = sorted(said, key=lambda a: a.cue.start)
+    answer = ex.speaker(in_answer.speaker)
+    assert answer is not None and answer.name == "reporter"
+    asked = ex.speaker(in_question.speaker)
+    assert asked is None or asked.name != "reporter"  # the question's "you" is the official

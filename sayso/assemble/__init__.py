@@ -4,8 +4,8 @@ Extractors find spans (:class:`~sayso.models.Found`: cue, source, content pieces
 Everything else happens here, the same way for every extractor, in this order:
 
 1. a cue the extractor left without content takes the clause its verb governs in the parse
-   (``nested.recovered_content``); hedge adverbs become cues of their own ("UNESCO reportedly
-   said …", ``hedges.py``); then screen: statements still with no content, with a cue
+   (``nested.recovered_content``); hedge adverbs and "as"-clauses ("As I said, …") become
+   cues of their own (``hedges.py``); then screen: statements still with no content, with a cue
    that is not speech or thought, or found twice are dropped (``screen.py``);
 2. the headline's cue ("Kremlin Claims …") when the extractor found none there (``headline.py``);
 3. siblings and parent links (``chains.py``);
@@ -24,7 +24,7 @@ from ..quotes import find_quotes
 from ..resolve.time import day_first, resolve_time
 from . import chains, context, nested, screen
 from .headline import headline_statement
-from .hedges import hedge_statements
+from .hedges import as_clause_statements, hedge_statements
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -41,7 +41,8 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
         else replace(f, content=nested.recovered_content(doc, text, f.cue))
         for f in found
     ]
-    found = screen.select(doc, hedge_statements(doc, text, found))
+    found = as_clause_statements(doc, text, hedge_statements(doc, text, found))
+    found = screen.select(doc, found)
     end = article.headline_length
     if end and not any(f.cue.start < end for f in found):
         head = headline_statement(doc, article)

@@ -4,6 +4,10 @@
 source whose content is the clause it modifies, so a statement reported in that clause ("said")
 is its child.  Extractors trained on PolNeAR rarely tag them (one role per token: the verb is
 the cue), and the rules have no construction for them, so they are found here, once.
+
+"As I said, X", "Like I said, X", "as the report noted, X": a speech verb in an "as"/"like"
+clause that reports no clause of its own comments on its sentence, so it is a statement whose
+content is the rest of the sentence (``as_clause_statements``).
 """
 
 from __future__ import annotations
@@ -80,6 +84,69 @@ def hedge_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]:
             Found(
                 cue=Span.of(text, *at),
                 content=tuple(Span.of(text, s, e) for s, e in content),
+                confidence=HEDGE_CONFIDENCE,
+            )
+        )
+    return out
+
+
+#: Subordinators that make a speech verb's clause a comment on the whole sentence: "As I said,
+#: we thought …", "Like I said, the presidents agreed …", "… — as reported by Hurriyet — …".
+AS_MARKS = frozenset({"as", "like"})
+
+
+def as_clause_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]:
+    """``found`` with a statement for every "as"/"like" clause of a speech verb that reports
+    nothing itself ("As I said, X", "as reported by Y"): its content is the rest of the
+    sentence (after a transcript label's colon), so the statements there are its children."""
+    from ..lexicon import SPEECH_VERBS
+
+    strings = doc.vocab.strings
+    import numpy as np
+
+    marks = np.array([strings.add(w) for w in sorted(AS_MARKS)], np.uint64)
+    hits = np.flatnonzero(np.isin(doc.to_array("LOWER"), marks)).tolist() if len(doc) else []
+    out = list(found)
+    for i in hits:
+        mark = doc[i]
+        verb = mark.head
+        if mark.dep_ != "mark" or verb.dep_ != "advcl" or verb.pos_ != "VERB":
+            continue
+        if verb.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        if any(c.dep_ in {"ccomp", "dobj", "xcomp", "parataxis"} for c in verb.children):
+            continue  # "as he said he would": it reports its own clause
+        cue = (verb.idx, verb.idx + len(verb.text))
+        same = [k for k, f in enumerate(out) if f.cue.start < cue[1] and cue[0] < f.cue.end]
+        if any(any(c.end > c.start for c in out[k].content) for k in same):
+            continue  # the extractor read this cue already
+        out = [f for k, f in enumerate(out) if k not in same]  # a bare cue: read here
+        own = {t.i for t in verb.subtree}
+        sent = verb.sent
+        first = min(own)
+        start = sent.start
+        for t in doc[sent.start : first]:
+            if t.text == ":":
+                start = t.i + 1  # "Yury Ushakov: Like I said, …": the label is not said
+        words = [
+            t for t in doc[start : sent.end] if t.i not in own and not t.is_space and not t.is_punct
+        ]
+        content = token_pieces(words, text)
+        if not content:
+            continue
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is None or subj.dep_ == "nsubjpass":
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            subj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+        source = None
+        if subj is not None:
+            toks = [t for t in subj.subtree if not t.is_space]
+            source = Span.of(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+        out.append(
+            Found(
+                cue=Span.of(text, *cue),
+                content=tuple(Span.of(text, s, e) for s, e in content),
+                source=source,
                 confidence=HEDGE_CONFIDENCE,
             )
         )

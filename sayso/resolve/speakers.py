@@ -113,6 +113,10 @@ ORG_SUFFIXES = frozenset(
 )
 #: Transcript turn labels of a journalist asking ("Question: ...", "Q: ...").
 QUESTION_LABELS = frozenset({"question", "q"})
+#: A press call's question line ("Q Thanks for doing the call.", "Q: …").
+_QUESTION_LINE = re.compile(r"(?m)^[ \t]*Q(?:[ \t]|:|\.)")
+#: An answer's label in a transcript ("SENIOR ADMINISTRATION OFFICIAL:", "MS. PSAKI:").
+_ANSWER_LABEL = re.compile(r"(?m)^[ \t]*[A-Z][A-Z.'\u2019 -]{2,}:")
 #: Channels that are not speakers of their own ("Twitter" said nothing; its user did).
 CHANNEL_NAMES = frozenset({"twitter", "facebook", "telegram", "instagram", "youtube", "x"})
 #: How far up the parse a cue verb without a subject looks for one ("and emphasized").
@@ -231,6 +235,12 @@ class _Article:
         #: The one issuer of a first-person text, when the title names exactly one.
         self.issuer = self.issuers[0] if len(self.issuers) == 1 else None
         self.turns = self._turns()
+        #: Offsets of a press call's question lines ("Q Thanks for doing the call. …") and of
+        #: its answer labels ("SENIOR ADMINISTRATION OFFICIAL:"), for "you" in an answer.
+        self.questions = [m.start() for m in _QUESTION_LINE.finditer(self.text)]
+        self.answer_labels = (
+            [m.start() for m in _ANSWER_LABEL.finditer(self.text)] if self.questions else []
+        )
         #: The one person an interview's title names ("Wikinews interviews biologist X").
         self.interviewee = self._interviewee(article)
 
@@ -676,6 +686,15 @@ class _Article:
         out += [(m.start(), -1) for m in re.finditer(r"(?m)^[ \t]*\(\(WN\)\)", self.text)]
         return sorted(out)
 
+    def answers_a_question(self, at: int) -> bool:
+        """Does offset ``at`` lie in an answer of a press call: after a question line and after
+        an answer label that follows it?"""
+        k = bisect.bisect_right(self.questions, at) - 1
+        if k < 0:
+            return False
+        j = bisect.bisect_right(self.answer_labels, at) - 1
+        return j >= 0 and self.answer_labels[j] > self.questions[k]
+
     def _interviewee(self, article: Article) -> int | None:
         title = article.title or (self.text[: self.headline] if self.headline else "")
         title = " ".join(title.split())
@@ -1008,6 +1027,9 @@ class _Resolver:
             if not turns or turns[-1][1] != self.info.interviewee:
                 # "You mention starvation ..." asked in an interview: the one interviewed.
                 return self.person_entity(self.info.interviewee), "pronoun", 0.8
+        if low == "you" and self.info.answers_a_question(att.source.start):
+            # "And as you said, it was very apt today" in an answer: the reporter who asked.
+            return self.remember("reporter", "person"), "pronoun", VIA_CONFIDENCE["role"]
         if low in _NOBODY:
             return None, "unresolved", 0.0
         by_initials = self.info.initials(raw)

@@ -189,3 +189,19 @@ def test_rule_extractor_readings_become_token_codes() -> None:
 def test_shipped_model_reads_the_rule_extractor() -> None:
     assert learned.load_model().use_rules
     assert learned.provenance()["rule_features"] is True
+
+
+def test_viterbi_in_batches_gives_the_single_batch_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decoding in bounded batches (memory) gives exactly the paths of one batch of all."""
+    import numpy as np
+
+    from sayso.extract import _learned_core as core
+
+    rng = np.random.default_rng(7)
+    T = 5
+    ems = [rng.normal(size=(int(rng.integers(1, 40)), T)).astype(np.float32) for _ in range(50)]
+    trans = rng.normal(size=(T, T)).astype(np.float32)
+    start = rng.normal(size=T).astype(np.float32)
+    whole = core.viterbi(core.pad_stack(ems), trans, start)
+    monkeypatch.setattr(core, "VITERBI_BATCH", 7)
+    assert np.array_equal(core.decode(ems, trans, start), whole)

@@ -789,9 +789,29 @@ def viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:
     return out
 
 
-def pad_stack(ems: list[np.ndarray]) -> np.ndarray:
-    """Emission matrices of different lengths as one [B, max n, T] batch; padding forces O."""
+#: Sequences decoded per Viterbi batch: on a text with tens of thousands of cues one batch of
+#: all of them held about 350 MB of back-pointers (1 MB of quotations, 42,000 cue windows).
+VITERBI_BATCH = 1024
+
+
+def decode(ems: list[np.ndarray], trans: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """``viterbi(pad_stack(ems), …)`` in batches of VITERBI_BATCH sequences, each padded to the
+    longest of all (so every path is the one the single batch gives), memory bounded by the
+    batch: [B, max n] tag paths."""
     n = max(len(e) for e in ems)
+    if len(ems) <= VITERBI_BATCH:
+        return viterbi(pad_stack(ems, n), trans, start)
+    out = np.empty((len(ems), n), np.intp)
+    for i in range(0, len(ems), VITERBI_BATCH):
+        part = ems[i : i + VITERBI_BATCH]
+        out[i : i + len(part)] = viterbi(pad_stack(part, n), trans, start)
+    return out
+
+
+def pad_stack(ems: list[np.ndarray], n: int | None = None) -> np.ndarray:
+    """Emission matrices of different lengths as one [B, n, T] batch (``n``: the longest,
+    unless given); padding forces O."""
+    n = max(len(e) for e in ems) if n is None else n
     T = ems[0].shape[1]
     out = np.full((len(ems), n, T), -1e6, np.float32)
     out[:, :, 0] = 0.0
@@ -925,7 +945,7 @@ class Model:
             else:
                 segs.append([t, t])
         bounds = [(max(0, s - 1), min(n, e + 2)) for s, e in segs]
-        paths = viterbi(pad_stack([em[s:e] for s, e in bounds]), trans, start)
+        paths = decode([em[s:e] for s, e in bounds], trans, start)
         out = []
         for (s, e), path in zip(bounds, paths, strict=True):
             for r0, r1 in runs_of(path[: e - s], 1, 2):
@@ -968,7 +988,7 @@ class Model:
         if not cues:
             return []
         spans, ems = self.role_emissions(d, cues)
-        paths = viterbi(pad_stack(ems), self.role_trans, self.role_start)
+        paths = decode(ems, self.role_trans, self.role_start)
         raws = resolve(len(d.head), cues, spans, paths, d if self.snap else None)
         if self.rerank is not None:
             raws = self.rerank(d, cues, spans, ems, raws)

@@ -330,6 +330,56 @@ class _RegexOnHashes:
         return [v for v in values if v in self]
 
 
+#: Name of the component that stands in for the model's ``lemmatizer``.
+LEMMA_COMPONENT = "sayso_lemmas"
+
+
+class Lemmas:
+    """The model's rule lemmatizer, asked once per distinct (word, POS, morphology) instead of
+    once per token: a lemma depends on nothing else (the lemmatizer's own cache has that key),
+    so each distinct triple's lemma is remembered and the document's lemma column written in
+    one call.  Tokens that already have a lemma (the attribute rules set some) keep it, as with
+    the lemmatizer (``overwrite`` false); with ``overwrite`` set it runs the lemmatizer itself.
+    """
+
+    #: Distinct triples remembered at most (a cache, cleared when full).
+    MAX_REMEMBERED = 200_000
+
+    def __init__(self) -> None:
+        self.inner: object = None
+        self.seen: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        inner = self.inner
+        if inner is None or getattr(inner, "overwrite", True) or not len(doc):
+            return inner(doc) if inner is not None else doc  # type: ignore[operator, no-any-return]
+        import numpy as np
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS  # type: ignore[import-not-found]
+
+        table = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        todo = np.flatnonzero(table[:, 3] == 0)
+        if not len(todo):
+            return doc
+        if len(self.seen) > self.MAX_REMEMBERED:
+            self.seen.clear()
+        strings = doc.vocab.strings
+        lemmatize = inner.lemmatize  # type: ignore[attr-defined]
+        seen = self.seen
+        lemmas = table[:, 3].copy()
+        for i in todo.tolist():
+            key = (int(table[i, 0]), int(table[i, 1]), int(table[i, 2]))
+            got = seen.get(key)
+            if got is None:
+                got = seen[key] = strings.add(lemmatize(doc[i])[0])
+            lemmas[i] = got
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # type: ignore[arg-type]
+        return doc
+
+
+def _make_lemmas(nlp, name):  # type: ignore[no-untyped-def]
+    return Lemmas()
+
+
 def _make_attribute_rules(nlp, name):  # type: ignore[no-untyped-def]
     # No annotations: spaCy validates a factory's arguments against them, and with
     # ``from __future__ import annotations`` they are unresolved strings.
@@ -351,6 +401,8 @@ def load(disable: tuple[str, ...] = ()) -> Language:
             Language.component(PARAGRAPH_COMPONENT)(_paragraph_breaks)
         if ATTRIBUTE_COMPONENT not in Language.factories:
             Language.factory(ATTRIBUTE_COMPONENT)(_make_attribute_rules)
+        if LEMMA_COMPONENT not in Language.factories:
+            Language.factory(LEMMA_COMPONENT)(_make_lemmas)
         nlp = spacy.load(MODEL_PACKAGE, disable=list(disable))
         if "parser" in nlp.pipe_names:
             nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
@@ -358,6 +410,10 @@ def load(disable: tuple[str, ...] = ()) -> Language:
             ruler = nlp.get_pipe("attribute_ruler")
             nlp.replace_pipe("attribute_ruler", ATTRIBUTE_COMPONENT)
             nlp.get_pipe("attribute_ruler").compile(ruler)  # type: ignore[attr-defined]
+        if "lemmatizer" in nlp.pipe_names:
+            inner = nlp.get_pipe("lemmatizer")
+            nlp.replace_pipe("lemmatizer", LEMMA_COMPONENT)
+            nlp.get_pipe("lemmatizer").inner = inner  # type: ignore[attr-defined]
     except (OSError, ImportError) as exc:  # pragma: no cover - depends on the install
         raise PipelineError(
             f"cannot load spaCy model {MODEL_PACKAGE!r} ({exc}); install it with "

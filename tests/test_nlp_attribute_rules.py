@@ -1,4 +1,5 @@
-"""sayso's table-driven stand-in for the model's attribute_ruler sets exactly what the ruler sets."""
+"""sayso's stand-ins for the model's attribute_ruler (table lookups) and lemmatizer (one call per
+distinct word, POS and morphology) set exactly what the model's own components set."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def test_sayso_pipeline_uses_the_fast_rules() -> None:
     component = nlp.load().get_pipe("attribute_ruler")
     assert isinstance(component, nlp.AttributeRules)
     assert component.fallback is None  # every pattern of the model compiled
+    lemmas = nlp.load().get_pipe("lemmatizer")
+    assert isinstance(lemmas, nlp.Lemmas) and lemmas.inner is not None
 
 
 def test_every_token_equals_the_stock_pipeline_on_the_samples() -> None:

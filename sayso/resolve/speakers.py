@@ -218,6 +218,7 @@ class _Article:
         #: The named entities, read once (spaCy rebuilds ``doc.ents`` on every access).
         self.ents = tuple(doc.ents)
         self._ent_starts = [e.start for e in self.ents]  # ascending: entities never overlap
+        self._propn_at: list[int] | None = None
         self._unlabelled_names()
         named = {m[0] for m in self.mentions}
         for ent in self.ents:
@@ -345,8 +346,11 @@ class _Article:
         starting with a known first name ("Ricardo Rosselló Nevares", "Carmen Yulín Cruz"),
         outside any place or person entity."""
         doc = self.doc
-        i = 0
-        while i < len(doc):
+        # Only proper nouns can start a name: visit those (a Token object per word is slow).
+        nxt = 0  # the first token not inside a name read already
+        for i in self._propn():
+            if i < nxt:
+                continue
             tok = doc[i]
             if (
                 tok.idx < self.headline
@@ -361,7 +365,6 @@ class _Article:
                     and doc[i - 1].lower_ not in _ROLE_NOUNS
                 )  # "Puerto Rico Center": inside another name
             ):
-                i += 1
                 continue
             j = i + 1
             while (
@@ -385,7 +388,16 @@ class _Article:
                     self.mentions.append(
                         (span.start_char, span.end_char, idx, "", "person", _subject_weight(span))
                     )
-            i = max(j, i + 1)
+            nxt = max(j, i + 1)
+
+    def _propn(self) -> list[int]:
+        """Indices of the proper nouns, in order (read once from the POS column)."""
+        if self._propn_at is None:
+            doc = self.doc
+            propn = doc.vocab.strings["PROPN"]  # the symbol's id, as in the POS column
+            pos = doc.to_array("POS").tolist() if len(doc) else []
+            self._propn_at = [i for i, p in enumerate(pos) if p == propn]
+        return self._propn_at
 
     def _surname_mentions(self) -> None:
         """Mentions of people by a surname the NER missed or took for a body ("Hawkins
@@ -399,7 +411,8 @@ class _Article:
             return
         taken = {m[0] for m in self.mentions if m[2] >= 0}
         drop = set()
-        for tok in self.doc:
+        for i in self._propn():
+            tok = self.doc[i]
             if tok.idx < self.headline or not tok.text[:1].isupper() or tok.pos_ != "PROPN":
                 continue
             owners = surnames.get(nm.word_key(tok.text))

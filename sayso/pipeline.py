@@ -69,13 +69,15 @@ def extract_each(
     for article in articles:
         batch.append(article)
         if len(batch) >= batch_size:
-            yield from _extract_batch(batch, name)
+            yield from extract_batch(batch, name)
             batch = []
     if batch:
-        yield from _extract_batch(batch, name)
+        yield from extract_batch(batch, name)
 
 
-def _extract_batch(batch: list[Article], name: str) -> Iterator[Extraction | InputError]:
+def extract_batch(batch: list[Article], name: str) -> Iterator[Extraction | InputError]:
+    """The Extraction of each article of ``batch`` (parsed together), or an InputError for one
+    that fails to parse or extract with extractor ``name``; in order."""
     try:
         pairs = [(a.text, None) for a in batch]
         docs = [doc for doc, _ in nlp.parse_in_pieces(pairs, batch_size=len(batch))]

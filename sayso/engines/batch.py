@@ -123,35 +123,9 @@ def extract_chunk(articles: list[Article], name: str) -> list[Result]:
     articles are parsed in bounded pieces.  One article that makes the parser or an extractor
     fail costs that article, never the chunk or the run.
     """
-    from .. import nlp
-    from ..pipeline import extract_doc
+    from ..pipeline import extract_batch
 
-    try:
-        docs = [
-            d for d, _ in nlp.parse_in_pieces(((a.text, None) for a in articles), len(articles))
-        ]
-    except Exception:  # noqa: BLE001 - one bad text spoils spaCy's batch: parse one by one
-        docs = None
-    out: list[Result] = []
-    for k, article in enumerate(articles):
-        try:
-            doc = (
-                docs[k]
-                if docs is not None
-                else next(nlp.parse_in_pieces([(article.text, None)]))[0]
-            )
-            out.append(extract_doc(doc, article, name))
-        except Exception as exc:  # noqa: BLE001 - an extractor bug costs one article, not the run
-            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-            out.append(
-                InputError(
-                    article_name(article),
-                    f"internal error while extracting with {name} ({detail}); the article was "
-                    "skipped and the run goes on; this is a bug in sayso: please report it with "
-                    "the article's text",
-                )
-            )
-    return out
+    return list(extract_batch(articles, name))
 
 
 def prepare_worker(name: str) -> None:

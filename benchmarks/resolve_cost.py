@@ -26,7 +26,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from speed import default_input, pin_one_core, read_texts  # noqa: E402
+from speed import add_run_options, default_input, pin_one_core, read_texts  # noqa: E402
 
 #: Issue 9's ceiling on the share of words per second that resolution may cost.
 MAX_COST = 0.10
@@ -64,10 +64,7 @@ def measure(texts: list[str], repeat: int) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--input", type=Path, help="JSONL records (title, text)")
-    ap.add_argument("--limit", type=int, default=40, help="at most this many articles")
-    ap.add_argument("--repeat", type=int, default=3, help="rounds; the best counts")
-    ap.add_argument("--json", action="store_true", help="print JSON")
+    add_run_options(ap, limit=40)
     args = ap.parse_args(argv)
     pinned = pin_one_core()
     path = args.input or default_input()

@@ -124,13 +124,18 @@ def sayso_run(pipeline: str) -> Callable[[list[str]], int]:
     return run
 
 
+def add_run_options(ap: argparse.ArgumentParser, limit: int | None) -> None:
+    """The options every one-core benchmark takes: --input, --limit, --repeat, --json."""
+    ap.add_argument("--input", type=Path, help="JSONL of articles (title, text)")
+    ap.add_argument("--limit", type=int, default=limit, help="only the first N articles")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds; the best of each counts")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every contender and print the table (or JSON)."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--input", type=Path, help="JSONL of articles (title, text)")
-    ap.add_argument("--limit", type=int, help="only the first N articles")
-    ap.add_argument("--repeat", type=int, default=3, help="rounds; each contender's best counts")
-    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_run_options(ap, limit=None)
     args = ap.parse_args(argv)
 
     pinned = pin_one_core()

@@ -10,11 +10,10 @@ import warnings
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import run_cli as run
 from starlette.exceptions import StarletteDeprecationWarning
 from test_store_corpus import make_extraction
 
-from sayso.cli import cli
 from sayso.models import Extraction
 from sayso.store import Store
 
@@ -48,13 +47,6 @@ def db(tmp_path: Path) -> str:
                 s.write(_with(ex, OLD, 2))
             s.write(_with(ex, NEW))
     return str(path)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def page(*args: str) -> dict:

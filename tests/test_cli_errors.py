@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import run_cli as invoke
 from test_store_corpus import make_extraction
 
-from sayso.cli import cli
 from sayso.errors import BUG_REPORT_HINT, EXIT_INTERNAL, EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from sayso.store import Store
 
@@ -21,13 +20,6 @@ def db(tmp_path: Path) -> str:
         for n in range(3):
             s.write(make_extraction(n, statements=2))
     return str(path)
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_exit_codes_are_the_documented_constants() -> None:

@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_runner import run_cli as run
 from test_store_corpus import chain_extraction, make_extraction
 
-from sayso.cli import cli
 from sayso.store import StatementRow, Store
 
 
@@ -23,13 +22,6 @@ def db(tmp_path: Path) -> str:
             s.write(make_extraction(n, statements=3))
         s.write(chain_extraction())
     return str(path)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def rows_of(out: str) -> list:

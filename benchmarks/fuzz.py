@@ -15,6 +15,7 @@ one-line InputErrors, and time per KB bounded.  ``tests/test_fuzz.py`` runs the 
 under hypothesis; this script runs long campaigns::
 
     python benchmarks/fuzz.py --cases 100000 --state fuzz-state.json   # resumable
+    python benchmarks/fuzz.py --cases 100000 --jobs 2 --state fuzz-state.json   # both cores
     python benchmarks/fuzz.py --cases 500 --seed 7
 
 Progress is checkpointed to ``--state`` (a JSON file: cases done, failures, seconds) every
@@ -477,10 +478,54 @@ def _save_state(path: Path | None, state: dict[str, object]) -> None:
     tmp.replace(path)
 
 
+def check_one(seed: int, failures_dir: Path, i: int) -> dict[str, object] | None:
+    """Case ``i`` of ``seed`` checked; None when it passes, else its failure record (and its
+    input and traceback saved under ``failures_dir``)."""
+    c = case(seed, i)
+    try:
+        check_case(c)
+        return None
+    except Exception as exc:  # every failure is recorded; the campaign goes on
+        failures_dir.mkdir(parents=True, exist_ok=True)
+        stem = failures_dir / f"seed{seed}-case{i}"
+        stem.with_suffix(".txt").write_text(c.text, encoding="utf-8", errors="surrogatepass")
+        stem.with_suffix(f".{c.format}").write_bytes(c.data)
+        stem.with_suffix(".traceback").write_text(traceback.format_exc(), encoding="utf-8")
+        return {"case": i, "kind": c.kind, "format": c.format, "error": repr(exc), "at": str(stem)}
+
+
+def _worker_init(scratch: str) -> None:
+    """A worker process: its own scratch folder (inside the parent's, removed by it)."""
+    import os
+
+    folder = Path(scratch) / f"worker-{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    _SCRATCH[:] = [folder]
+
+
+def _results(
+    seed: int, failures_dir: Path, first: int, cases: int, jobs: int
+) -> Iterator[dict[str, object] | None]:
+    """``check_one`` of cases ``first..cases-1`` in order, in ``jobs`` processes."""
+    if jobs <= 1:
+        for i in range(first, cases):
+            yield check_one(seed, failures_dir, i)
+        return
+    import functools
+    import multiprocessing
+
+    # Fork after the models are loaded: the workers share them and start at once.
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(str(_scratch()),)) as pool:
+        run = functools.partial(check_one, seed, failures_dir)
+        yield from pool.imap(run, range(first, cases), chunksize=8)
+
+
 def campaign(
-    cases: int, seed: int, state_path: Path | None, failures_dir: Path, every: int
+    cases: int, seed: int, state_path: Path | None, failures_dir: Path, every: int, jobs: int = 1
 ) -> Iterator[str]:
-    """Run cases up to ``cases`` (resuming from ``state_path``); yields progress lines."""
+    """Run cases up to ``cases`` (resuming from ``state_path``) in ``jobs`` processes; yields
+    progress lines.  Results are taken in case order, so the checkpoint is always a prefix."""
     state = _load_state(state_path, seed)
     done = int(state["done"])  # type: ignore[call-overload]
     failures: list[dict[str, object]] = state["failures"]  # type: ignore[assignment]
@@ -488,18 +533,14 @@ def campaign(
     nlp.load()
     extract.available()
     t_last = time.perf_counter()
-    for i in range(done, cases):
-        c = case(seed, i)
-        try:
-            check_case(c)
-        except Exception as exc:  # every failure is recorded; the campaign goes on
-            failures_dir.mkdir(parents=True, exist_ok=True)
-            stem = failures_dir / f"seed{seed}-case{i}"
-            stem.with_suffix(".txt").write_text(c.text, encoding="utf-8", errors="surrogatepass")
-            stem.with_suffix(f".{c.format}").write_bytes(c.data)
-            stem.with_suffix(".traceback").write_text(traceback.format_exc(), encoding="utf-8")
-            failures.append({"case": i, "kind": c.kind, "format": c.format, "error": repr(exc)})
-            yield f"FAIL case {i} ({c.kind}, {c.format}): {exc!r} -> {stem}.*"
+    for i, failure in enumerate(_results(seed, failures_dir, done, cases, jobs), start=done):
+        if failure is not None:
+            at = failure.pop("at")
+            failures.append(failure)
+            yield (
+                f"FAIL case {i} ({failure['kind']}, {failure['format']}): {failure['error']} "
+                f"-> {at}.*"
+            )
         done = i + 1
         if done % every == 0 or done == cases:
             now = time.perf_counter()
@@ -522,9 +563,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--state", type=Path, default=None, help="checkpoint file (JSON)")
     ap.add_argument("--failures", type=Path, default=Path("fuzz-failures"))
     ap.add_argument("--every", type=int, default=100, help="checkpoint every N cases")
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes (one per core)")
     args = ap.parse_args(argv)
     failed = False
-    for line in campaign(args.cases, args.seed, args.state, args.failures, args.every):
+    for line in campaign(args.cases, args.seed, args.state, args.failures, args.every, args.jobs):
         failed = failed or line.startswith("FAIL")
         print(line, flush=True)
     state = _load_state(args.state, args.seed) if args.state else None

@@ -178,3 +178,20 @@ def test_cli_prints_one_error_line_for_the_failed_article(tmp_path: Path, crashi
         assert len(lines) == 1 and lines[0].startswith("error boom: internal error")
         assert "IndexError" in lines[0]
         assert "2 added" in result.output or "2 article(s) extracted" in result.output
+
+
+def test_a_campaign_in_worker_processes_reports_as_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--jobs 2``: the same cases, the same failures, in case order (the checkpoint stays a
+    prefix). A zero time bound makes every case fail, so the records can be compared."""
+    monkeypatch.setattr(fuzz, "SECONDS_FIXED", 0.0)
+    monkeypatch.setattr(fuzz, "SECONDS_PER_KB", 0.0)
+
+    def run(jobs: int) -> list[tuple[object, ...]]:
+        out = list(fuzz._results(5, tmp_path / f"f{jobs}", 0, 4, jobs))
+        return [(f["case"], f["kind"], f["format"]) for f in out if f is not None]
+
+    one = run(1)
+    assert [c[0] for c in one] == [0, 1, 2, 3]
+    assert run(2) == one

@@ -90,7 +90,6 @@ class AttributeRules:
         self.by_tag: dict[int, list[int]] = {}  # tag hash -> groups of one {"TAG": t} token
         self.anchored: dict[int, list[tuple[int, int, list[dict[int, object]]]]] = {}
         self.general: list[tuple[int, list[dict[int, object]]]] = []
-        self.sets: list[tuple[int, int]] = []  # per group: (attr id, value) pairs below
         self.group_attrs: list[dict[int, int]] = []
         self.indices: list[int] = []
         self.columns: tuple[int, ...] = ()

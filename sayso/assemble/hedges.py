@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..lexicon import HEDGE_CUE_ADVERBS
+from ..lexicon import HEDGE_CUE_ADVERBS, SPEECH_VERBS
 from ..models import Found, Span
 from ..nlp import token_pieces
 
@@ -99,11 +99,9 @@ def as_clause_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]
     """``found`` with a statement for every "as"/"like" clause of a speech verb that reports
     nothing itself ("As I said, X", "as reported by Y"): its content is the rest of the
     sentence (after a transcript label's colon), so the statements there are its children."""
-    from ..lexicon import SPEECH_VERBS
-
-    strings = doc.vocab.strings
     import numpy as np
 
+    strings = doc.vocab.strings
     marks = np.array([strings.add(w) for w in sorted(AS_MARKS)], np.uint64)
     hits = np.flatnonzero(np.isin(doc.to_array("LOWER"), marks)).tolist() if len(doc) else []
     out = list(found)

@@ -21,6 +21,7 @@ import numpy as np
 from ..models import Found, Span
 from ..nlp import char_range, token_pieces, trim
 from .chains import could_speak
+from .context import cue_tokens, cue_verb
 from .screen import CLAUSE_ONLY_INSIDE, NESTED_CUE_LEMMAS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -184,8 +185,6 @@ def recovered_content(doc: Doc, text: str, cue: Span) -> tuple[Span, ...]:
     """What a cue the extractor left without content reports, read off the parse: the cue
     verb's clause, object or for/of/about phrase in its sentence ("… told reporters he lost
     control"), else nothing (the statement is then dropped: no statement has empty content)."""
-    from .context import cue_tokens, cue_verb
-
     tokens = cue_tokens(doc, cue)
     verb = cue_verb(tokens)
     if verb is None:

@@ -85,7 +85,9 @@ def test_according_to() -> None:
 
 
 def test_thought_and_hedge_labels() -> None:
-    text = "Many voters believe that the economy is improving. The mayor claimed the audit was clean."
+    text = (
+        "Many voters believe that the economy is improving. The mayor claimed the audit was clean."
+    )
     atts = run(text)
     well_formed(text, atts)
     by_cue = {a.cue.text: a for a in atts}
@@ -205,3 +207,41 @@ def test_viterbi_in_batches_gives_the_single_batch_paths(monkeypatch: pytest.Mon
     whole = core.viterbi(core.pad_stack(ems), trans, start)
     monkeypatch.setattr(core, "VITERBI_BATCH", 7)
     assert np.array_equal(core.decode(ems, trans, start), whole)
+
+
+def test_role_features_of_many_cues_are_each_cues_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cues featurized together (and in small batches) get exactly the keys, classes and
+    emissions each gets alone: no value leaks across window edges or between cues."""
+    text = (
+        '"We will not back down," the minister said on Monday, adding that talks would go on.\n\n'
+        "Aides told reporters that, according to the senator, the bill would pass. "
+        'The agency said it "regrets" the error.\n\n'
+        "Critics claimed the plan failed."
+    )
+    doc = nlp.parse(text)
+    model = learned.load_model()
+    d = model.arrays(doc, text)
+    core.add_rules(d, learned.rule_spans(extract.get(learned.READS)(doc, Article(text=text)), text))
+    cues = model.decode_cues(d)
+    assert len(cues) >= 4
+    win_of = np.zeros(len(doc), np.int64)
+    for w, (lo, hi) in enumerate(d.windows):
+        win_of[lo:hi] = w
+    mask = np.zeros(len(doc), np.int64)
+    for toks, _ in cues:
+        mask[toks] = 1
+    base = core.role_base(d)
+    wins = [(*core.cue_window(d.windows, win_of, toks), toks) for toks, _ in cues]
+    keys, classes = core.role_features_many(d, base, wins, mask)
+    at = 0
+    for lo, hi, toks in wins:
+        one_keys, one_classes = core.role_features(d, base, lo, hi, toks, mask)
+        assert np.array_equal(keys[at : at + hi - lo], one_keys)
+        assert np.array_equal(classes[at : at + hi - lo], one_classes)
+        at += hi - lo
+    assert at == len(keys)
+    spans, ems = model.role_emissions(d, cues)
+    monkeypatch.setattr(core, "ROLE_BATCH_ROWS", 5)  # every cue a batch of its own
+    spans_1, ems_1 = model.role_emissions(d, cues)
+    assert spans == spans_1
+    assert all(np.array_equal(a, b) for a, b in zip(ems, ems_1, strict=True))

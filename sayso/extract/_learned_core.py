@@ -213,9 +213,6 @@ class DocArrays:
     ratt: list[list[tuple[int, int, int]]] = field(default_factory=list)
     #: Per token, the rule attribution whose cue holds it (-1 none); empty when not computed.
     rcue: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    #: Scratch for ``role_features``: position of each token in one cue head's ancestor chain
-    #: (-1 elsewhere; reset after each use, so each cue costs its window, not the document).
-    chain_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     #: DEP_GROUPS index of each token's dependency label (len(DEP_GROUPS) for the others).
     dgroup: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
@@ -632,68 +629,120 @@ def role_features(
     token's class relative to the cue ([hi - lo], values below ``ROLE_CLASSES``).
 
     ``base`` is ``role_base(d)``; ``cue_toks`` the cue's token indices; ``cue_mask`` marks the
-    tokens of every cue in the document (this one included).
+    tokens of every cue in the document (this one included).  One cue of ``role_features_many``.
     """
-    n = hi - lo
-    idx = np.arange(lo, hi)
-    h = cue_head(d, cue_toks)
-    c0, c1 = int(cue_toks.min()), int(cue_toks.max())
-    a = d.a[lo:hi]
+    return role_features_many(d, base, [(lo, hi, cue_toks)], cue_mask)
+
+
+def _window_shift(
+    x: np.ndarray, k: int, first: np.ndarray, last: np.ndarray, fill: int = 0
+) -> np.ndarray:
+    """``_shift(x, k, fill)`` inside each window of a concatenation (``first`` / ``last`` mark
+    each window's first and last row): no value crosses from one window into the next."""
+    out = _shift(x, k, fill)
+    if k == 1:
+        out[first] = fill
+    elif k == -1:
+        out[last] = fill
+    return out
+
+
+def role_features_many(
+    d: DocArrays,
+    base: np.ndarray,
+    cues: list[tuple[int, int, np.ndarray]],
+    cue_mask: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``role_features`` of several cues at once: per cue ``(lo, hi, cue_toks)``, the rows of
+    its window ``lo..hi`` relative to it, concatenated in cue order ([sum of hi - lo, k] keys and
+    classes).  Each row gets exactly the keys ``role_features`` gives it alone; the batch only
+    saves numpy's per-call cost, which dominated at a few dozen tokens per window."""
+    los = np.array([lo for lo, _, _ in cues], np.int64)
+    his = np.array([hi for _, hi, _ in cues], np.int64)
+    sizes = his - los
+    m = len(cues)
+    R = int(sizes.sum())
+    off = np.zeros(m + 1, np.int64)
+    np.cumsum(sizes, out=off[1:])
+    cid = np.repeat(np.arange(m), sizes)  # the cue of each row
+    idx = np.arange(R) - off[cid] + los[cid]  # the token of each row
+    first = np.zeros(R, bool)
+    last = np.zeros(R, bool)
+    first[off[:-1][sizes > 0]] = True
+    last[off[1:][sizes > 0] - 1] = True
+    heads = np.array([cue_head(d, t) for _, _, t in cues], np.int64)
+    c0s = np.array([int(t.min()) for _, _, t in cues], np.int64)
+    c1s = np.array([int(t.max()) for _, _, t in cues], np.int64)
+    h, c0, c1 = heads[cid], c0s[cid], c1s[cid]
+    a = d.a[idx]
     lower, pos, dep = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP]
     alldep = d.a[:, C_DEP]
-    if len(d.chain_pos) != len(d.head):
-        d.chain_pos = np.full(len(d.head), -1, np.int64)
-    chain_pos = d.chain_pos
-    chain = d.anc[h, : d.depth[h] + 1]
-    chain_pos[chain] = np.arange(len(chain))
-    anc = d.anc[lo:hi]
-    P = chain_pos[anc]  # [n, L] position of each ancestor in the cue head's chain
-    chain_pos[chain] = -1  # clean for the next cue
+    # Position of each row's ancestors in its cue head's ancestor chain (-1 elsewhere): every
+    # (cue, chain token) pair as one sorted key, looked up for each (row, ancestor).
+    n_tok = len(d.head)
+    chain_len = d.depth[heads] + 1
+    ckeys = (np.repeat(np.arange(m), chain_len) * n_tok).astype(np.int64)
+    cpos = np.arange(int(chain_len.sum())) - np.repeat(np.cumsum(chain_len) - chain_len, chain_len)
+    ckeys += d.anc[np.repeat(heads, chain_len), cpos]
+    order = np.argsort(ckeys, kind="stable")
+    ckeys, cpos = ckeys[order], cpos[order]
+    anc = d.anc[idx]
+    q_keys = cid[:, None] * n_tok + anc
+    at = np.minimum(np.searchsorted(ckeys, q_keys), len(ckeys) - 1)
+    P = np.where(ckeys[at] == q_keys, cpos[at], -1)  # [R, L]
     found = P >= 0
     same = found.any(axis=1)
-    rows = np.arange(n)
+    rows = np.arange(R)
     k = found.argmax(axis=1)  # steps from the token up to the lowest common ancestor
     up = np.where(same, P[rows, k], 9)  # steps from the cue head up to it
     br = anc[rows, np.maximum(k - 1, 0)]  # the branch token just below that ancestor
     br2 = anc[rows, np.maximum(k - 2, 0)]  # and the one below it, on the way to the token
-    incue = np.zeros(n, np.int64)
-    incue[cue_toks - lo] = 1
+    incue = np.zeros(R, np.int64)
+    for c, (lo, _, toks) in enumerate(cues):
+        incue[off[c] + toks - lo] = 1
     bdep = np.where(k > 0, alldep[br], np.uint64(1))
     bdep = np.where(same, bdep, np.uint64(2))
     bdep = np.where(incue == 1, np.uint64(3), bdep)
     upc = U(np.minimum(up, MAX_STEPS))
     dep2 = np.where(k > 1, alldep[br2], np.uint64(4))
     downc = U(np.minimum(k, MAX_STEPS))
-    side = U(np.where(idx < c0, 0, np.where(idx > c1, 2, 1)))
-    full = np.ones(n, np.uint64)
-    hdep = full * alldep[h]
+    side_i = np.where(idx < c0, 0, np.where(idx > c1, 2, 1))
+    side = U(side_i)
+    hdep = alldep[h]
     lca_pos = d.a[anc[rows, k], C_POS]
     # Edges of the branch subtree: content and source spans are mostly whole subtrees.
     ledge = U(idx == d.left[br])
     redge = U(idx == d.right[br])
-    brid = np.where(same, br * 4 + np.minimum(up, 3), -1 - d.sent[lo:hi])
-    chg_prev = U(brid != _shift(brid, 1, -99))
-    chg_next = U(brid != _shift(brid, -1, -99))
-    soff = U(np.clip(d.sent[lo:hi] - d.sent[h], -2, 2) + 2)
+    brid = np.where(same, br * 4 + np.minimum(up, 3), -1 - d.sent[idx])
+    chg_prev = U(brid != _window_shift(brid, 1, first, last, -99))
+    chg_next = U(brid != _window_shift(brid, -1, first, last, -99))
+    soff = U(np.clip(d.sent[idx] - d.sent[h], -2, 2) + 2)
     dist = _bucket(idx - np.where(idx < c0, c0, c1))
-    q = U(d.quote[lo:hi])
-    qm = U(d.qmark[lo:hi])
-    cq = full * np.uint64(d.quote[h])
-    sameq = U((d.qid[lo:hi] == d.qid[h]) & (d.qid[lo:hi] > 0))
-    cuelem = full * d.a[h, C_LEMMA]
-    cuelex = full * d.lex[h]
-    oc = U(cue_mask[lo:hi] & (1 - incue))
+    q = U(d.quote[idx])
+    qm = U(d.qmark[idx])
+    cq = U(d.quote[h])
+    qid_r = d.qid[idx]
+    sameq = U((qid_r == d.qid[h]) & (qid_r > 0))
+    cuelem = d.a[h, C_LEMMA]
+    cuelex = d.lex[h]
+    oc = U(cue_mask[idx] & (1 - incue))
     # The quotation that ends just before the cue or starts just after it (within a few
     # tokens, leaving room for the source and a comma) is the usual content of a direct quote.
-    qid_w = d.qid[lo:hi]
-    before = np.flatnonzero((qid_w > 0) & (idx < c0) & (idx >= c0 - QUOTE_REACH))
-    after = np.flatnonzero((qid_w > 0) & (idx > c1) & (idx <= c1 + QUOTE_REACH))
-    adj = np.zeros(n, np.int64)
-    if len(before):
-        adj[qid_w == qid_w[before[-1]]] = 1
-    if len(after):
-        adj[(qid_w == qid_w[after[0]]) & (adj == 0)] = 2
-    adj = U(adj)
+    qb = np.zeros(m, np.int64)
+    qa = np.zeros(m, np.int64)
+    for c in range(m):
+        lo, hi, c0c, c1c = int(los[c]), int(his[c]), int(c0s[c]), int(c1s[c])
+        before = d.qid[max(lo, c0c - QUOTE_REACH) : min(hi, c0c)]
+        before = before[before > 0]
+        if len(before):
+            qb[c] = before[-1]
+        after = d.qid[max(lo, c1c + 1) : min(hi, c1c + QUOTE_REACH + 1)]
+        after = after[after > 0]
+        if len(after):
+            qa[c] = after[0]
+    adj_i = np.where((qb[cid] > 0) & (qid_r == qb[cid]), 1, 0)
+    adj_i = np.where((adj_i == 0) & (qa[cid] > 0) & (qid_r == qa[cid]), 2, adj_i)
+    adj = U(adj_i)
     incue_u = U(incue)
     keys = hash_templates(
         40,
@@ -718,7 +767,7 @@ def role_features(
             (incue_u,),
             (cuelem, side, soff),
             (upc, bdep, a[:, C_ENT]),
-            (upc, bdep, _shift(lower, 1), lower),
+            (upc, bdep, _window_shift(lower, 1, first, last), lower),
             (cq, q, soff, side, qm),
             (upc, bdep, dep2, side),
             (adj, qm, side),
@@ -730,14 +779,18 @@ def role_features(
     ngroups = len(DEP_GROUPS) + 2
     grp = np.where(k > 0, d.dgroup[br] if len(d.dgroup) else ngroups - 2, ngroups - 1)
     rclass = np.where(same, 1 + np.minimum(up, 1) * ngroups + grp, 0)
-    rclass = np.where(idx < c0, 0, np.where(idx > c1, 2, 1)) * (1 + 2 * ngroups) + rclass
+    rclass = side_i * (1 + 2 * ngroups) + rclass
     if len(d.rcue) != len(d.head):
-        return np.concatenate([base[lo:hi], keys], axis=1), rclass
-    # The rule attribution with this cue (if any): 1 outside it, 2 cue, 3 source, 4 content.
-    hit = d.rcue[cue_toks]
-    hit = hit[hit >= 0]
-    rel = U(rule_roles(d, int(hit.min()), lo, hi) + 1) if len(hit) else U(np.zeros(n, np.int64))
-    rc = d.rcode[lo:hi]
+        return np.concatenate([base[idx], keys], axis=1), rclass
+    # The rule attribution with each cue (if any): 1 outside it, 2 cue, 3 source, 4 content.
+    rel_i = np.zeros(R, np.int64)
+    for c, (lo, hi, toks) in enumerate(cues):
+        hit = d.rcue[toks]
+        hit = hit[hit >= 0]
+        if len(hit):
+            rel_i[off[c] : off[c + 1]] = rule_roles(d, int(hit.min()), lo, hi) + 1
+    rel = U(rel_i)
+    rc = d.rcode[idx]
     rkeys = hash_templates(
         220,
         [
@@ -745,12 +798,12 @@ def role_features(
             (rel, side),
             (rel, upc, bdep),
             (rel, q, side),
-            (_shift(rel, 1), rel, _shift(rel, -1)),
+            (_window_shift(rel, 1, first, last), rel, _window_shift(rel, -1, first, last)),
             (rel, pos),
             (rc, side, upc),
         ],
     )
-    return np.concatenate([base[lo:hi], keys, rkeys], axis=1), rclass
+    return np.concatenate([base[idx], keys, rkeys], axis=1), rclass
 
 
 def keys_to_rows(keys: np.ndarray, bits: int) -> np.ndarray:
@@ -997,7 +1050,11 @@ class Model:
     def role_emissions(
         self, d: DocArrays, cues: list[tuple[np.ndarray, float]]
     ) -> tuple[list[tuple[int, int]], list[np.ndarray]]:
-        """Per cue: its window (lo, hi) and the role tagger's scores [hi - lo, 5] there."""
+        """Per cue: its window (lo, hi) and the role tagger's scores [hi - lo, 5] there.
+
+        Cues are featurized and scored in batches of up to ROLE_BATCH_ROWS window tokens (one
+        batch per document, usually), which bounds the memory on texts with thousands of cues.
+        """
         n = len(d.head)
         win_of = np.zeros(n, np.int64)
         for w, (lo, hi) in enumerate(d.windows):
@@ -1007,20 +1064,42 @@ class Model:
             cue_mask[toks] = 1
         base = role_base(d)
         prior, per_class = self.role_vectors(d)
-        ems, spans = [], []
-        for toks, _ in cues:
-            lo, hi = cue_window(d.windows, win_of, toks)
-            f, rclass = role_features(d, base, lo, hi, toks, cue_mask)
+        wins = [(*cue_window(d.windows, win_of, toks), toks) for toks, _ in cues]
+        ems: list[np.ndarray] = []
+        for batch in _row_batches(wins, ROLE_BATCH_ROWS):
+            f, rclass = role_features_many(d, base, batch, cue_mask)
             e = self.role_w[keys_to_rows(f, ROLE_BITS)].sum(axis=1, dtype=np.float32)
+            idx = np.concatenate([np.arange(lo, hi) for lo, hi, _ in batch])
             if prior is not None:
-                e += prior[lo:hi]
+                e += prior[idx]
             if per_class is not None:
-                e += per_class[np.arange(lo, hi), rclass]
+                e += per_class[idx, rclass]
             e[:, 3:] += self.content_bias
-            e[cue_mask[lo:hi] == 1, 1:] = -1e6  # cue tokens take no other role
-            ems.append(e)
-            spans.append((lo, hi))
-        return spans, ems
+            e[cue_mask[idx] == 1, 1:] = -1e6  # cue tokens take no other role
+            cuts = np.cumsum([hi - lo for lo, hi, _ in batch])[:-1]
+            ems.extend(np.split(e, cuts))
+        return [(lo, hi) for lo, hi, _ in wins], ems
+
+
+#: Window tokens featurized per role-tagger batch (about 40 MB of feature keys at most).
+ROLE_BATCH_ROWS = 16384
+
+
+def _row_batches(
+    wins: list[tuple[int, int, np.ndarray]], rows: int
+) -> list[list[tuple[int, int, np.ndarray]]]:
+    """Consecutive groups of cue windows of at most ``rows`` tokens each (a longer window
+    alone)."""
+    out: list[list[tuple[int, int, np.ndarray]]] = []
+    size = 0
+    for w in wins:
+        if out and size + (w[1] - w[0]) <= rows:
+            out[-1].append(w)
+            size += w[1] - w[0]
+        else:
+            out.append([w])
+            size = w[1] - w[0]
+    return out
 
 
 def runs_of(tags: np.ndarray, b: int, i: int) -> list[tuple[int, int]]:

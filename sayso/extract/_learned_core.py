@@ -811,6 +811,19 @@ def keys_to_rows(keys: np.ndarray, bits: int) -> np.ndarray:
     return (keys >> np.uint64(64 - bits)).astype(np.intp)
 
 
+def weight_sum(w: np.ndarray, keys: np.ndarray, bits: int) -> np.ndarray:
+    """[n, T] float32 scores: the sum over its ``k`` feature keys ([n, k]) of each token's
+    weight rows ``w[row]`` ([T] each), added in key order.
+
+    The same sums as ``w[keys_to_rows(keys, bits)].sum(axis=1, dtype=np.float32)``, about four
+    times faster: ``np.take`` gathers rows faster than fancy indexing, and summing [k, n, T]
+    over its first axis adds whole contiguous [n, T] blocks, where a sum over the middle axis
+    of [n, k, T] walks T (3 or 5) floats at a time.
+    """
+    rows = keys_to_rows(np.ascontiguousarray(keys.T), bits)
+    return np.take(w, rows, axis=0).sum(axis=0, dtype=np.float32)
+
+
 def allowed(tags: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Boolean [T, T] transition mask and [T] start mask: I-x only after B-x or I-x."""
     T = len(tags)
@@ -973,7 +986,7 @@ class Model:
         if n == 0:
             return []
         keys = cue_features(d)
-        em = self.cue_w[keys_to_rows(keys, CUE_BITS)].sum(axis=1, dtype=np.float32)
+        em = weight_sum(self.cue_w, keys, CUE_BITS)
         dense = self.cue_dense
         if dense is not None and d.tensor.shape[1] == dense.shape[0]:
             em += d.tensor @ dense  # tok2vec vectors: what the cue's context looks like
@@ -981,7 +994,7 @@ class Model:
         if self.cue2 is not None:
             w2, trans, start, dense2 = self.cue2
             keys2 = np.concatenate([keys, stack_features(d, em)], axis=1)
-            em = w2[keys_to_rows(keys2, CUE_BITS)].sum(axis=1, dtype=np.float32)
+            em = weight_sum(w2, keys2, CUE_BITS)
             if dense2 is not None and d.tensor.shape[1] == dense2.shape[0]:
                 em += d.tensor @ dense2
         margin = em[:, 1:].max(axis=1) - em[:, 0]
@@ -1068,7 +1081,7 @@ class Model:
         ems: list[np.ndarray] = []
         for batch in _row_batches(wins, ROLE_BATCH_ROWS):
             f, rclass = role_features_many(d, base, batch, cue_mask)
-            e = self.role_w[keys_to_rows(f, ROLE_BITS)].sum(axis=1, dtype=np.float32)
+            e = weight_sum(self.role_w, f, ROLE_BITS)
             idx = np.concatenate([np.arange(lo, hi) for lo, hi, _ in batch])
             if prior is not None:
                 e += prior[idx]

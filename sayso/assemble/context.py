@@ -108,8 +108,12 @@ def addressee(verb: Token) -> str | None:
 def _date_in(tokens: Iterable[Token]) -> str | None:
     for t in tokens:
         if t.ent_type_ == "DATE" and t.ent_iob_ == "B":
-            ent = next(e for e in t.doc.ents if e.start == t.i)
-            return ent.text
+            # The entity's tokens: this B and the I tokens after it (``doc.ents`` would build
+            # every entity span of the document on each call).
+            doc, end = t.doc, t.i + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            return doc[t.i : end].text
     return None
 
 

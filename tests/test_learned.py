@@ -245,3 +245,37 @@ def test_role_features_of_many_cues_are_each_cues_own(monkeypatch: pytest.Monkey
     spans_1, ems_1 = model.role_emissions(d, cues)
     assert spans == spans_1
     assert all(np.array_equal(a, b) for a, b in zip(ems, ems_1, strict=True))
+
+
+def test_rule_chain_heads_the_model_missed_are_taken_when_they_are_speech() -> None:
+    """A rule statement the model missed is added when it holds another rule statement and its
+    cue is a speech or thought verb with a source; the statement it holds follows it."""
+    from sayso.models import Found, Span
+
+    text = "Znak.com reported its source said the tenant moved in. Aides forced him to sign it."
+
+    def at(words: str, start: int = 0) -> Span:
+        i = text.index(words, start)
+        return Span.of(text, i, i + len(words))
+
+    reported = Found(at("reported"), (at("its source said the tenant moved in"),), at("Znak.com"))
+    said = Found(at("said"), (at("the tenant moved in"),), at("its source"))
+    forced = Found(at("forced"), (at("him to sign it"),), at("Aides"))
+    sign = Found(at("sign"), (at("it", text.index("sign")),), at("him"))
+    lemmas = {"reported": "report", "said": "say", "forced": "force", "sign": "sign"}
+
+    def lemma_of(span: Span) -> str:
+        return lemmas[span.text]
+
+    out = learned.with_rules([], [reported, said, forced, sign], text, lemma_of)
+    assert [f.cue.text for f in out] == ["reported", "said"]
+    # Without the lemma check every head with a source is taken.
+    assert {f.cue.text for f in learned.with_rules([], [reported, said, forced, sign], text)} == {
+        "reported",
+        "said",
+        "forced",
+        "sign",
+    }
+    # A head without a source is not.
+    sourceless = Found(at("reported"), reported.content, None)
+    assert learned.with_rules([], [sourceless, said], text, lemma_of) == []

@@ -12,6 +12,7 @@ import functools
 import itertools
 import json
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import PipelineError
+from ..lexicon import SPEECH_VERBS, THOUGHT_VERBS
 from ..models import Article, Found, Span
 from ..quotes import find_quotes, quoted
 from . import Extractor, _rerank, get, register
@@ -147,14 +149,25 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def with_rules(found: list[Found], ruled: list[Found], text: str = "") -> list[Found]:
+#: Cue lemmas of a rule statement taken as the head of a chain the model missed.
+_HEAD_LEMMAS = SPEECH_VERBS | THOUGHT_VERBS
+
+
+def with_rules(
+    found: list[Found],
+    ruled: list[Found],
+    text: str = "",
+    lemma_of: Callable[[Span], str] | None = None,
+) -> list[Found]:
     """The model's statements, completed by the rule extractor's on the same parse.
 
     A cue the model left without content takes the content the rules found for it; a rule
     statement on a cue the model did not take is added when its cue and source lie inside one
     of the model's contents, or its cue inside a quotation of ``text`` (the shared pass places
     it under the quoted speaker or drops it): PolNeAR's one role per token hides such nested
-    statements.
+    statements.  A rule statement the model missed that holds another such statement in its
+    content is added too (the top of a chain), when its cue is a speech or thought verb
+    (``lemma_of``: the lemma of a cue's head word; None takes every cue) and it has a source.
     """
     quotes = find_quotes(text) if text else None
     out = []
@@ -170,12 +183,39 @@ def with_rules(found: list[Found], ruled: list[Found], text: str = "") -> list[F
     starts = [s for s, _ in cues]
     reach = list(itertools.accumulate((e for _, e in cues), max))  # max cue end so far
     holders = _Holders(out)
-    for r in ruled:
+
+    def free(r: Found) -> bool:  # a rule statement on a cue the model did not take
         k = bisect.bisect_left(starts, r.cue.end)  # model cues starting before r's cue ends
-        if r.continues or (k and reach[k - 1] > r.cue.start):
+        return not r.continues and not (k and reach[k - 1] > r.cue.start)
+
+    def spans(f: Found) -> list[Span]:
+        return [f.cue] + ([f.source] if f.source is not None else [])
+
+    # A rule statement whose content holds another free rule statement heads a chain whose
+    # top the model missed ("Znak.com further reported its source said …"): it is taken when
+    # its cue is a speech or thought verb with a source, and then the statements it holds.
+    # (Heads of any cue cost CofeNet content F1: "expects", "show", "to refuse" …)
+    own = [r for r in ruled if free(r)]
+    rule_holders = _Holders(own)
+    heads = {
+        k
+        for f in own
+        if f.content and (k := rule_holders.holder(spans(f))) is not None and own[k] is not f
+    }
+    for k in sorted(heads):
+        head = own[k]
+        if (
+            head.source is not None
+            and not head.cue.text.lower().startswith("to ")
+            and (lemma_of is None or lemma_of(head.cue) in _HEAD_LEMMAS)
+        ):
+            out.append(head)
+            holders.add(head)
+    taken = {id(f) for f in out}
+    for r in own:
+        if id(r) in taken:
             continue
-        spans = [r.cue] + ([r.source] if r.source is not None else [])
-        if holders.hold(spans) or quotes is not None and quotes.at(r.cue.start) is not None:
+        if holders.hold(spans(r)) or quotes is not None and quotes.at(r.cue.start) is not None:
             out.append(r)
             holders.add(r)
     return out
@@ -200,17 +240,22 @@ class _Holders:
 
     def hold(self, spans: list[Span]) -> bool:
         """Does one statement's content hold every span (each inside one of its pieces)?"""
+        return self.holder(spans) is not None
+
+    def holder(self, spans: list[Span]) -> int | None:
+        """The first indexed statement (by position in ``add`` order) whose content holds
+        every span, or None."""
         first = spans[0]
         lo = bisect.bisect_left(self.pieces, (first.start - self.longest, -1, -1))
         hi = bisect.bisect_right(self.pieces, (first.start, 1 << 62, 1 << 62))
-        for start, end, k in self.pieces[lo:hi]:
-            if (
-                start <= first.start
-                and first.end <= end
-                and all(any(_inside(s, c) for c in self.contents[k]) for s in spans)
-            ):
-                return True
-        return False
+        found = [
+            k
+            for start, end, k in self.pieces[lo:hi]
+            if start <= first.start
+            and first.end <= end
+            and all(any(_inside(s, c) for c in self.contents[k]) for s in spans)
+        ]
+        return min(found) if found else None
 
 
 def attributions(
@@ -232,7 +277,11 @@ def attributions(
         if source is not None and source.end == source.start:
             source = None
         out.append(Found(cue=cue, content=content, source=source, confidence=_confidence(r.score)))
-    return with_rules(out, ruled, text)
+    def lemma_of(span: Span) -> str:
+        sp = doc.char_span(span.start, span.end, alignment_mode="expand")
+        return sp.root.lemma_.lower() if sp is not None and len(sp) else ""
+
+    return with_rules(out, ruled, text, lemma_of)
 
 
 @register(NAME)

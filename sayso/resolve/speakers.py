@@ -166,6 +166,14 @@ def _subject_weight(ent: SpacySpan) -> float:
     return 0.0
 
 
+#: Entity labels ``_person_words`` can read a person's name from (it returns None for others).
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
+#: Entity labels ``_read_entity`` makes mentions of (it does nothing with the others).
+_MENTION_LABELS = _NAME_LABELS | {"LOC"}
+#: Last words that make a PERSON entity a company or a channel ("Védelmi Ipari Kft", "Twitter").
+_NOT_A_SURNAME = ORG_SUFFIXES | CHANNEL_NAMES
+
+
 def _clean(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"\s*\([^)]*\)?$", "", text)  # "Commission (USCIRF)"
@@ -247,9 +255,11 @@ class _Article:
 
     # -- people -------------------------------------------------------------------------------
     def _person_words(self, ent: SpacySpan) -> list[str] | None:
+        if ent.label_ not in _NAME_LABELS:
+            return None  # dates, numbers, places: never a person (and the cheapest test)
         words = nm.strip_title(_unpossess(_clean(ent.text)).split())
         if ent.label_ == "PERSON":
-            if words and nm.word_key(words[-1]) in ORG_SUFFIXES | CHANNEL_NAMES:
+            if words and nm.word_key(words[-1]) in _NOT_A_SURNAME:
                 return None  # "Védelmi Ipari Kft", "Twitter"
             # "Harris and President Zelenskyy": two people the NER ran together.
             ok = all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words)
@@ -304,6 +314,8 @@ class _Article:
         return self.ents[k] if k >= 0 and self.ents[k].end > i else None
 
     def _read_entity(self, ent: SpacySpan) -> None:
+        if ent.label_ not in _MENTION_LABELS:
+            return  # neither a person nor a body or place a mention could name
         subject = _subject_weight(ent)
         words = self._person_words(ent)
         if words is not None:

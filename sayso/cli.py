@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import click
@@ -867,12 +868,26 @@ def _run_gold(run: Any, label: str, as_json: bool) -> Any:
     return report
 
 
-@evaluate.command("chains")
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
-@_pipeline_option
-@_split_option
-@_json_option("Print the scores as one JSON object.")
-@click.option("--errors", "show_errors", is_flag=True, help="Also list missed and wrong links.")
+def _gold_command(name: str, errors_help: str) -> Callable[[Callable[..., None]], Any]:
+    """``sayso evaluate NAME GOLD_DIR [--pipeline] [--split] [--json] [--errors]``: the options
+    of every hand-made gold that ships in the repository."""
+
+    def wrap(f: Callable[..., None]) -> Any:
+        for deco in (
+            click.option("--errors", "show_errors", is_flag=True, help=errors_help),
+            _json_option("Print the scores as one JSON object."),
+            _split_option,
+            _pipeline_option,
+            click.argument("gold_dir", type=click.Path(exists=True, file_okay=False)),
+            evaluate.command(name),
+        ):
+            f = deco(f)
+        return f
+
+    return wrap
+
+
+@_gold_command("chains", "Also list missed and wrong links.")
 def evaluate_chains_cmd(
     gold_dir: str, pipeline: str, split: str, as_json: bool, show_errors: bool
 ) -> None:
@@ -919,12 +934,7 @@ def evaluate_chains_cmd(
         out.print(errors)
 
 
-@evaluate.command("speakers")
-@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
-@_pipeline_option
-@_split_option
-@_json_option("Print the scores as one JSON object.")
-@click.option("--errors", "show_errors", is_flag=True, help="Also list the 30 commonest errors.")
+@_gold_command("speakers", "Also list the 30 commonest errors.")
 def evaluate_speakers_cmd(
     gold_dir: str, pipeline: str, split: str, as_json: bool, show_errors: bool
 ) -> None:

@@ -21,23 +21,18 @@ if CHROMIUM is None:
 
 from playwright.sync_api import Page, expect  # noqa: E402
 from test_browser import _serving, _shot, browser, page  # noqa: E402,F401
-from test_stories_web import build_story_db  # noqa: E402
+from test_stories_web import story_db  # noqa: E402
 
-from sayso.stories import embed  # noqa: E402
 from sayso.web import create_app  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def story_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SAYSO_EMBEDDINGS", "0")
-    embed._model.cache_clear()
-    path = tmp_path_factory.mktemp("stories-browser") / "s.db"
-    build_story_db(path)
-    with _serving(create_app(path, allowed_hosts=["127.0.0.1"])) as base:
+    with (
+        story_db(tmp_path_factory, "stories-browser") as path,
+        _serving(create_app(path, allowed_hosts=["127.0.0.1"])) as base,
+    ):
         yield base
-    mp.undo()
-    embed._model.cache_clear()
 
 
 def test_from_stories_to_a_highlighted_mention(story_site: str, page: Page) -> None:  # noqa: F811 - the fixture imported from test_browser

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import warnings
 from collections.abc import Iterator
@@ -41,17 +42,26 @@ def build_story_db(path: Path) -> None:
         update(store)
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@contextlib.contextmanager
+def story_db(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """``build_story_db`` in a fresh folder, grouped with word overlap only (no MiniLM), for
+    a module's pages; the embedding setting is put back afterwards."""
     mp = pytest.MonkeyPatch()
     mp.setenv("SAYSO_EMBEDDINGS", "0")
     embed._model.cache_clear()
-    path = tmp_path_factory.mktemp("stories-web") / "s.db"
-    build_story_db(path)
-    with TestClient(create_app(path)) as c:
+    try:
+        path = tmp_path_factory.mktemp(name) / "s.db"
+        build_story_db(path)
+        yield path
+    finally:
+        mp.undo()
+        embed._model.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with story_db(tmp_path_factory, "stories-web") as path, TestClient(create_app(path)) as c:
         yield c
-    mp.undo()
-    embed._model.cache_clear()
 
 
 def test_stories_page_lists_newest_first_with_outlets(client: TestClient) -> None:

@@ -179,6 +179,22 @@ def test_internal_state_cue_is_kept_apart() -> None:
     assert classes == {"believe": "thought", "said": "speech"}
 
 
+def test_a_wish_to_say_something_is_the_saying() -> None:
+    """"I want to note that X" is a statement noting X (the chain below it hangs from "to
+    note"); a wish to do anything else stays a thought."""
+    ex = run(
+        "I want to note that the President responded by saying that Russia would study the plan. "
+        "They want to build a wall."
+    )
+    by_cue = {a.cue.text: a for a in ex.attributions}
+    assert by_cue["to note"].source is not None and by_cue["to note"].source.text == "I"
+    assert by_cue["saying"].parent == by_cue["to note"].id
+    # The one "want" left is theirs, a thought about building.
+    assert by_cue["want"].source is not None and by_cue["want"].source.text == "They"
+    assert by_cue["want"].cue_class == "thought"
+    assert [a.cue.text for a in ex.attributions].count("want") == 1
+
+
 def test_headline_cue() -> None:
     title = "Russia Claims Trump Reached Out to Putin"
     ex = run(title + "\n\nThe Kremlin made the claim on Monday.", title=title)

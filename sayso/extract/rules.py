@@ -157,6 +157,14 @@ def _speech_cue(tok: Token) -> str | None:
 # --- the extractor ---------------------------------------------------------------------------
 
 
+def _says_itself(xcomp: Token) -> bool:
+    """"I want to note that X", "we wish to stress that X": the infinitive is a speech verb
+    with a clause of its own, a statement of the same speaker, and the wish around it is none."""
+    return xcomp.lemma_.lower() in SPEECH_VERBS and any(
+        c.dep_ == "ccomp" for c in xcomp.children
+    )
+
+
 class RuleExtractor:
     """Finds attributions with dependency rules; see the module docstring."""
 
@@ -255,7 +263,7 @@ class RuleExtractor:
         prep_content: Token | None = None
         for child in verb.children:
             if child.dep_ in {"ccomp", "parataxis"} or (
-                child.dep_ == "xcomp" and lemma in THOUGHT_VERBS
+                child.dep_ == "xcomp" and lemma in THOUGHT_VERBS and not _says_itself(child)
             ):
                 content_heads.append(child)
             elif child.dep_ in {"dobj", "dative"} and lemma in ADDRESSEE_OBJECT_VERBS:

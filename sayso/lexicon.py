@@ -18,7 +18,7 @@ SPEECH_VERBS = frozenset(
     inform advise notify brief answer query question wonder speculate tout praise criticize
     criticise blast slam condemn decry dismiss reject scoff concur agree predict forecast
     announce instruct order command insist allege acknowledge show find cite echo describe
-    liken attack mention decline refuse defend
+    liken attack mention decline refuse defend express direct relay underscore
     """.split()
 )
 
@@ -27,7 +27,7 @@ SPEECH_VERBS = frozenset(
 THOUGHT_VERBS = frozenset(
     """
     believe think feel want hope fear expect doubt worry wish suspect assume consider
-    reckon guess imagine know realize realise understand intend prefer trust
+    reckon guess imagine know realize realise understand intend prefer trust anticipate
     """.split()
 )
 

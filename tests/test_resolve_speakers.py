@@ -52,6 +52,23 @@ ROWS = [
         "person",
         "document",
     ),
+    # a document another sentence part says someone signed goes to the signer
+    (
+        "Governor Ann Marsh signed an order which directs agencies to measure climate risks.",
+        "directs",
+        "Ann Marsh",
+        "person",
+        "document",
+    ),
+    # "we" in reported (not quoted) words is the narrator's side, not the reported speaker
+    (
+        "Statement by President Joe Biden on Ukraine\n\nPresident Putin said he was open to "
+        "the proposals that we outlined and relayed to Moscow.",
+        "relayed",
+        "Joe Biden",
+        "person",
+        "first_person",
+    ),
     # role nouns go to the person introduced with the role
     (
         "Governor Andrew Cuomo visited the site on Monday. The governor said the state would help.",

@@ -195,6 +195,22 @@ def test_a_wish_to_say_something_is_the_saying() -> None:
     assert [a.cue.text for a in ex.attributions].count("want") == 1
 
 
+def test_made_clear_and_been_clear_are_cues() -> None:
+    """White House readouts' "X made clear that Y" and "X has been clear that Y"; a clear plan
+    or clear progress is no statement."""
+    ex = run(
+        "The President has made clear that sanctions will follow. Officials have been clear "
+        "that Russia will pay. We have made it clear that we will respond. The plan was clear. "
+        "They made clear progress."
+    )
+    got = {(a.source.text if a.source else None, a.cue.text, a.content_text) for a in ex.attributions}
+    assert got == {
+        ("The President", "has made clear", "that sanctions will follow"),
+        ("Officials", "have been clear", "that Russia will pay"),
+        ("We", "have made it clear", "that we will respond"),
+    }
+
+
 def test_headline_cue() -> None:
     title = "Russia Claims Trump Reached Out to Putin"
     ex = run(title + "\n\nThe Kremlin made the claim on Monday.", title=title)

@@ -142,8 +142,26 @@ def _doc_text(doc: Doc, article: Article) -> str:
     return doc.text
 
 
+def _made_clear(verb: Token) -> tuple[Token, list[Token]] | None:
+    """"has made (it) clear that X", "have been clear that X": the word "clear" and the clauses
+    it governs (the parse hangs X off "clear" as ccomp, csubj or advcl), else None."""
+    if verb.lemma_.lower() not in {"make", "be"}:
+        return None
+    for c in verb.children:
+        if c.lower_ == "clear" and c.dep_ in {"ccomp", "acomp", "oprd", "dobj"}:
+            heads = [
+                g
+                for g in c.children
+                if g.dep_ in {"ccomp", "csubj", "advcl"} and g.pos_ in {"VERB", "AUX"} and g.i > c.i
+            ]
+            return (c, heads) if heads else None
+    return None
+
+
 def _speech_cue(tok: Token) -> str | None:
     """'speech', 'thought', or None: is this token a cue verb?"""
+    if tok.pos_ in {"VERB", "AUX"} and _made_clear(tok) is not None:
+        return "speech"
     if tok.pos_ not in {"VERB"}:
         return None
     lemma = tok.lemma_.lower()
@@ -184,6 +202,7 @@ class RuleExtractor:
         strings = doc.vocab.strings
         cols = doc.to_array(["POS", "LOWER"])
         firsts = (cols[:, 0] == strings["VERB"]) | (cols[:, 1] == strings.add("according"))
+        firsts |= (cols[:, 0] == strings["AUX"]) & (cols[:, 1] == strings.add("been"))
         for i in np.flatnonzero(firsts).tolist():
             tok = doc[i]
             if tok.i in used_cues or tok.idx < headline_end:
@@ -261,7 +280,12 @@ class RuleExtractor:
         content_heads: list[Token] = []
         addressee_tok: Token | None = None
         prep_content: Token | None = None
+        clear = _made_clear(verb)
+        if clear is not None:
+            content_heads = list(clear[1])
         for child in verb.children:
+            if clear is not None and child.i == clear[0].i:
+                continue
             if child.dep_ in {"ccomp", "parataxis"} or (
                 child.dep_ == "xcomp" and lemma in THOUGHT_VERBS and not _says_itself(child)
             ):
@@ -321,6 +345,7 @@ class RuleExtractor:
             # (but inside X's quoted words it is: 'X said "I love them and I believe …"').
             if (
                 d.dep_ in {"conj", "advcl"}
+                and not (clear is not None and d in clear[1])
                 and (in_quote is not None or _quote_at(quotes, d.idx) is None)
                 and _speech_cue(d)
                 and any(c.dep_ in _SUBJECTS for c in d.children)
@@ -370,6 +395,8 @@ class RuleExtractor:
             if src:
                 src = trim(text, *src)
         cue_toks = [verb] + [c for c in verb.children if c.dep_ == "prt"] + _auxiliaries(verb)
+        if clear is not None:
+            cue_toks.append(clear[0])  # "made clear", "made it clear", "been clear"
         cue_toks += _cue_modifiers(verb, content_toks)
         if prep_content is not None and lemma in NEEDS_PREPOSITION | {"warn", "ask"}:
             cue_toks.append(prep_content)

@@ -174,6 +174,18 @@ _MENTION_LABELS = _NAME_LABELS | {"LOC"}
 _NOT_A_SURNAME = ORG_SUFFIXES | CHANNEL_NAMES
 
 
+#: Verbs whose subject issues their object document ("signed an Executive Order").
+_ISSUING_VERBS = frozenset({"sign", "issue", "release", "publish"})
+
+
+def _speaks_in(att: Attribution, outer: Attribution) -> bool:
+    """Is ``att``'s first-person source the voice of ``outer``'s speaker?  Yes in quoted words
+    ('He said, "We will …"'); not in reported speech, where the narrator's "I" and "we" keep
+    theirs ("proposals that he believes reflect initiatives that we outlined": the briefer's
+    side)."""
+    return outer.kind in {"direct", "mixed"}
+
+
 def _clean(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"\s*\([^)]*\)?$", "", text)  # "Commission (USCIRF)"
@@ -1110,7 +1122,7 @@ class _Resolver:
     def _first_person(self, att: Attribution, low: str) -> tuple[_Entity | None, str, float]:
         assert att.source is not None
         outer = self._enclosing(att)
-        if outer is not None and outer.source is not None:
+        if outer is not None and outer.source is not None and _speaks_in(att, outer):
             ent = self._speaker_of(outer)
             if ent is not None:
                 return ent, "first_person", 0.9
@@ -1786,7 +1798,9 @@ class _Resolver:
         verb = tok.head
         if tok.dep_ == "pobj":
             verb = tok.head.head
-        if span is None and verb.pos_ in {"VERB", "AUX"}:
+        issued = tok.dep_ == "dobj" and verb.lemma_.lower() in _ISSUING_VERBS
+        if (span is None or issued) and verb.pos_ in {"VERB", "AUX"}:
+            # "President Biden signed an Executive Order … which directs": the signer.
             subj = [c for c in verb.children if c.dep_ == "nsubj"]
             if subj and subj[0].lower_ not in _RELATIVE:
                 return self._noun_entity(subj[0])

@@ -204,6 +204,13 @@ def test_made_clear_and_been_clear_are_cues() -> None:
         "They made clear progress."
     )
     got = {(a.source.text if a.source else None, a.cue.text, a.content_text) for a in ex.attributions}
+    nested = run(
+        "He noted that the President has made clear that if diplomacy fails, the United "
+        "States is prepared to act. We have also been very clear that our preference is talks."
+    )
+    by_cue = {a.cue.text: a for a in nested.attributions}
+    assert by_cue["has made clear"].parent == by_cue["noted"].id
+    assert by_cue["have also been very clear"].content_text == "that our preference is talks"
     assert got == {
         ("The President", "has made clear", "that sanctions will follow"),
         ("Officials", "have been clear", "that Russia will pay"),

@@ -36,6 +36,14 @@ CLAUSE_ONLY_INSIDE = frozenset({"add"})
 EMPTY_SOURCES = frozenset({"it", "there", "this", "that"})
 
 
+def _made_clear(words: list[Token]) -> bool:
+    """A phrase cue "made (it) clear", "been (very) clear": "clear" after a form of make or be."""
+    for k, t in enumerate(words):
+        if t.lower_ == "clear" and any(w.lemma_.lower() in {"make", "be"} for w in words[:k]):
+            return True
+    return False
+
+
 def is_speech_or_thought(tokens: list[Token], source: str | None) -> bool:
     """False for a cue that reports nobody saying or believing anything: a non-speech head
     ("appears", "unveiled") with no source or an empty one ("It appears that …"), and a thought
@@ -47,6 +55,8 @@ def is_speech_or_thought(tokens: list[Token], source: str | None) -> bool:
     words = [t for t in tokens if t.is_alpha]
     if not words:
         return True  # a colon or a dash: the extractor's construction decides
+    if _made_clear(words):
+        return True
     if any(t.lemma_.lower() in _CUE_LEMMAS or t.lower_ == "according" for t in words):
         verbs = [t for t in words if t.pos_ == "VERB"]
         head = verbs[-1] if verbs else None
@@ -75,6 +85,8 @@ def reports_inside(tokens: list[Token]) -> bool:
         return True
     if any(t.lower_ in HEDGE_CUE_ADVERBS for t in words):
         return True  # "Officials said a constable, reportedly one V., saw …"
+    if _made_clear(words):
+        return True  # "noting that the President has made clear that …"
     if not any(t.lemma_.lower() in NESTED_CUE_LEMMAS or t.lower_ == "according" for t in words):
         return False
     verbs = [t for t in words if t.pos_ in {"VERB", "AUX"}]

@@ -144,7 +144,8 @@ def _doc_text(doc: Doc, article: Article) -> str:
 
 def _made_clear(verb: Token) -> tuple[Token, list[Token]] | None:
     """"has made (it) clear that X", "have been clear that X": the word "clear" and the clauses
-    it governs (the parse hangs X off "clear" as ccomp, csubj or advcl), else None."""
+    of X (the parse hangs X off "clear" as ccomp, csubj or advcl, or off the verb after
+    "clear"), else None."""
     if verb.lemma_.lower() not in {"make", "be"}:
         return None
     for c in verb.children:
@@ -154,6 +155,8 @@ def _made_clear(verb: Token) -> tuple[Token, list[Token]] | None:
                 for g in c.children
                 if g.dep_ in {"ccomp", "csubj", "advcl"} and g.pos_ in {"VERB", "AUX"} and g.i > c.i
             ]
+            # "been very clear that X", "made clear that if Y, X": the clause on the verb.
+            heads += [g for g in verb.children if g.dep_ == "ccomp" and g.i > c.i]
             return (c, heads) if heads else None
     return None
 

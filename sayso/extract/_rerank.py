@@ -225,14 +225,42 @@ def _boundary_rows(
     )
 
 
-def batch(
+#: The move of a boundary on the OFFSETS grid, 1..15.
+_MOVES = np.minimum(np.maximum(OFFSETS, -7), 7) + 8
+#: Whether a grid column is the decoded boundary itself.
+_HOME = (OFFSETS == 0).astype(np.int64)
+
+
+@dataclass
+class _Grid:
+    """The candidate grid of the m content runs of one document, before the pair features:
+    what :func:`batch` (every cell, for training) and :func:`apply` (the valid cells only)
+    both read."""
+
+    runs: list[tuple[int, int]]  #: (attribution, run) of each row
+    tb: Tables  #: the document's candidate-feature columns
+    St: np.ndarray  #: [m, W] candidate first tokens (may fall outside the document)
+    Et: np.ndarray  #: [m, W] candidate last tokens
+    Sc: np.ndarray  #: [m, W] St clipped into the document
+    Ec: np.ndarray  #: [m, W] Et clipped into the document
+    Sl: np.ndarray  #: [m, W] St as a column of the run's window (clipped)
+    El: np.ndarray  #: [m, W] Et likewise
+    P: np.ndarray  #: [m, width + 1] prefix sums of the content-over-O score in the window
+    first: np.ndarray  #: [m, width] the B-over-I score of content starting at a column
+    phi0: np.ndarray  #: [m] the content score of the decoded run
+    start_rows: np.ndarray  #: [m, W, ks] weight rows
+    end_rows: np.ndarray  #: [m, W, ke]
+    valid: np.ndarray  #: [m, W, W] bool
+
+
+def _grid(
     d: DocArrays,
     cues: list[tuple[np.ndarray, float]],
     spans: list[tuple[int, int]],
     ems: list[np.ndarray],
     raws: list[RawAttribution],
-) -> Batch | None:
-    """The candidates of every content run of the decoded attributions (None: no run).
+) -> _Grid | None:
+    """The candidate grid of every content run of the decoded attributions (None: no run).
 
     A candidate may not take a cue token, its attribution's source, another attribution's
     tokens or the tokens next to its attribution's other runs (runs never merge).  Within
@@ -296,7 +324,8 @@ def batch(
     S3, E3 = St[:, :, None], Et[:, None, :]
     valid = okS[:, :, None] & okE[:, None, :] & (S3 <= E3) & (S3 <= e[:, :, None])
     valid &= (E3 >= s[:, :, None]) & (Bc[r_, El + 1][:, None, :] == Bc[r_, Sl][:, :, None])
-    # The role tagger's score of content over [start, end] against all-O, minus the run's.
+    # Per column of each run's window: the role tagger's score of content (I) over O, and of
+    # starting content (B) over continuing it, for the candidates' score loss (``_pairs``).
     g = np.zeros((m, width))
     first = np.zeros((m, width))
     for r, (k, _) in enumerate(rows):
@@ -304,19 +333,27 @@ def batch(
         g[r, : b - a] = ems[k][:, _IC] - ems[k][:, _O]
         first[r, : b - a] = ems[k][:, _BC] - ems[k][:, _IC]
     P = np.concatenate([np.zeros((m, 1)), np.cumsum(g, axis=1)], axis=1)
-    phi = P[r_, El + 1][:, None, :] - (P[r_, Sl] - first[r_, Sl])[:, :, None]
     sl, el = s - lo, e - lo
-    phi0 = P[r_, el + 1] - P[r_, sl] + first[r_, sl]
-    loss = np.minimum(phi - phi0[:, :, None], 0.0)
-
-    mv = np.minimum(np.maximum(OFFSETS, -7), 7) + 8  # the move of a boundary, 1..15
+    phi0 = (P[r_, el + 1] - P[r_, sl] + first[r_, sl])[:, 0]
     side = (
         _side(Sc, c0, c1) * np.uint64(2) + U(home),
         _side(Ec, c0, c1) * np.uint64(2) + U(home),
     )
-    start_rows = _boundary_rows(tb.start_rows, tb.start_part, Sc, mv, side[0])
-    end_rows = _boundary_rows(tb.end_rows, tb.end_part, Ec, mv, side[1])
-    SS, EE = Sc[:, :, None], Ec[:, None, :]
+    start_rows = _boundary_rows(tb.start_rows, tb.start_part, Sc, _MOVES, side[0])
+    end_rows = _boundary_rows(tb.end_rows, tb.end_part, Ec, _MOVES, side[1])
+    return _Grid(rows, tb, St, Et, Sc, Ec, Sl, El, P, first, phi0, start_rows, end_rows, valid)
+
+
+def _pairs(g: _Grid, r: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair weight rows [..., kp] and the role tagger's score loss [...] (0 for the decoded
+    run; unscaled) of the candidates starting at grid column ``i`` and ending at ``j`` of run
+    ``r`` (index arrays that broadcast: the whole grid, or only its valid cells)."""
+    tb, n = g.tb, len(g.tb.sent)
+    # The role tagger's score of content over [start, end] against all-O, minus the run's.
+    Sl = g.Sl[r, i]
+    phi = g.P[r, g.El[r, j] + 1] - (g.P[r, Sl] - g.first[r, Sl])
+    loss = np.minimum(phi - g.phi0[r], 0.0)
+    SS, EE = g.Sc[r, i], g.Ec[r, j]
     len_b = np.searchsorted(LENGTH_EDGES, np.maximum(EE - SS + 1, 0))
     nq = np.minimum(tb.qcum[np.minimum(EE + 1, n)] - tb.qcum[SS], 4)
     # Is [start, end] exactly the largest constituent starting at start?  1 yes, 0 shorter,
@@ -327,7 +364,7 @@ def batch(
     nsent = np.clip(tb.sent[EE] - tb.sent[SS], 0, 3)
     loss_b = np.searchsorted(LOSS_EDGES, loss)
     # Pair features are small categories: dense weights after the hashed table (PAIR_OFFSETS).
-    unmoved = home[:, :, None] * 2 + home[:, None, :]
+    unmoved = _HOME[i] * 2 + _HOME[j]
     qS, qE = tb.qmark[SS], tb.qmark[EE]
     values = np.broadcast_arrays(
         loss_b,
@@ -336,12 +373,31 @@ def batch(
         constit * 4 + unmoved,
         nq * 6 + tb.quote[SS] * 3 + qS,
         nsent * 8 + len_b,
-        (mv[:, None] - 1) * 15 + (mv[None, :] - 1),
+        (_MOVES[i] - 1) * 15 + (_MOVES[j] - 1),
         loss_b * 4 + constit,
     )
-    pair_rows = np.stack(values, axis=-1) + PAIR_OFFSETS
-    return Batch(rows, St, Et, start_rows, end_rows, pair_rows,
-                 (loss / LOSS_SCALE).astype(np.float32), valid)
+    return np.stack(values, axis=-1) + PAIR_OFFSETS, loss
+
+
+def batch(
+    d: DocArrays,
+    cues: list[tuple[np.ndarray, float]],
+    spans: list[tuple[int, int]],
+    ems: list[np.ndarray],
+    raws: list[RawAttribution],
+) -> Batch | None:
+    """Every candidate of every content run of the decoded attributions, valid or not, with
+    its features (None: no run); see :func:`_grid` for which are valid."""
+    g = _grid(d, cues, spans, ems, raws)
+    if g is None:
+        return None
+    W = len(OFFSETS)
+    col = np.arange(W)
+    pair_rows, loss = _pairs(
+        g, np.arange(len(g.runs))[:, None, None], col[None, :, None], col[None, None, :]
+    )
+    return Batch(g.runs, g.St, g.Et, g.start_rows, g.end_rows, pair_rows,
+                 (loss / LOSS_SCALE).astype(np.float32), g.valid)
 
 
 def scores(c: Candidates | Batch, w: np.ndarray, w_loss: float) -> np.ndarray:
@@ -353,6 +409,26 @@ def scores(c: Candidates | Batch, w: np.ndarray, w_loss: float) -> np.ndarray:
         + w_loss * c.loss
     )
     return np.where(c.valid, sc, -np.inf)
+
+
+def _best(g: _Grid, w: np.ndarray, w_loss: float) -> np.ndarray:
+    """[m] the best candidate of each run, as a flat index into its [W, W] grid: the same as
+    ``scores(batch(…), w, w_loss)``'s argmax, with the pair features and scores of the valid
+    candidates only (about a tenth of the grid)."""
+    r, i, j = np.nonzero(g.valid)
+    pair_rows, loss = _pairs(g, r, i, j)
+    s_start = w[g.start_rows].sum(axis=-1)
+    s_end = w[g.end_rows].sum(axis=-1)
+    sc = (
+        s_start[r, i]
+        + s_end[r, j]
+        + w[pair_rows].sum(axis=-1)
+        + w_loss * (loss / LOSS_SCALE).astype(np.float32)
+    )
+    W = len(OFFSETS)
+    full = np.full((len(g.runs), W * W), -np.inf, sc.dtype)
+    full[r, i * W + j] = sc
+    return full.argmax(axis=1)
 
 
 def apply(
@@ -368,12 +444,11 @@ def apply(
 
     A new run that would take a token another attribution took first keeps its old bounds.
     """
-    b = batch(d, cues, spans, ems, raws)
-    if b is None:
+    g = _grid(d, cues, spans, ems, raws)
+    if g is None:
         return raws
-    sc = scores(b, w, w_loss)
-    W = sc.shape[-1]
-    flat = sc.reshape(len(b.runs), -1).argmax(axis=1)
+    flat = _best(g, w, w_loss)
+    W = len(OFFSETS)
     owner = np.full(len(d.head), -1, np.int64)
     for k, ra in enumerate(raws):
         owner[list(ra.source)] = k
@@ -381,8 +456,8 @@ def apply(
         for s, e in ra.content:
             owner[s : e + 1] = k
     runs = [list(ra.content) for ra in raws]
-    for r, (k, i) in enumerate(b.runs):
-        new = (int(b.starts[r, flat[r] // W]), int(b.ends[r, flat[r] % W]))
+    for r, (k, i) in enumerate(g.runs):
+        new = (int(g.St[r, flat[r] // W]), int(g.Et[r, flat[r] % W]))
         old = runs[k][i]
         if new == old:
             continue

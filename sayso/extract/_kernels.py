@@ -1,0 +1,95 @@
+"""Compiled inner loops of ``sayso.learned.v1`` (private): the ones numpy can only run as many
+small calls per token or per position.
+
+Each kernel computes exactly what its numpy formula in the docstring computes, in the same
+order of float32 additions, so that outputs are bit for bit the same (``tests/test_kernels.py``
+checks each against its formula).  They are compiled by numba on first use and cached next to
+this file (``__pycache__``), or in numba's per-user cache where that folder is read-only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """Best tag sequences [B, n] for emissions ``em`` [B, n, T] under transition scores
+    ``trans`` [T, T] and start scores [T].
+
+    The numpy formula, per position i > 0: ``cand = score[:, :, None] + trans[None]``; the
+    back-pointer is ``cand.argmax(axis=1)`` (the first best on ties) and the new score
+    ``cand.max(axis=1) + em[:, i]``; from ``em[:, 0] + start``.
+    """
+    B, n, T = em.shape
+    out = np.empty((B, n), np.intp)
+    if n == 0:
+        return out
+    back = np.empty((n, T), np.intp)
+    score = np.empty(T, em.dtype)
+    new = np.empty(T, em.dtype)
+    for b in range(B):
+        for j in range(T):
+            score[j] = em[b, 0, j] + start[j]
+        for i in range(1, n):
+            for j in range(T):
+                best = score[0] + trans[0, j]
+                arg = 0
+                for t in range(1, T):
+                    c = score[t] + trans[t, j]
+                    if c > best:
+                        best = c
+                        arg = t
+                back[i, j] = arg
+                new[j] = best + em[b, i, j]
+            for j in range(T):
+                score[j] = new[j]
+        arg = 0
+        for j in range(1, T):
+            if score[j] > score[arg]:
+                arg = j
+        out[b, n - 1] = arg
+        for i in range(n - 1, 0, -1):
+            out[b, i - 1] = back[i, out[b, i]]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def weight_sum(w: np.ndarray, keys: np.ndarray, shift: np.uint64) -> np.ndarray:  # pragma: no cover
+    """[n, T] float32 scores: per token, the sum of the weight rows ``w[key >> shift]`` of its
+    feature keys ([n, k] uint64), each cast to float32 and added in key order.
+
+    The numpy formula: ``np.take(w, (keys.T >> shift).astype(np.intp), axis=0).sum(axis=0,
+    dtype=np.float32)`` (a sum over the first axis adds one whole [n, T] block after another).
+    """
+    n, k = keys.shape
+    T = w.shape[1]
+    out = np.zeros((n, T), np.float32)
+    for i in range(n):
+        for f in range(k):
+            r = keys[i, f] >> shift
+            for t in range(T):
+                out[i, t] += np.float32(w[r, t])
+    return out
+
+
+#: float32 value of every float16 bit pattern (numba has no float16): exact, 256 KB.
+HALF = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
+
+
+@njit(cache=True, nogil=True)
+def weight_sum_half(
+    bits: np.ndarray, half: np.ndarray, keys: np.ndarray, shift: np.uint64
+) -> np.ndarray:  # pragma: no cover
+    """:func:`weight_sum` of float16 weights given as their bit patterns ``bits`` (uint16,
+    ``w.view(np.uint16)``), each read through ``half`` (:data:`HALF`)."""
+    n, k = keys.shape
+    T = bits.shape[1]
+    out = np.zeros((n, T), np.float32)
+    for i in range(n):
+        for f in range(k):
+            r = keys[i, f] >> shift
+            for t in range(T):
+                out[i, t] += half[bits[r, t]]
+    return out

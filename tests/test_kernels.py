@@ -1,0 +1,75 @@
+"""The compiled kernels of ``sayso.learned.v1`` (``sayso/extract/_kernels.py``) give exactly
+what their numpy formulas give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sayso.extract import _kernels
+from sayso.extract import _learned_core as core
+
+
+def numpy_viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """The numpy formula the kernel follows (one position at a time, the whole batch)."""
+    B, n, T = em.shape
+    score = em[:, 0] + start[None]
+    back = np.empty((n, B, T), np.intp)
+    for i in range(1, n):
+        cand = score[:, :, None] + trans[None]
+        back[i] = cand.argmax(axis=1)
+        score = cand.max(axis=1) + em[:, i]
+    out = np.empty((B, n), np.intp)
+    out[:, -1] = score.argmax(axis=1)
+    rows = np.arange(B)
+    for i in range(n - 1, 0, -1):
+        out[:, i - 1] = back[i][rows, out[:, i]]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_viterbi_equals_the_numpy_formula(seed: int, dtype: type) -> None:
+    rng = np.random.default_rng(seed)
+    B, n, T = int(rng.integers(1, 9)), int(rng.integers(1, 60)), int(rng.choice([3, 5]))
+    # Integer-valued scores make ties common: the first best must win, as in numpy.
+    em = rng.integers(-3, 4, (B, n, T)).astype(dtype)
+    trans = rng.integers(-2, 3, (T, T)).astype(dtype)
+    trans[rng.random((T, T)) < 0.3] = -1e6
+    start = rng.integers(-2, 3, T).astype(dtype)
+    assert np.array_equal(_kernels.viterbi(em, trans, start), numpy_viterbi(em, trans, start))
+    em = rng.normal(0, 50, (B, n, T)).astype(dtype)
+    assert np.array_equal(core.viterbi(em, trans, start), numpy_viterbi(em, trans, start))
+
+
+def test_viterbi_of_no_positions_is_empty() -> None:
+    em = np.zeros((2, 0, 3), np.float32)
+    assert _kernels.viterbi(em, np.zeros((3, 3), np.float32), np.zeros(3, np.float32)).shape == (
+        2,
+        0,
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_weight_sum_equals_the_numpy_formula(dtype: type) -> None:
+    rng = np.random.default_rng(7)
+    bits, T = 12, 5
+    w = rng.normal(0, 3, (1 << bits, T)).astype(dtype)
+    w[:3] = np.array([np.inf, -np.inf, -0.0])[:, None]  # odd values too
+    keys = rng.integers(0, 2**63, (40, 17), dtype=np.uint64) * np.uint64(2)
+    keys[0, :2] = np.array([0, 2], np.uint64) << np.uint64(64 - bits)  # inf, -0.0
+    keys[1, 0] = np.uint64(1) << np.uint64(64 - bits)  # -inf
+    expected = np.take(w, core.keys_to_rows(keys, bits).T, axis=0).sum(axis=0, dtype=np.float32)
+    got = core.weight_sum(w, keys, bits)
+    assert got.dtype == np.float32
+    assert np.array_equal(got, expected, equal_nan=True)
+    # A non-contiguous key array (a column slice) reads the same keys.
+    assert np.array_equal(core.weight_sum(w, keys[:, ::2], bits),
+                          np.take(w, core.keys_to_rows(keys[:, ::2], bits).T, axis=0).sum(
+                              axis=0, dtype=np.float32), equal_nan=True)
+
+
+def test_half_table_reads_every_float16_exactly() -> None:
+    patterns = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16)
+    assert np.array_equal(_kernels.HALF, patterns.view(np.float16).astype(np.float32),
+                          equal_nan=True)

@@ -73,3 +73,31 @@ def test_half_table_reads_every_float16_exactly() -> None:
     patterns = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16)
     assert np.array_equal(_kernels.HALF, patterns.view(np.float16).astype(np.float32),
                           equal_nan=True)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_true_runs_are_the_runs_of_the_mask(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    mask = rng.random(int(rng.integers(0, 40))) < rng.random()
+    m = np.concatenate([[0], mask.astype(np.int8), [0]])
+    dif = np.diff(m)
+    expected = list(zip(np.flatnonzero(dif == 1).tolist(),
+                        (np.flatnonzero(dif == -1) - 1).tolist(), strict=True))
+    assert core.true_runs(mask) == expected
+    assert core.true_runs(mask.astype(np.int64)) == expected  # any truthy values
+
+
+def test_hash_templates_equal_the_numpy_rounds() -> None:
+    rng = np.random.default_rng(3)
+    n = 37
+    cols = [rng.integers(0, 2**63, n, dtype=np.uint64) for _ in range(6)]
+    templates = [(cols[0],), (cols[1], cols[2]), (cols[3], cols[4], cols[5]), (cols[0], cols[5])]
+    # The numpy formula: every template goes through as many rounds as the longest.
+    k, depth = len(templates), 3
+    h = np.repeat(core._SEEDS[9 : 9 + k, None], n, axis=1)
+    zero = np.zeros(n, np.uint64)
+    for s in range(depth):
+        h ^= np.stack([t[s] if len(t) > s else zero for t in templates])
+        h *= core._M2
+        h ^= h >> core._S29
+    assert np.array_equal(core.hash_templates(9, templates), h.T)

@@ -138,18 +138,22 @@ def U(x: np.ndarray) -> np.ndarray:
 def hash_templates(tid0: int, templates: list[tuple[np.ndarray, ...]]) -> np.ndarray:
     """[n, k] uint64 keys of ``k`` feature templates over ``n`` tokens, in one pass.
 
-    Template ``j`` gets id ``tid0 + j``; each is a tuple of uint64 value columns.
+    Template ``j`` gets id ``tid0 + j``; each is a tuple of uint64 value columns.  Every
+    template goes through as many hashing rounds as the longest (a shorter one hashes zeros),
+    in a compiled loop (``_kernels.hash_columns``).
     """
     k = len(templates)
     n = len(templates[0][0])
+    starts = np.zeros(k + 1, np.int64)
+    np.cumsum([len(t) for t in templates], out=starts[1:])
+    cols = np.empty((int(starts[-1]), n), np.uint64)
+    c = 0
+    for t in templates:
+        for col in t:
+            cols[c] = col
+            c += 1
     depth = max(len(t) for t in templates)
-    h = np.repeat(_SEEDS[tid0 : tid0 + k, None], n, axis=1)
-    zero = np.zeros(n, np.uint64)
-    for s in range(depth):
-        h ^= np.stack([t[s] if len(t) > s else zero for t in templates])
-        h *= _M2
-        h ^= h >> _S29
-    return h.T
+    return _kernels.hash_columns(cols, starts, _SEEDS[tid0 : tid0 + k], depth)
 
 
 def _hash_str(vocab_strings: object, s: str) -> int:
@@ -244,11 +248,13 @@ def add_rules(d: DocArrays, atts: list[RuleSpans]) -> None:
     cue_start = np.zeros(n, bool)
     ratt: list[list[tuple[int, int, int]]] = []
 
+    starts = start.tolist()  # bisect on a list: a numpy call per piece cost more
+
     def runs(pieces: tuple[tuple[int, int], ...], role: int) -> list[tuple[int, int, int]]:
         # Tokens that start inside a piece: a range of the sorted token starts.
         out = []
         for s, e in pieces:
-            t0, t1 = int(np.searchsorted(start, s)), int(np.searchsorted(start, e))
+            t0, t1 = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
             if t1 > t0:
                 out.append((t0, t1, role))
         return out
@@ -1246,11 +1252,5 @@ def resolve(
 
 
 def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) of each run of True."""
-    if not mask.any():
-        return []
-    m = np.concatenate([[0], mask.astype(np.int8), [0]])
-    dif = np.diff(m)
-    starts = np.flatnonzero(dif == 1)
-    ends = np.flatnonzero(dif == -1) - 1
-    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+    """(first, last) of each run of True (a compiled scan)."""
+    return [(a, b) for a, b in _kernels.true_runs(np.asarray(mask, bool)).tolist()]

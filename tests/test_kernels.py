@@ -101,3 +101,46 @@ def test_hash_templates_equal_the_numpy_rounds() -> None:
         h *= core._M2
         h ^= h >> core._S29
     assert np.array_equal(core.hash_templates(9, templates), h.T)
+
+
+def numpy_common_ancestors(
+    anc: np.ndarray, depth: np.ndarray, idx: np.ndarray, cid: np.ndarray, heads: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The numpy formula: every (cue, head-chain token) pair as one sorted key, looked up for
+    each (row, ancestor); the first ancestor found."""
+    n = len(anc)
+    chain_len = depth[heads] + 1
+    ckeys = (np.repeat(np.arange(len(heads)), chain_len) * n).astype(np.int64)
+    cpos = np.arange(int(chain_len.sum())) - np.repeat(np.cumsum(chain_len) - chain_len, chain_len)
+    ckeys += anc[np.repeat(heads, chain_len), cpos]
+    order = np.argsort(ckeys, kind="stable")
+    ckeys, cpos = ckeys[order], cpos[order]
+    q_keys = cid[:, None] * n + anc[idx]
+    at = np.minimum(np.searchsorted(ckeys, q_keys), len(ckeys) - 1)
+    P = np.where(ckeys[at] == q_keys, cpos[at], -1)
+    found = P >= 0
+    k = found.argmax(axis=1)
+    return k, np.where(found.any(axis=1), P[np.arange(len(idx)), k], -1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_common_ancestors_equal_the_numpy_lookup(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 80))
+    # A forest: each token's head is an earlier token or itself (a root), as in sentences.
+    head = np.array([i if i == 0 or rng.random() < 0.15 else int(rng.integers(0, i))
+                     for i in range(n)])
+    cols, cur = [np.arange(n)], np.arange(n)
+    while not np.array_equal(head[cur], cur):
+        cur = head[cur]
+        cols.append(cur)
+    anc = np.stack(cols, axis=1)
+    depth = (anc[:, 1:] != anc[:, :-1]).sum(axis=1)
+    heads = rng.integers(0, n, int(rng.integers(1, 6)))
+    sizes = rng.integers(0, n + 1, len(heads))
+    off = np.concatenate([[0], np.cumsum(sizes)])
+    idx = np.concatenate([rng.integers(0, n, s) for s in sizes]).astype(np.int64)
+    cid = np.repeat(np.arange(len(heads)), sizes)
+    got = _kernels.common_ancestors(anc, depth, idx, off, heads)
+    want = numpy_common_ancestors(anc, depth, idx, cid, heads)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

@@ -155,3 +155,40 @@ def true_runs(mask: np.ndarray) -> np.ndarray:  # pragma: no cover
         else:
             i += 1
     return out[:r]
+
+
+@njit(cache=True, nogil=True)
+def common_ancestors(
+    anc: np.ndarray, depth: np.ndarray, idx: np.ndarray, off: np.ndarray, heads: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """Where each row's token meets its cue head in the tree: [R] steps ``k`` from the token up
+    to their lowest common ancestor (0 where they share no tree) and [R] steps ``up`` from the
+    cue head up to it (-1 where they share no tree).
+
+    ``anc`` [n, L]: each token's ancestors (itself first; the root repeats to the end);
+    ``depth`` [n]: steps to the root; rows ``off[c]..off[c + 1]`` (tokens ``idx``) belong to the
+    cue with head ``heads[c]``.  The numpy formula looks each (row, ancestor) pair up among
+    the (cue, head-chain token) pairs and takes the first ancestor found.
+    """
+    n = anc.shape[0]
+    L = anc.shape[1]
+    R = len(idx)
+    k_out = np.zeros(R, np.int64)
+    up_out = np.full(R, -1, np.int64)
+    pos = np.full(n, -1, np.int64)  # a chain token's steps from the cue head
+    for c in range(len(heads)):
+        h = heads[c]
+        for j in range(depth[h] + 1):
+            if pos[anc[h, j]] < 0:
+                pos[anc[h, j]] = j
+        for r in range(off[c], off[c + 1]):
+            t = idx[r]
+            for k in range(L):
+                p = pos[anc[t, k]]
+                if p >= 0:
+                    k_out[r] = k
+                    up_out[r] = p
+                    break
+        for j in range(depth[h] + 1):
+            pos[anc[h, j]] = -1
+    return k_out, up_out

@@ -684,26 +684,13 @@ def role_features_many(
     a = d.a[idx]
     lower, pos, dep = a[:, C_LOWER], a[:, C_POS], a[:, C_DEP]
     alldep = d.a[:, C_DEP]
-    # Position of each row's ancestors in its cue head's ancestor chain (-1 elsewhere): every
-    # (cue, chain token) pair as one sorted key, looked up for each (row, ancestor).
-    n_tok = len(d.head)
-    chain_len = d.depth[heads] + 1
-    ckeys = (np.repeat(np.arange(m), chain_len) * n_tok).astype(np.int64)
-    cpos = np.arange(int(chain_len.sum())) - np.repeat(np.cumsum(chain_len) - chain_len, chain_len)
-    ckeys += d.anc[np.repeat(heads, chain_len), cpos]
-    order = np.argsort(ckeys, kind="stable")
-    ckeys, cpos = ckeys[order], cpos[order]
-    anc = d.anc[idx]
-    q_keys = cid[:, None] * n_tok + anc
-    at = np.minimum(np.searchsorted(ckeys, q_keys), len(ckeys) - 1)
-    P = np.where(ckeys[at] == q_keys, cpos[at], -1)  # [R, L]
-    found = P >= 0
-    same = found.any(axis=1)
-    rows = np.arange(R)
-    k = found.argmax(axis=1)  # steps from the token up to the lowest common ancestor
-    up = np.where(same, P[rows, k], 9)  # steps from the cue head up to it
-    br = anc[rows, np.maximum(k - 1, 0)]  # the branch token just below that ancestor
-    br2 = anc[rows, np.maximum(k - 2, 0)]  # and the one below it, on the way to the token
+    # Where each row's token meets its cue head's ancestor chain (a compiled walk up the tree).
+    anc = d.anc
+    k, up = _kernels.common_ancestors(anc, d.depth, idx, off, heads)
+    same = up >= 0
+    up = np.where(same, up, 9)  # steps from the cue head up to the common ancestor
+    br = anc[idx, np.maximum(k - 1, 0)]  # the branch token just below that ancestor
+    br2 = anc[idx, np.maximum(k - 2, 0)]  # and the one below it, on the way to the token
     incue = np.zeros(R, np.int64)
     for c, (lo, _, toks) in enumerate(cues):
         incue[off[c] + toks - lo] = 1
@@ -716,7 +703,7 @@ def role_features_many(
     side_i = np.where(idx < c0, 0, np.where(idx > c1, 2, 1))
     side = U(side_i)
     hdep = alldep[h]
-    lca_pos = d.a[anc[rows, k], C_POS]
+    lca_pos = d.a[anc[idx, k], C_POS]
     # Edges of the branch subtree: content and source spans are mostly whole subtrees.
     ledge = U(idx == d.left[br])
     redge = U(idx == d.right[br])

@@ -87,9 +87,12 @@ def weight_sum_half(
     n, k = keys.shape
     T = bits.shape[1]
     out = np.zeros((n, T), np.float32)
+    rows = np.empty(k, np.int64)
     for i in range(n):
+        for f in range(k):  # the token's rows first: their loads can overlap
+            rows[f] = keys[i, f] >> shift
         for f in range(k):
-            r = keys[i, f] >> shift
+            r = rows[f]
             for t in range(T):
                 out[i, t] += half[bits[r, t]]
     return out

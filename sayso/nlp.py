@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from .errors import PipelineError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
@@ -36,6 +37,66 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     # A news paragraph never continues a sentence: without this, spaCy's parser happily joins
     # "…useful." and the next paragraph's "According to…" into one sentence.
     # It also keeps a closing quote glued to the sentence it closes ('…useful."').
+    # The marks are read from the token columns (a Token object per word cost more than the
+    # rest of this component); the token-by-token walk runs only where a stretch could be long
+    # enough to need a cut (MAX_SENTENCE_TOKENS).
+    n = len(doc)
+    if n < 2:
+        return doc
+    import numpy as np
+    from spacy.attrs import ORTH, SPACY  # type: ignore[import-not-found]
+
+    cols = doc.to_array([ORTH, SPACY])
+    flags = _orth_flags(doc, cols[:, 0])
+    prev, cur = flags[:-1], flags[1:]  # token i - 1 and token i, for i = 1 .. n - 1
+    newline = (prev & _NEWLINE) > 0
+    glued = ~newline & ((cur & _CLOSER) > 0) & (cols[:-1, 1] == 0) & ((prev & _FINAL) > 0)
+    reset = newline | (~glued & ((prev & _END) > 0))
+    at = np.flatnonzero(reset) + 1
+    gaps = np.diff(np.concatenate([[0], at, [n]]))
+    if gaps.max() > MAX_SENTENCE_TOKENS:
+        return _paragraph_breaks_walk(doc)
+    for i in (np.flatnonzero(newline) + 1).tolist():
+        doc[i].is_sent_start = True
+    for i in (np.flatnonzero(glued) + 1).tolist():
+        doc[i].is_sent_start = False
+    return doc
+
+
+#: Bits of ``_orth_flags``: a line break in the token; a closing quote mark; punctuation that
+#: can end a sentence or clause before a closing quote; a sentence-final mark.
+_NEWLINE, _CLOSER, _FINAL, _END = 1, 2, 4, 8
+#: ``_orth_flags``'s answers by string hash (the same for every document of a vocabulary).
+_FLAGS_SEEN: dict[int, int] = {}
+
+
+def _orth_flags(doc: Doc, orth: np.ndarray) -> np.ndarray:
+    """The ``_NEWLINE`` / ``_CLOSER`` / ``_FINAL`` / ``_END`` bits of each token's text."""
+    import numpy as np
+
+    keys = np.asarray(orth)
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    strings = doc.vocab.strings
+    seen = _FLAGS_SEEN
+    if len(seen) > 500_000:
+        seen.clear()
+    out = np.zeros(len(uniq), np.int64)
+    for j, key in enumerate(uniq.tolist()):
+        bits = seen.get(key)
+        if bits is None:
+            text = strings[key]
+            bits = seen[key] = (
+                _NEWLINE * ("\n" in text)
+                | _CLOSER * (text in _CLOSERS)
+                | _FINAL * (text in _FINAL_PUNCT)
+                | _END * (text in _SENTENCE_END)
+            )
+        out[j] = bits
+    return out[inverse]
+
+
+def _paragraph_breaks_walk(doc: Doc) -> Doc:
+    """``_paragraph_breaks`` token by token, cutting over-long stretches."""
     run = 0  # tokens since the last line break or sentence-final mark
     soft = -1  # the token after the run's last comma, semicolon or colon
     for tok in doc[1:]:
@@ -182,6 +243,13 @@ class AttributeRules:
                     rest[attr] = value
             if rest:
                 self.other_groups[gid] = rest
+        self.other_gids = np.array(sorted(self.other_groups), dtype=np.int64)
+        # The one-token tag patterns as arrays: sorted tag keys, each one's groups in order.
+        tag_keys = sorted(self.by_tag)
+        self.tag_keys = np.array(tag_keys, dtype=np.uint64)
+        self.tag_counts = np.array([len(self.by_tag[t]) for t in tag_keys], dtype=np.int64)
+        self.tag_offsets = np.concatenate([[0], np.cumsum(self.tag_counts)[:-1]]).astype(np.int64)
+        self.tag_gids = np.array([g for t in tag_keys for g in self.by_tag[t]], dtype=np.int64)
         self.anchor_keys = np.array(sorted(self.anchored), dtype=np.uint64)
         used = {col for pats in compiled for specs in pats for spec in specs for col in spec}
         self.columns = tuple(sorted(used | {lower_col, tag_col}))
@@ -205,12 +273,15 @@ class AttributeRules:
 
         matches: list[tuple[object, object, object]] = []  # (groups, starts, lengths)
         tags = at[TAG]
-        for tag in np.unique(tags).tolist():
-            gids = self.by_tag.get(tag)
-            if gids:
-                starts = np.flatnonzero(tags == tag)
-                for gid in gids:
-                    matches.append((np.full(len(starts), gid), starts, 1))
+        if len(self.tag_keys):
+            # Every (group, token) of the one-token {"TAG": t} patterns, in one pass.
+            j = np.minimum(np.searchsorted(self.tag_keys, tags), len(self.tag_keys) - 1)
+            tok = np.flatnonzero(self.tag_keys[j] == tags)
+            reps = self.tag_counts[j[tok]]
+            starts = np.repeat(tok, reps)
+            first = np.repeat(self.tag_offsets[j[tok]], reps)
+            nth = np.arange(len(starts)) - np.repeat(np.cumsum(reps) - reps, reps)
+            matches.append((self.tag_gids[first + nth], starts, 1))
         lowers = at[LOWER]
         if self.anchored:
             hits = np.flatnonzero(np.isin(lowers, self.anchor_keys))
@@ -236,8 +307,9 @@ class AttributeRules:
                     if isinstance(want, tuple):
                         values = want[1]
                         if isinstance(values, _RegexOnHashes):
-                            values = values.matching(np.unique(column).tolist())
-                        found = np.isin(column, list(values))
+                            found = values.mask(column)
+                        else:
+                            found = np.isin(column, list(values))
                         ok &= ~found if want[0] == "NOT_IN" else found
                     else:
                         ok &= column == want
@@ -299,10 +371,9 @@ class AttributeRules:
         if self.other_groups:
             from spacy.tokens._retokenize import set_token_attrs
 
-            for g, t in zip(gid.tolist(), at.tolist(), strict=True):
-                rest = self.other_groups.get(g)
-                if rest:
-                    set_token_attrs(doc[t], rest)
+            other = np.isin(gid, self.other_gids)  # few matches set other attributes
+            for g, t in zip(gid[other].tolist(), at[other].tolist(), strict=True):
+                set_token_attrs(doc[t], self.other_groups[g])
 
 
 class _RegexOnHashes:
@@ -312,9 +383,13 @@ class _RegexOnHashes:
     def __init__(self, pattern: str, strings: object) -> None:
         import re
 
+        import numpy as np
+
         self.regex = re.compile(pattern)
         self.strings = strings
         self.seen: dict[int, bool] = {}
+        self._known = np.zeros(0, np.uint64)  # the keys of ``seen``, sorted
+        self._yes = np.zeros(0, np.uint64)  # those the pattern finds
 
     def __contains__(self, value: object) -> bool:
         key = int(value)  # type: ignore[call-overload]
@@ -327,6 +402,26 @@ class _RegexOnHashes:
     def matching(self, values: list[int]) -> list[int]:
         """The values among ``values`` whose strings the pattern finds."""
         return [v for v in values if v in self]
+
+    def mask(self, column: np.ndarray) -> np.ndarray:
+        """Per value of ``column``: does the pattern find its string?  (The distinct values
+        not seen yet are asked once; then one lookup for the whole column.)"""
+        import numpy as np
+
+        known = self._known
+        uniq = np.unique(column)
+        at = np.minimum(np.searchsorted(known, uniq), max(len(known) - 1, 0))
+        new = uniq if not len(known) else uniq[known[at] != uniq]
+        if len(new):
+            for v in new.tolist():
+                _ = v in self  # remembered in ``seen``
+            if len(self.seen) > 500_000:  # a cache: start again rather than grow for ever
+                self.seen = {}
+                return np.isin(column, self.matching(uniq.tolist()))
+            keys = np.array(sorted(self.seen), dtype=np.uint64)
+            self._known = keys
+            self._yes = np.array([k for k in keys.tolist() if self.seen[k]], dtype=np.uint64)
+        return np.isin(column, self._yes)
 
 
 #: Name of the component that stands in for the model's ``lemmatizer``.

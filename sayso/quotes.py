@@ -125,8 +125,13 @@ _MARKS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8)
 def find_quotes(text: str) -> Quotes:
-    """All quotations in ``text``, in order; never raises on unbalanced marks."""
+    """All quotations in ``text``, in order; never raises on unbalanced marks.
+
+    Remembered for the last few texts: the extractors, the labelling pass and the resolver
+    each ask for the same article's quotations (the result is shared: never change it).
+    """
     quotes = Quotes()
     open_at: int | None = None
     pieces: list[tuple[int, int]] = []

@@ -91,10 +91,11 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
     dmy = day_first(article.url)  # how this outlet writes numeric dates
     ids = [f"a{k + 1}" for k in range(len(found))]
     pieces_index = context.quote_pieces(quotes)
+    dates = context.SentenceDates(doc)
     out = []
     for k, f in enumerate(found):
         toks, verb = tokens[k], verbs[k]
-        expr = context.time_expression(toks, verb)
+        expr = context.time_expression(toks, verb, dates)
         out.append(
             Attribution(
                 id=ids[k],

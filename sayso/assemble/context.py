@@ -117,8 +117,50 @@ def _date_in(tokens: Iterable[Token]) -> str | None:
     return None
 
 
-def time_expression(tokens: list[Token], verb: Token | None) -> str | None:
-    """The time the cue's clause gives: a DATE on the cue verb, else the first in its sentence."""
+class SentenceDates:
+    """The first DATE entity of each sentence of a document (``_date_in`` of every sentence),
+    read once from the token columns: the labelling pass asks for it once per statement."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._sent: list[int] | None = None  # each token's sentence
+        self._first: dict[int, str] = {}  # sentence -> text of its first DATE entity
+
+    def of(self, tok: Token) -> str | None:
+        """``_date_in(tok.sent)``: the first DATE entity that starts in ``tok``'s sentence."""
+        if self._sent is None:
+            self._read()
+        assert self._sent is not None
+        return self._first.get(self._sent[tok.i])
+
+    def _read(self) -> None:
+        import numpy as np
+        from spacy.attrs import ENT_IOB, ENT_TYPE, SENT_START  # type: ignore[import-not-found]
+
+        doc = self.doc
+        n = len(doc)
+        cols = doc.to_array([SENT_START, ENT_IOB, ENT_TYPE]).reshape(n, 3)
+        starts = cols[:, 0] == 1
+        if n:
+            starts[0] = True  # as ``Token.sent``: the first token always starts one
+        sent = np.cumsum(starts) - 1
+        self._sent = sent.tolist()
+        iob = cols[:, 1]
+        begins = np.flatnonzero((iob == 3) & (cols[:, 2] == doc.vocab.strings["DATE"]))
+        for b in begins.tolist():  # in order: the first of each sentence wins
+            s = int(sent[b])
+            if s not in self._first:
+                end = b + 1
+                while end < n and iob[end] == 1:  # the entity's I tokens
+                    end += 1
+                self._first[s] = doc[b:end].text
+
+
+def time_expression(
+    tokens: list[Token], verb: Token | None, dates: SentenceDates | None = None
+) -> str | None:
+    """The time the cue's clause gives: a DATE on the cue verb, else the first in its sentence
+    (``dates``: the document's, when the caller has them)."""
     if verb is not None:
         for child in verb.children:
             if child.ent_type_ == "DATE":
@@ -128,7 +170,9 @@ def time_expression(tokens: list[Token], verb: Token | None) -> str | None:
                     if g.ent_type_ == "DATE":
                         return phrase(g)
     anchor = verb if verb is not None else (tokens[0] if tokens else None)
-    return _date_in(anchor.sent) if anchor is not None else None
+    if anchor is None:
+        return None
+    return dates.of(anchor) if dates is not None else _date_in(anchor.sent)
 
 
 def quote_pieces(quotes: list[Quote]) -> list[tuple[int, int]]:

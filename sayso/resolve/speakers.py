@@ -224,6 +224,23 @@ class _Entity:
     members: tuple[str, ...] = ()
 
 
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """(first token, end token, start offset, end offset) of each sentence of ``doc``, the
+    sentences ``doc.sents`` yields, from the token columns (no Span or Token objects)."""
+    n = len(doc)
+    if not n or not doc.has_annotation("SENT_START"):
+        return [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
+    from spacy.attrs import IDX, LENGTH, SENT_START  # type: ignore[import-not-found]
+
+    cols: list[list[int]] = doc.to_array([SENT_START, IDX, LENGTH]).reshape(n, 3).tolist()  # type: ignore[assignment]
+    firsts = [0] + [i for i in range(1, n) if cols[i][0] == 1]
+    ends = [*firsts[1:], n]
+    return [
+        (a, b, cols[a][1], cols[b - 1][1] + cols[b - 1][2])
+        for a, b in zip(firsts, ends, strict=True)
+    ]
+
+
 class _Article:
     """What the article says about who is who: people, their names, roles and mentions."""
 
@@ -231,7 +248,8 @@ class _Article:
         self.doc = doc
         self.text = article.text
         self.headline = article.headline_length
-        self._sent_starts = [s.start_char for s in doc.sents]
+        self._sentences: list[tuple[int, int, int, int]] | None = None
+        self._sent_starts = [s[2] for s in self.sentences()]
         self.people: list[_Person] = []
         # (offset, end, person index or -1, other name, kind, is a subject) in text order
         self.mentions: list[tuple[int, int, int, str, SpeakerKind, float]] = []
@@ -602,22 +620,38 @@ class _Article:
 
     def _genders_from_pronouns(self) -> None:
         """A person who is a sentence's subject and is then called he or she has that gender."""
+        doc = self.doc
+        strings = doc.vocab.strings
+        male = {strings[w] for w in _MALE}
+        female = {strings[w] for w in _FEMALE}
+        lower = doc.to_array("LOWER").tolist() if len(doc) else []
+        pronouns = [i for i, h in enumerate(lower) if h in male or h in female]
+        if not pronouns:
+            return
+        tok_idx = doc.to_array("IDX").tolist()
         votes: dict[int, Counter[str]] = {}
-        for sent in self.doc.sents:
-            subj = [
-                m
-                for m in self.mentions
-                if sent.start_char <= m[0] < sent.end_char and m[2] >= 0 and m[5]
-            ]
+        for first, last, start_char, end_char in self.sentences():
+            lo = bisect.bisect_left(self.mention_offs, start_char)
+            hi = bisect.bisect_left(self.mention_offs, end_char)
+            subj = [m for m in self.mentions[lo:hi] if m[2] >= 0 and m[5]]
             if len(subj) != 1:
                 continue
-            for t in sent:
-                if t.idx > subj[0][1] and t.lower_ in _MALE | _FEMALE:
-                    votes.setdefault(subj[0][2], Counter())["m" if t.lower_ in _MALE else "f"] += 1
+            a, b = bisect.bisect_left(pronouns, first), bisect.bisect_left(pronouns, last)
+            for i in pronouns[a:b]:
+                if tok_idx[i] > subj[0][1]:
+                    gender = "m" if lower[i] in male else "f"
+                    votes.setdefault(subj[0][2], Counter())[gender] += 1
         for idx, v in votes.items():
             p = self.people[idx]
             if p.gender is None and len(v) == 1:
                 p.gender = next(iter(v))
+
+    def sentences(self) -> list[tuple[int, int, int, int]]:
+        """(first token, end token, start offset, end offset) of each sentence, as
+        ``doc.sents`` gives them (read once from the token columns)."""
+        if self._sentences is None:
+            self._sentences = _sentence_bounds(self.doc)
+        return self._sentences
 
     # -- first-person texts -------------------------------------------------------------------
     _ISSUED = re.compile(

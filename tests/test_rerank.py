@@ -114,3 +114,28 @@ def test_shipped_model_reranks_and_stays_univocal() -> None:
             seen[s : e + 1] += 1
             assert not set(range(s, e + 1)) & set(ra.cue)
     assert seen.max() <= 1
+
+
+def test_compiled_valid_cells_equal_the_numpy_grid() -> None:
+    """``apply`` scores the valid candidates the compiled loop lists: the same cells, score
+    losses and pair features as the numpy formulas over the whole grid."""
+    model = learned.load_model()
+    text = ('"We will not back down," the mayor said on Tuesday, adding that the city '
+            'would appeal. Critics said the ruling, issued late Monday, was final. "It is '
+            'over," one aide told reporters, according to a statement; another said "no."')
+    doc = nlp.parse(text)
+    ruled = extract.get(learned.READS)(doc, Article(text=text))
+    d = model.arrays(doc, text)
+    core.add_rules(d, learned.rule_spans(ruled, text))
+    cues = model.decode_cues(d)
+    spans, ems = model.role_emissions(d, cues)
+    paths = core.decode(ems, model.role_trans, model.role_start)
+    raws = core.resolve(len(d.head), cues, spans, paths, d if model.snap else None)
+    g = rerank._grid(d, cues, spans, ems, raws)
+    assert g is not None and len(g.runs) >= 3
+    r, i, j, loss, pairs = rerank._valid_cells(g)
+    rv, iv, jv = np.nonzero(rerank._valid(g))
+    assert len(r) > 20
+    assert np.array_equal(r, rv) and np.array_equal(i, iv) and np.array_equal(j, jv)
+    pair_rows, loss_np = rerank._pairs(g, rv, iv, jv)
+    assert np.array_equal(pairs, pair_rows) and np.array_equal(loss, loss_np)

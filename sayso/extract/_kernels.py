@@ -195,3 +195,129 @@ def common_ancestors(
         for j in range(depth[h] + 1):
             pos[anc[h, j]] = -1
     return k_out, up_out
+
+
+@njit(cache=True, nogil=True)
+def _count_below(edges: np.ndarray, x: float) -> int:  # pragma: no cover
+    """``np.searchsorted(edges, x)``: how many of the ascending ``edges`` are below ``x``."""
+    k = 0
+    while k < len(edges) and edges[k] < x:
+        k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def rerank_cells(
+    s: np.ndarray,
+    e: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    blocked: np.ndarray,
+    P: np.ndarray,
+    first: np.ndarray,
+    phi0: np.ndarray,
+    cut_start: np.ndarray,
+    cut_end: np.ndarray,
+    big_l: np.ndarray,
+    right: np.ndarray,
+    sent: np.ndarray,
+    qmark: np.ndarray,
+    quote: np.ndarray,
+    qcum: np.ndarray,
+    offsets: np.ndarray,
+    reach: int,
+    length_edges: np.ndarray,
+    loss_edges: np.ndarray,
+    pair_offsets: np.ndarray,
+    moves: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
+    """The valid candidates of the content-boundary reranker (``_rerank``) and their pair
+    features, in grid order: run ``r``, start column ``i``, end column ``j``, the role
+    tagger's score loss and the 8 pair weight rows of each.
+
+    The numpy formulas are ``_rerank._valid`` and ``_rerank._pairs``: a start is valid inside
+    the run's window, near the decoded start or at a cut point, and not blocked (likewise the
+    end); a pair is valid when it holds the decoded run's overlap, in order, with no blocked
+    token between.
+    """
+    m = len(s)
+    W = len(offsets)
+    n = len(cut_start)
+    width = blocked.shape[1]
+    # Blocked tokens before each column of each run (prefix counts).
+    bc = np.zeros((m, width + 1), np.int64)
+    for r in range(m):
+        for x in range(width):
+            bc[r, x + 1] = bc[r, x] + (1 if blocked[r, x] else 0)
+    cap = m * W * W
+    rr = np.empty(cap, np.int64)
+    ii = np.empty(cap, np.int64)
+    jj = np.empty(cap, np.int64)
+    loss = np.empty(cap, np.float64)
+    pairs = np.empty((cap, 8), np.int64)
+    okS = np.empty(W, np.bool_)
+    okE = np.empty(W, np.bool_)
+    v = 0
+    for r in range(m):
+        for c in range(W):
+            home = offsets[c] == 0
+            near = abs(offsets[c]) <= reach
+            st = s[r] + offsets[c]
+            sc = min(max(st, 0), n - 1)
+            sl = min(max(st - lo[r], 0), width - 1)
+            okS[c] = (
+                st >= lo[r] and st < hi[r] and (near or cut_start[sc]) and not blocked[r, sl]
+            ) or home
+            et = e[r] + offsets[c]
+            ec = min(max(et, 0), n - 1)
+            el = min(max(et - lo[r], 0), width - 1)
+            okE[c] = (
+                et >= lo[r] and et < hi[r] and (near or cut_end[ec]) and not blocked[r, el]
+            ) or home
+        for i in range(W):
+            if not okS[i]:
+                continue
+            st = s[r] + offsets[i]
+            if st > e[r]:
+                continue
+            sc = min(max(st, 0), n - 1)
+            sl = min(max(st - lo[r], 0), width - 1)
+            for j in range(W):
+                if not okE[j]:
+                    continue
+                et = e[r] + offsets[j]
+                if st > et or et < s[r]:
+                    continue
+                el = min(max(et - lo[r], 0), width - 1)
+                if bc[r, el + 1] != bc[r, sl]:
+                    continue
+                ec = min(max(et, 0), n - 1)
+                phi = P[r, el + 1] - (P[r, sl] - first[r, sl])
+                lv = min(phi - phi0[r], 0.0)
+                len_b = _count_below(length_edges, max(ec - sc + 1, 0))
+                nq = min(qcum[min(ec + 1, n)] - qcum[sc], 4)
+                bl = big_l[sc]
+                if bl < 0:
+                    constit = 3
+                else:
+                    rs = right[bl]
+                    constit = 1 if rs == ec else (0 if ec < rs else 2)
+                nsent = min(max(sent[ec] - sent[sc], 0), 3)
+                loss_b = _count_below(loss_edges, lv)
+                unmoved = (2 if offsets[i] == 0 else 0) + (1 if offsets[j] == 0 else 0)
+                qs = qmark[sc]
+                qe = qmark[ec]
+                rr[v] = r
+                ii[v] = i
+                jj[v] = j
+                loss[v] = lv
+                pairs[v, 0] = loss_b + pair_offsets[0]
+                pairs[v, 1] = len_b + pair_offsets[1]
+                pairs[v, 2] = qs * 3 + qe + pair_offsets[2]
+                pairs[v, 3] = constit * 4 + unmoved + pair_offsets[3]
+                pairs[v, 4] = nq * 6 + quote[sc] * 3 + qs + pair_offsets[4]
+                pairs[v, 5] = nsent * 8 + len_b + pair_offsets[5]
+                pairs[v, 6] = (moves[i] - 1) * 15 + (moves[j] - 1) + pair_offsets[6]
+                pairs[v, 7] = loss_b * 4 + constit + pair_offsets[7]
+                v += 1
+    return rr[:v], ii[:v], jj[:v], loss[:v], pairs[:v]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import _kernels
 from ._learned_core import (
     C_DEP,
     C_LOWER,
@@ -250,7 +251,11 @@ class _Grid:
     phi0: np.ndarray  #: [m] the content score of the decoded run
     start_rows: np.ndarray  #: [m, W, ks] weight rows
     end_rows: np.ndarray  #: [m, W, ke]
-    valid: np.ndarray  #: [m, W, W] bool
+    s: np.ndarray  #: [m] decoded first token of each run
+    e: np.ndarray  #: [m] decoded last token
+    lo: np.ndarray  #: [m] first token of the run's window
+    hi: np.ndarray  #: [m] end of the window
+    blocked: np.ndarray  #: [m, width] window tokens no candidate may take
 
 
 def _grid(
@@ -313,17 +318,10 @@ def _grid(
     for r, blocked in enumerate(blocks):
         B[r, : len(blocked)] = blocked
     r_ = np.arange(m)[:, None]
-    near = (np.abs(OFFSETS) <= REACH)[None, :]
     home = (OFFSETS == 0)[None, :]
     St, Et = s + OFFSETS, e + OFFSETS
     Sc, Ec = np.clip(St, 0, n - 1), np.clip(Et, 0, n - 1)
     Sl, El = np.clip(St - lo, 0, width - 1), np.clip(Et - lo, 0, width - 1)  # local columns
-    okS = (St >= lo) & (St < hi) & (near | tb.cut_start[Sc]) & ~B[r_, Sl] | home
-    okE = (Et >= lo) & (Et < hi) & (near | tb.cut_end[Ec]) & ~B[r_, El] | home
-    Bc = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(B, axis=1)], axis=1)
-    S3, E3 = St[:, :, None], Et[:, None, :]
-    valid = okS[:, :, None] & okE[:, None, :] & (S3 <= E3) & (S3 <= e[:, :, None])
-    valid &= (E3 >= s[:, :, None]) & (Bc[r_, El + 1][:, None, :] == Bc[r_, Sl][:, :, None])
     # Per column of each run's window: the role tagger's score of content (I) over O, and of
     # starting content (B) over continuing it, for the candidates' score loss (``_pairs``).
     g = np.zeros((m, width))
@@ -341,7 +339,38 @@ def _grid(
     )
     start_rows = _boundary_rows(tb.start_rows, tb.start_part, Sc, _MOVES, side[0])
     end_rows = _boundary_rows(tb.end_rows, tb.end_part, Ec, _MOVES, side[1])
-    return _Grid(rows, tb, St, Et, Sc, Ec, Sl, El, P, first, phi0, start_rows, end_rows, valid)
+    return _Grid(rows, tb, St, Et, Sc, Ec, Sl, El, P, first, phi0, start_rows, end_rows,
+                 s[:, 0], e[:, 0], lo[:, 0], hi[:, 0], B)
+
+
+def _valid(g: _Grid) -> np.ndarray:
+    """[m, W, W] which candidates are valid (see :func:`_grid`), over the whole grid."""
+    m = len(g.runs)
+    r_ = np.arange(m)[:, None]
+    s, e, lo, hi = (x[:, None] for x in (g.s, g.e, g.lo, g.hi))
+    B = g.blocked
+    near = (np.abs(OFFSETS) <= REACH)[None, :]
+    home = (OFFSETS == 0)[None, :]
+    St, Et, Sl, El = g.St, g.Et, g.Sl, g.El
+    okS = (St >= lo) & (St < hi) & (near | g.tb.cut_start[g.Sc]) & ~B[r_, Sl] | home
+    okE = (Et >= lo) & (Et < hi) & (near | g.tb.cut_end[g.Ec]) & ~B[r_, El] | home
+    Bc = np.concatenate([np.zeros((m, 1), np.int64), np.cumsum(B, axis=1)], axis=1)
+    S3, E3 = St[:, :, None], Et[:, None, :]
+    valid = okS[:, :, None] & okE[:, None, :] & (S3 <= E3) & (S3 <= e[:, :, None])
+    valid &= (E3 >= s[:, :, None]) & (Bc[r_, El + 1][:, None, :] == Bc[r_, Sl][:, :, None])
+    return valid
+
+
+def _valid_cells(g: _Grid) -> tuple[np.ndarray, ...]:
+    """The valid candidates in grid order, by the compiled loop: (run, start column, end
+    column, score loss, pair weight rows), what ``np.nonzero(_valid(g))`` and :func:`_pairs`
+    give."""
+    tb = g.tb
+    return _kernels.rerank_cells(  # type: ignore[no-any-return]
+        g.s, g.e, g.lo, g.hi, g.blocked, g.P, g.first, g.phi0,
+        tb.cut_start, tb.cut_end, tb.big_l, tb.right, tb.sent, tb.qmark, tb.quote, tb.qcum,
+        OFFSETS, REACH, LENGTH_EDGES, LOSS_EDGES, PAIR_OFFSETS, _MOVES,
+    )  # fmt: skip
 
 
 def _pairs(g: _Grid, r: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -397,7 +426,7 @@ def batch(
         g, np.arange(len(g.runs))[:, None, None], col[None, :, None], col[None, None, :]
     )
     return Batch(g.runs, g.St, g.Et, g.start_rows, g.end_rows, pair_rows,
-                 (loss / LOSS_SCALE).astype(np.float32), g.valid)
+                 (loss / LOSS_SCALE).astype(np.float32), _valid(g))
 
 
 def scores(c: Candidates | Batch, w: np.ndarray, w_loss: float) -> np.ndarray:
@@ -415,8 +444,7 @@ def _best(g: _Grid, w: np.ndarray, w_loss: float) -> np.ndarray:
     """[m] the best candidate of each run, as a flat index into its [W, W] grid: the same as
     ``scores(batch(…), w, w_loss)``'s argmax, with the pair features and scores of the valid
     candidates only (about a tenth of the grid)."""
-    r, i, j = np.nonzero(g.valid)
-    pair_rows, loss = _pairs(g, r, i, j)
+    r, i, j, loss, pair_rows = _valid_cells(g)
     s_start = w[g.start_rows].sum(axis=-1)
     s_end = w[g.end_rows].sum(axis=-1)
     sc = (

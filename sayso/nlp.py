@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from .errors import PipelineError
@@ -122,6 +122,31 @@ _CLOSERS = frozenset({'"', "\u201d", "'", "\u2019", "''"})
 _FINAL_PUNCT = frozenset({".", "!", "?", ",", "...", "\u2026"})
 _SENTENCE_END = frozenset({".", "!", "?", "...", "\u2026"})
 _SOFT_BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013"})
+
+
+def tokens_with_lemma(doc: Doc, pos: str, keep: Callable[[str], bool]) -> list[int]:
+    """Indices of the tokens with part of speech ``pos`` whose lowercased lemma ``keep``
+    accepts, in order: read from the token columns, each distinct lemma asked once (a Token
+    object per word cost more than the test)."""
+    if not len(doc):
+        return []
+    import numpy as np
+    from spacy.attrs import LEMMA, POS  # type: ignore[import-not-found]
+
+    strings = doc.vocab.strings
+    cols = doc.to_array([POS, LEMMA]).reshape(len(doc), 2)
+    at = np.flatnonzero(cols[:, 0] == strings[pos]).tolist()
+    lemmas = cols[:, 1].tolist()
+    verdict: dict[int, bool] = {}
+    out = []
+    for i in at:
+        h = lemmas[i]
+        ok = verdict.get(h)
+        if ok is None:
+            ok = verdict[h] = keep(strings[h].lower())
+        if ok:
+            out.append(i)
+    return out
 
 
 #: Name of the component that stands in for the model's ``attribute_ruler``.

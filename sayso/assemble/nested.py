@@ -16,10 +16,8 @@ import bisect
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from ..models import Found, Span
-from ..nlp import char_range, token_pieces, trim
+from ..nlp import char_range, token_pieces, tokens_with_lemma, trim
 from .chains import could_speak
 from .context import cue_tokens, cue_verb
 from .screen import CLAUSE_ONLY_INSIDE, NESTED_CUE_LEMMAS
@@ -136,13 +134,9 @@ def _noun_cues(
     """Claim nouns inside reported words with their content: "denied all claims that
     Khashoggi was slain", "no evidence to support the President's claims of fraud"; the
     possessor, when there is one, is the source."""
-    strings = doc.vocab.strings
-    nouns = np.flatnonzero(doc.to_array("POS") == strings["NOUN"]).tolist() if len(doc) else []
     out = []
-    for i in nouns:
+    for i in tokens_with_lemma(doc, "NOUN", CLAIM_NOUNS.__contains__):
         noun = doc[i]
-        if noun.lemma_.lower() not in CLAIM_NOUNS:
-            continue
         within = holder(noun.idx)
         if within is None or is_cue(noun.idx, noun.idx + len(noun.text)):
             continue
@@ -235,14 +229,12 @@ def nested_statements(
         k = bisect.bisect_left(taken_starts, hi)
         return bool(k) and taken_reach[k - 1] > lo
 
-    strings = doc.vocab.strings
-    verbs = np.flatnonzero(doc.to_array("POS") == strings["VERB"]).tolist() if len(doc) else []
     out = _noun_cues(doc, text, holder, is_cue)
-    for i in verbs:
+    for i in tokens_with_lemma(
+        doc, "VERB", lambda lemma: lemma in NESTED_CUE_LEMMAS and lemma not in NOT_NESTED_HERE
+    ):
         verb = doc[i]
         lemma = verb.lemma_.lower()
-        if lemma not in NESTED_CUE_LEMMAS or lemma in NOT_NESTED_HERE:
-            continue
         if verb.dep_ in {"amod", "compound"}:
             continue
         within = holder(verb.idx)

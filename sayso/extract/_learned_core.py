@@ -146,12 +146,13 @@ def hash_templates(tid0: int, templates: list[tuple[np.ndarray, ...]]) -> np.nda
     n = len(templates[0][0])
     starts = np.zeros(k + 1, np.int64)
     np.cumsum([len(t) for t in templates], out=starts[1:])
-    cols = np.empty((int(starts[-1]), n), np.uint64)
-    c = 0
-    for t in templates:
-        for col in t:
+    flat = [col for t in templates for col in t]
+    if all(col.dtype == np.uint64 for col in flat):
+        cols = np.stack(flat)  # one copy in C (the usual case)
+    else:
+        cols = np.empty((len(flat), n), np.uint64)
+        for c, col in enumerate(flat):
             cols[c] = col
-            c += 1
     depth = max(len(t) for t in templates)
     return _kernels.hash_columns(cols, starts, _SEEDS[tid0 : tid0 + k], depth)
 

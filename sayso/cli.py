@@ -292,6 +292,7 @@ def extract(
 
     n = 0
     try:
+        _warm_up(pipeline)
         with bar:
             for ex in extract_each(articles(), pipeline=pipeline):
                 bar.done()
@@ -391,6 +392,8 @@ def ingest(
                 out_parquet=out_parquet,
             )  # fmt: skip
         else:
+            if jobs == 1:
+                _warm_up(pipeline)  # workers of --jobs N warm up on their own
             report = store_ingest(store, items, pipeline, done, jobs=jobs)
         merged = store.apply_suggested_aliases() if auto_alias and not out_parquet else ()
         if not out_parquet:
@@ -1179,6 +1182,23 @@ def compare(db: str, story_id: int, extractor: str | None, as_json: bool) -> Non
     Console().print(table)
 
 
+#: True when the process is sayso's own (the console script or ``python -m sayso``), not a
+#: program that calls the commands in process (a test's CliRunner): only then may a command
+#: change process-wide state such as the garbage collector's (``engines.batch.warm_up``).
+_OWN_PROCESS = False
+
+
+def _warm_up(pipeline: str) -> None:
+    """In sayso's own process: load the models, then keep them out of the collector's passes."""
+    if _OWN_PROCESS:
+        from .engines.batch import warm_up
+        from .extract import resolve_name
+
+        warm_up(resolve_name(pipeline), freeze=True)
+
+
 def main() -> None:
     """Console-script entry point."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
     cli()

@@ -113,7 +113,8 @@ def _prepare(client: Any, name: str) -> None:
     """Every worker loads the models before the first chunk; a worker that cannot is an error
     that says what to install, before any input is read."""
     try:
-        client.run(prepare_worker, name)
+        # No gc.freeze on a Dask worker: the process is the cluster's, not sayso's.
+        client.run(prepare_worker, name, False)
     except Exception as e:  # noqa: BLE001 - whatever the worker raised, the fix is the same
         raise PipelineError(
             f"the Dask workers cannot run sayso ({type(e).__name__}: {e}); install sayso and "

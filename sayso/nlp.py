@@ -408,13 +408,9 @@ class _RegexOnHashes:
     def __init__(self, pattern: str, strings: object) -> None:
         import re
 
-        import numpy as np
-
         self.regex = re.compile(pattern)
         self.strings = strings
         self.seen: dict[int, bool] = {}
-        self._known = np.zeros(0, np.uint64)  # the keys of ``seen``, sorted
-        self._yes = np.zeros(0, np.uint64)  # those the pattern finds
 
     def __contains__(self, value: object) -> bool:
         key = int(value)  # type: ignore[call-overload]
@@ -429,24 +425,21 @@ class _RegexOnHashes:
         return [v for v in values if v in self]
 
     def mask(self, column: np.ndarray) -> np.ndarray:
-        """Per value of ``column``: does the pattern find its string?  (The distinct values
-        not seen yet are asked once; then one lookup for the whole column.)"""
+        """Per value of ``column``: does the pattern find its string?  (Each distinct value
+        of the document asked once, from memory after its first document.)"""
         import numpy as np
 
-        known = self._known
-        uniq = np.unique(column)
-        at = np.minimum(np.searchsorted(known, uniq), max(len(known) - 1, 0))
-        new = uniq if not len(known) else uniq[known[at] != uniq]
-        if len(new):
-            for v in new.tolist():
-                _ = v in self  # remembered in ``seen``
-            if len(self.seen) > 500_000:  # a cache: start again rather than grow for ever
-                self.seen = {}
-                return np.isin(column, self.matching(uniq.tolist()))
-            keys = np.array(sorted(self.seen), dtype=np.uint64)
-            self._known = keys
-            self._yes = np.array([k for k in keys.tolist() if self.seen[k]], dtype=np.uint64)
-        return np.isin(column, self._yes)
+        if len(self.seen) > 500_000:  # a cache: start again rather than grow for ever
+            self.seen = {}
+        seen = self.seen
+        yes = []
+        for v in np.unique(column).tolist():
+            hit = seen.get(v)
+            if hit is None:
+                hit = v in self
+            if hit:
+                yes.append(v)
+        return np.isin(column, np.array(yes, dtype=column.dtype))
 
 
 #: Name of the component that stands in for the model's ``lemmatizer``.

@@ -310,11 +310,13 @@ class AttributeRules:
         lowers = at[LOWER]
         if self.anchored:
             hits = np.flatnonzero(np.isin(lowers, self.anchor_keys))
+            # _match reads single cells: from Python lists, not numpy scalars.
+            at_lists = {col: column.tolist() for col, column in at.items()} if len(hits) else {}
             anchored: tuple[list[int], list[int], list[int]] = ([], [], [])
             for i, key in zip(hits.tolist(), lowers[hits].tolist(), strict=True):
                 for gid, anchor, specs in self.anchored[key]:
                     start = i - anchor
-                    if self._match(at, specs, start, n):
+                    if self._match(at_lists, specs, start, n):
                         anchored[0].append(gid)
                         anchored[1].append(start)
                         anchored[2].append(len(specs))
@@ -354,7 +356,7 @@ class AttributeRules:
         for offset, spec in enumerate(specs):
             i = start + offset
             for col, want in spec.items():
-                have = int(at[col][i])  # type: ignore[index]
+                have = at[col][i]  # type: ignore[index]
                 if isinstance(want, tuple):
                     if (have in want[1]) != (want[0] != "NOT_IN"):
                         return False
@@ -478,12 +480,15 @@ class Lemmas:
         lemmatize = inner.lemmatize  # type: ignore[attr-defined]
         seen = self.seen
         lemmas = table[:, 3].copy()
-        for i in todo.tolist():
-            key = (int(table[i, 0]), int(table[i, 1]), int(table[i, 2]))
+        todo_list = todo.tolist()
+        found = []
+        for i, (orth, pos, morph, _) in zip(todo_list, table[todo].tolist(), strict=True):
+            key = (orth, pos, morph)  # Python ints: numpy scalars per token cost more
             got = seen.get(key)
             if got is None:
                 got = seen[key] = strings.add(lemmatize(doc[i])[0])
-            lemmas[i] = got
+            found.append(got)
+        lemmas[todo] = found
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 

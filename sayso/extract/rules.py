@@ -175,6 +175,10 @@ def _speech_cue(tok: Token) -> str | None:
     return None
 
 
+#: Lemmas of the verbs ``_speech_cue`` can accept ("make" and "be" for "made clear").
+_CUE_LEMMAS = frozenset(SPEECH_VERBS | NEEDS_PREPOSITION | THOUGHT_VERBS | {"make", "be"})
+
+
 # --- the extractor ---------------------------------------------------------------------------
 
 
@@ -203,8 +207,13 @@ class RuleExtractor:
         headline_end = len(article.title) if article.title and text.startswith(article.title) else 0
         # Only verbs and "according" can open a construction here: find them column-wise.
         strings = doc.vocab.strings
-        cols = doc.to_array(["POS", "LOWER"])
-        firsts = (cols[:, 0] == strings["VERB"]) | (cols[:, 1] == strings.add("according"))
+        cols = doc.to_array(["POS", "LOWER", "LEMMA"]).reshape(len(doc), 3)
+        # A verb can be a cue only by its lemma (``_speech_cue``): ask each distinct one once.
+        verbs = cols[:, 0] == strings["VERB"]
+        lemmas = np.unique(cols[verbs, 2])
+        cue_lemmas = [h for h in lemmas.tolist() if strings[h].lower() in _CUE_LEMMAS]
+        firsts = verbs & np.isin(cols[:, 2], np.array(cue_lemmas, dtype=cols.dtype))
+        firsts |= cols[:, 1] == strings.add("according")
         firsts |= (cols[:, 0] == strings["AUX"]) & (cols[:, 1] == strings.add("been"))
         for i in np.flatnonzero(firsts).tolist():
             tok = doc[i]

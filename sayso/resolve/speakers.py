@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import functools
 import heapq
 import re
 from collections import Counter
@@ -186,12 +187,14 @@ def _speaks_in(att: Attribution, outer: Attribution) -> bool:
     return outer.kind in {"direct", "mixed"}
 
 
+@functools.lru_cache(maxsize=65536)  # the same names and phrases come back in every article
 def _clean(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"\s*\([^)]*\)?$", "", text)  # "Commission (USCIRF)"
     return text.strip(" ,;:\"'\u201c\u201d()*\u2022")
 
 
+@functools.lru_cache(maxsize=65536)
 def _unpossess(text: str) -> str:
     return re.sub(r"['\u2019]s?$", "", text)
 

@@ -9,7 +9,6 @@ and the kind (direct, indirect, mixed, according to).
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..lexicon import (
@@ -105,21 +104,10 @@ def addressee(verb: Token) -> str | None:
     return phrase(found) if found is not None else None
 
 
-def _date_in(tokens: Iterable[Token]) -> str | None:
-    for t in tokens:
-        if t.ent_type_ == "DATE" and t.ent_iob_ == "B":
-            # The entity's tokens: this B and the I tokens after it (``doc.ents`` would build
-            # every entity span of the document on each call).
-            doc, end = t.doc, t.i + 1
-            while end < len(doc) and doc[end].ent_iob_ == "I":
-                end += 1
-            return doc[t.i : end].text
-    return None
-
-
 class SentenceDates:
-    """The first DATE entity of each sentence of a document (``_date_in`` of every sentence),
-    read once from the token columns: the labelling pass asks for it once per statement."""
+    """The first DATE entity that starts in each sentence of a document (with the entity's I
+    tokens after it), read once from the token columns: the labelling pass asks for it once
+    per statement (``doc.ents`` would build every entity span of the document on each call)."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -127,7 +115,7 @@ class SentenceDates:
         self._first: dict[int, str] = {}  # sentence -> text of its first DATE entity
 
     def of(self, tok: Token) -> str | None:
-        """``_date_in(tok.sent)``: the first DATE entity that starts in ``tok``'s sentence."""
+        """The text of the first DATE entity that starts in ``tok``'s sentence, if any."""
         if self._sent is None:
             self._read()
         assert self._sent is not None
@@ -156,11 +144,9 @@ class SentenceDates:
                 self._first[s] = doc[b:end].text
 
 
-def time_expression(
-    tokens: list[Token], verb: Token | None, dates: SentenceDates | None = None
-) -> str | None:
+def time_expression(tokens: list[Token], verb: Token | None, dates: SentenceDates) -> str | None:
     """The time the cue's clause gives: a DATE on the cue verb, else the first in its sentence
-    (``dates``: the document's, when the caller has them)."""
+    (``dates``: the document's)."""
     if verb is not None:
         for child in verb.children:
             if child.ent_type_ == "DATE":
@@ -170,9 +156,7 @@ def time_expression(
                     if g.ent_type_ == "DATE":
                         return phrase(g)
     anchor = verb if verb is not None else (tokens[0] if tokens else None)
-    if anchor is None:
-        return None
-    return dates.of(anchor) if dates is not None else _date_in(anchor.sent)
+    return dates.of(anchor) if anchor is not None else None
 
 
 def quote_pieces(quotes: list[Quote]) -> list[tuple[int, int]]:

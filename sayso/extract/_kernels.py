@@ -207,6 +207,31 @@ def _count_below(edges: np.ndarray, x: float) -> int:  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
+def _boundary(
+    t: int,
+    r: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    near: bool,
+    home: bool,
+    cut: np.ndarray,
+    blocked: np.ndarray,
+    doc_col: np.ndarray,
+    win_col: np.ndarray,
+    c: int,
+) -> bool:  # pragma: no cover
+    """May a start (or end) of run ``r`` sit at token ``t``: inside the run's window, near the
+    decoded boundary or at a cut point, and not blocked, or the decoded boundary itself?  Also
+    writes ``t`` clipped into the document and into the window at column ``c``."""
+    n = len(cut)
+    width = blocked.shape[1]
+    doc_col[c] = min(max(t, 0), n - 1)
+    win_col[c] = min(max(t - lo[r], 0), width - 1)
+    inside = t >= lo[r] and t < hi[r]
+    return (inside and (near or cut[doc_col[c]]) and not blocked[r, win_col[c]]) or home
+
+
+@njit(cache=True, nogil=True)
 def rerank_cells(
     s: np.ndarray,
     e: np.ndarray,
@@ -255,58 +280,44 @@ def rerank_cells(
     jj = np.empty(cap, np.int64)
     loss = np.empty(cap, np.float64)
     pairs = np.empty((cap, 8), np.int64)
+    # Per run, each grid column as a start and as an end: clipped into the document (sc, ec)
+    # and into the run's window (sl, el), and whether the boundary may sit there.
+    sc = np.empty(W, np.int64)
+    sl = np.empty(W, np.int64)
+    ec = np.empty(W, np.int64)
+    el = np.empty(W, np.int64)
     okS = np.empty(W, np.bool_)
     okE = np.empty(W, np.bool_)
     v = 0
     for r in range(m):
         for c in range(W):
-            home = offsets[c] == 0
-            near = abs(offsets[c]) <= reach
-            st = s[r] + offsets[c]
-            sc = min(max(st, 0), n - 1)
-            sl = min(max(st - lo[r], 0), width - 1)
-            okS[c] = (
-                st >= lo[r] and st < hi[r] and (near or cut_start[sc]) and not blocked[r, sl]
-            ) or home
-            et = e[r] + offsets[c]
-            ec = min(max(et, 0), n - 1)
-            el = min(max(et - lo[r], 0), width - 1)
-            okE[c] = (
-                et >= lo[r] and et < hi[r] and (near or cut_end[ec]) and not blocked[r, el]
-            ) or home
+            near, home = abs(offsets[c]) <= reach, offsets[c] == 0
+            st, et = s[r] + offsets[c], e[r] + offsets[c]
+            okS[c] = _boundary(st, r, lo, hi, near, home, cut_start, blocked, sc, sl, c)
+            okE[c] = _boundary(et, r, lo, hi, near, home, cut_end, blocked, ec, el, c)
         for i in range(W):
-            if not okS[i]:
-                continue
             st = s[r] + offsets[i]
-            if st > e[r]:
+            if not okS[i] or st > e[r]:
                 continue
-            sc = min(max(st, 0), n - 1)
-            sl = min(max(st - lo[r], 0), width - 1)
             for j in range(W):
-                if not okE[j]:
-                    continue
                 et = e[r] + offsets[j]
-                if st > et or et < s[r]:
+                if not okE[j] or st > et or et < s[r] or bc[r, el[j] + 1] != bc[r, sl[i]]:
                     continue
-                el = min(max(et - lo[r], 0), width - 1)
-                if bc[r, el + 1] != bc[r, sl]:
-                    continue
-                ec = min(max(et, 0), n - 1)
-                phi = P[r, el + 1] - (P[r, sl] - first[r, sl])
+                phi = P[r, el[j] + 1] - (P[r, sl[i]] - first[r, sl[i]])
                 lv = min(phi - phi0[r], 0.0)
-                len_b = _count_below(length_edges, max(ec - sc + 1, 0))
-                nq = min(qcum[min(ec + 1, n)] - qcum[sc], 4)
-                bl = big_l[sc]
+                len_b = _count_below(length_edges, max(ec[j] - sc[i] + 1, 0))
+                nq = min(qcum[min(ec[j] + 1, n)] - qcum[sc[i]], 4)
+                bl = big_l[sc[i]]
                 if bl < 0:
                     constit = 3
                 else:
                     rs = right[bl]
-                    constit = 1 if rs == ec else (0 if ec < rs else 2)
-                nsent = min(max(sent[ec] - sent[sc], 0), 3)
+                    constit = 1 if rs == ec[j] else (0 if ec[j] < rs else 2)
+                nsent = min(max(sent[ec[j]] - sent[sc[i]], 0), 3)
                 loss_b = _count_below(loss_edges, lv)
                 unmoved = (2 if offsets[i] == 0 else 0) + (1 if offsets[j] == 0 else 0)
-                qs = qmark[sc]
-                qe = qmark[ec]
+                qs = qmark[sc[i]]
+                qe = qmark[ec[j]]
                 rr[v] = r
                 ii[v] = i
                 jj[v] = j
@@ -315,7 +326,7 @@ def rerank_cells(
                 pairs[v, 1] = len_b + pair_offsets[1]
                 pairs[v, 2] = qs * 3 + qe + pair_offsets[2]
                 pairs[v, 3] = constit * 4 + unmoved + pair_offsets[3]
-                pairs[v, 4] = nq * 6 + quote[sc] * 3 + qs + pair_offsets[4]
+                pairs[v, 4] = nq * 6 + quote[sc[i]] * 3 + qs + pair_offsets[4]
                 pairs[v, 5] = nsent * 8 + len_b + pair_offsets[5]
                 pairs[v, 6] = (moves[i] - 1) * 15 + (moves[j] - 1) + pair_offsets[6]
                 pairs[v, 7] = loss_b * 4 + constit + pair_offsets[7]

@@ -36,7 +36,7 @@ from ..lexicon import (
     THOUGHT_VERBS,
 )
 from ..models import Article, Found, Span
-from ..nlp import char_range, token_pieces, trim
+from ..nlp import char_range, token_pieces, tokens_with_lemma, trim
 from ..quotes import Quote, Quotes, find_quotes
 from . import Extractor, register
 
@@ -207,13 +207,10 @@ class RuleExtractor:
         headline_end = len(article.title) if article.title and text.startswith(article.title) else 0
         # Only verbs and "according" can open a construction here: find them column-wise.
         strings = doc.vocab.strings
-        cols = doc.to_array(["POS", "LOWER", "LEMMA"]).reshape(len(doc), 3)
-        # A verb can be a cue only by its lemma (``_speech_cue``): ask each distinct one once.
-        verbs = cols[:, 0] == strings["VERB"]
-        lemmas = np.unique(cols[verbs, 2])
-        cue_lemmas = [h for h in lemmas.tolist() if strings[h].lower() in _CUE_LEMMAS]
-        firsts = verbs & np.isin(cols[:, 2], np.array(cue_lemmas, dtype=cols.dtype))
-        firsts |= cols[:, 1] == strings.add("according")
+        cols = doc.to_array(["POS", "LOWER"])
+        firsts = cols[:, 1] == strings.add("according")
+        # A verb can be a cue only by its lemma (``_speech_cue``).
+        firsts[tokens_with_lemma(doc, "VERB", _CUE_LEMMAS.__contains__)] = True
         firsts |= (cols[:, 0] == strings["AUX"]) & (cols[:, 1] == strings.add("been"))
         for i in np.flatnonzero(firsts).tolist():
             tok = doc[i]

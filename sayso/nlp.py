@@ -624,6 +624,17 @@ def parse_article(text: str) -> Doc:
 TRIM_CHARS = frozenset(" \t\n\r,;:.\u2014\u2013-")
 
 
+def speaker_label(label: str) -> bool:
+    """Does ``label`` look like a transcript's speaker label before a colon: one or two words
+    in capitals ("PENCE", "NG", "SEN. KAINE") or a name of two or three capitalised words ("Yury Ushakov"), not a section heading
+    ("Frustration with police", "Little Relief for Refugees")?"""
+    words = label.strip("\"\u201c\u2018' ").split()
+    return bool(words) and (
+        len(words) <= 2 and all(w.isupper() for w in words)
+        or 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
+    )
+
+
 def char_range(tokens: Iterable[Token]) -> tuple[int, int] | None:
     """The character range from the first to the last of ``tokens`` (None for no tokens)."""
     toks = sorted(tokens, key=lambda t: t.i)

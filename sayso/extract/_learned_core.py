@@ -945,6 +945,10 @@ class Model:
         #: attributions) -> attributions``.  None: off.  Injected so that this module and the
         #: reranker, which reads this module's arrays, do not import each other.
         self.rerank: Reranker | None = None
+        #: Extra dense token vectors appended to the tok2vec vectors (the accurate pipeline's
+        #: encoder): ``(doc, windows) -> [n, w]``, already scaled as in training.  Injected by
+        #: whoever loads the weights; None: tok2vec only.
+        self.encode: Callable[[Doc, list[tuple[int, int]]], np.ndarray] | None = None
 
     def tables(self, strings: object) -> tuple[Hashes, Lexicon]:
         """Quote/dependency hashes and the lexicon, for a vocabulary's string store."""
@@ -958,7 +962,10 @@ class Model:
     def arrays(self, doc: Doc, text: str | None = None) -> DocArrays:
         """The document's feature columns (``text``: ``doc.text``, which is slow to rebuild)."""
         hashes, lex = self.tables(doc.vocab.strings)
-        return doc_arrays(doc, hashes, lex, text)
+        d = doc_arrays(doc, hashes, lex, text)
+        if self.encode is not None:
+            d.tensor = np.concatenate([d.tensor, self.encode(doc, d.windows)], axis=1)
+        return d
 
     def decode_cues(
         self, d: DocArrays, bias: float | None = None

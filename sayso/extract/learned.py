@@ -23,6 +23,7 @@ import numpy as np
 from ..errors import PipelineError
 from ..lexicon import SPEECH_VERBS, THOUGHT_VERBS
 from ..models import Article, Found, Span
+from ..nlp import speaker_label
 from ..quotes import find_quotes, quoted
 from . import Extractor, _rerank, get, register
 from . import _learned_core as core
@@ -79,6 +80,11 @@ def _build(z: Any) -> core.Model:
         bool(z["use_rules"]) if "use_rules" in z.files else False,
         _second_pass(z),
     )
+    if "enc_mean" in z.files:  # the accurate pipeline's model: it reads MiniLM vectors too
+        from . import _encoder as encoder
+
+        mean, proj = z["enc_mean"].astype(np.float32), z["enc_proj"].astype(np.float32)
+        model.encode = lambda doc, wins: (encoder.vectors(doc, wins) - mean) @ proj
     if "rerank_rows" in z.files:
         rw = np.zeros(_rerank.WEIGHTS, np.float32)
         rw[z["rerank_rows"]] = z["rerank_vals"]
@@ -215,10 +221,24 @@ def with_rules(
     for r in own:
         if id(r) in taken:
             continue
+        if _turn(r, text) and not any(_overlaps(c, f_c) for c in r.content for f in out
+                                      for f_c in f.content):
+            out.append(r)  # a transcript's speaker turn ("Yury Ushakov: Like I said, …")
+            holders.add(r)
+            continue
         if holders.hold(spans(r)) or quotes is not None and quotes.at(r.cue.start) is not None:
             out.append(r)
             holders.add(r)
     return out
+
+
+def _turn(r: Found, text: str) -> bool:
+    """Is ``r`` a transcript's speaker turn: a colon after a speaker label
+    (``nlp.speaker_label``) that opens its paragraph?"""
+    if r.source is None or r.cue.text != ":" or not text:
+        return False
+    before = text[: r.source.start].rstrip(" \t\"\u201c")
+    return (not before or before.endswith("\n")) and speaker_label(r.source.text)
 
 
 class _Holders:
@@ -287,7 +307,27 @@ def attributions(
 @register(NAME)
 def make() -> Extractor:
     """Build the learned extractor (loads the packaged weights once)."""
-    model = load_model()
+    return _make(MODEL_FILE)
+
+
+#: The ``accurate`` pipeline: the same taggers and reranker, trained with MiniLM's token
+#: vectors (``_encoder``) beside spaCy's; slower, for users who can spend the CPU.
+ACCURATE = "sayso.accurate.v1"
+ACCURATE_FILE = MODEL_DIR / "accurate-v1.npz"
+
+
+@register(ACCURATE)
+def make_accurate() -> Extractor:
+    """Build the accurate extractor (loads its weights and the MiniLM encoder once)."""
+    from . import _encoder
+
+    extractor = _make(ACCURATE_FILE)
+    _encoder.load()  # a missing encoder is one clear error now, not at the first article
+    return extractor
+
+
+def _make(path: Path) -> Extractor:
+    model = load_model(path)
     read = get(READS)
 
     def run(doc: Doc, article: Article) -> list[Found]:

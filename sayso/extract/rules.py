@@ -36,7 +36,7 @@ from ..lexicon import (
     THOUGHT_VERBS,
 )
 from ..models import Article, Found, Span
-from ..nlp import char_range, token_pieces, tokens_with_lemma, trim
+from ..nlp import char_range, speaker_label, token_pieces, tokens_with_lemma, trim
 from ..quotes import Quote, Quotes, find_quotes
 from . import Extractor, register
 
@@ -49,6 +49,17 @@ COLON_MARKS = (":", "\u2014", "\u2013", "--")
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _CLAUSES = {"ccomp", "xcomp", "parataxis"}
+
+
+def _drop_stage_direction(tokens: list[Token]) -> list[Token]:
+    """A speaker turn without the transcript's closing stage direction: "… (CROSSTALK.)"."""
+    if not tokens or tokens[-1].text != ")":
+        return tokens
+    for k in range(len(tokens) - 2, max(-1, len(tokens) - 8), -1):
+        if tokens[k].text == "(":
+            words = [t.text for t in tokens[k + 1 : -1] if t.is_alpha]
+            return tokens[:k] if words and all(w.isupper() for w in words) else tokens
+    return tokens
 
 
 @dataclass
@@ -449,10 +460,17 @@ class RuleExtractor:
         marks = np.array([strings.add(m) for m in COLON_MARKS], np.uint64)
         for i in np.flatnonzero(np.isin(doc.to_array("ORTH"), marks)).tolist():
             mark = doc[i]
-            if _quote_at(quotes, mark.idx):
-                continue
             sent = mark.sent
             prefix = [t for t in doc[sent.start : mark.i] if not t.is_space]
+            inside = _quote_at(quotes, mark.idx)
+            # Inside a quotation only a whole quoted transcript turn: “PENCE: … ”
+            whole = (
+                inside is not None
+                and bool(prefix)
+                and any(s == prefix[0].idx and s <= mark.idx < e for s, e in inside.pieces)
+            )
+            if inside is not None and not whole:
+                continue
             if not prefix or len(prefix) > MAX_COLON_SOURCE_TOKENS:
                 continue
             if any(t.pos_ in {"VERB", "AUX"} or _speech_cue(t) for t in prefix):
@@ -469,6 +487,10 @@ class RuleExtractor:
             ]
             if not named or all(t.ent_type_ in {"GPE", "DATE"} for t in named):
                 continue
+            if any(t.is_lower and t.is_alpha for t in prefix) and not any(
+                t.ent_type_ in {"PERSON", "ORG"} for t in prefix
+            ):
+                continue  # a section heading ("Frustration with police:"), not a speaker
             if (
                 len(prefix) == 1
                 and prefix[0].text.isupper()
@@ -479,14 +501,25 @@ class RuleExtractor:
             # A speaker turn opening its paragraph ("Yury Ushakov: Like I said, …") holds
             # the statements inside it; elsewhere a statement already there wins.
             turn = sent.start_char == 0 or text[sent.start_char - 1] == "\n"
+            label = prefix[1:] if prefix[0].is_quote else prefix  # a quoted transcript: “PENCE:
             after = [q for q in quotes if 0 <= q.start - (mark.idx + len(mark.text)) <= 2]
             if after:
                 content = list(after[0].pieces)
             else:
-                rest = [t for t in doc[mark.i + 1 : sent.end] if not t.is_space]
+                # A transcript's speaker turn runs to the end of its paragraph.
+                end = sent.end
+                if turn and mark.text == ":" and speaker_label(" ".join(t.text for t in label)):
+                    stop = text.find("\n", mark.idx)
+                    stop = len(text) if stop < 0 else stop
+                    while end < len(doc) and doc[end].idx < stop:
+                        end += 1
+                rest = [t for t in doc[mark.i + 1 : end] if not t.is_space]
+                rest = _drop_stage_direction(rest)
+                while whole and rest and rest[-1].is_quote:  # its closing mark
+                    rest = rest[:-1]
                 content = token_pieces(rest, text) if len(rest) >= 3 else []
             cue = (mark.idx, mark.idx + len(mark.text))
-            src = char_range(prefix)
+            src = char_range(label)
             if not content or src is None:
                 continue
             if any(_overlaps(c, t) for c in content + [cue] for t in taken) and not (

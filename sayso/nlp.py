@@ -626,8 +626,8 @@ TRIM_CHARS = frozenset(" \t\n\r,;:.\u2014\u2013-")
 
 def speaker_label(label: str) -> bool:
     """Does ``label`` look like a transcript's speaker label before a colon: one or two words
-    in capitals ("PENCE", "NG", "SEN. KAINE") or a name of two or three capitalised words ("Yury Ushakov"), not a section heading
-    ("Frustration with police", "Little Relief for Refugees")?"""
+    in capitals ("PENCE", "NG", "SEN. KAINE") or a name of two or three capitalised words
+    ("Yury Ushakov"), not a section heading ("Frustration with police")?"""
     words = label.strip("\"\u201c\u2018' ").split()
     return bool(words) and (
         len(words) <= 2 and all(w.isupper() for w in words)

@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _parse_cache  # noqa: E402
 import _polnear_data  # noqa: E402
 
+from sayso.extract import _encoder as encoder  # noqa: E402
 from sayso.extract import _learned_core as core  # noqa: E402
 from sayso.extract import _rerank as rerank  # noqa: E402
-from sayso.extract import _encoder as encoder  # noqa: E402
-from sayso.extract import learned  # noqa: E402
 from sayso.extract import get as get_extractor  # noqa: E402
+from sayso.extract import learned  # noqa: E402
 from sayso.models import Article  # noqa: E402
 
 #: Seed of the shuffling of training examples between epochs.
@@ -434,7 +434,9 @@ def train_stacked(paras, items, doc_rows, cue_data, rng, t0,  # type: ignore[no-
     return train_cue(data2, rng, t0, "second pass")
 
 
-def add_encoder_vectors(docs: list, cache: Path, scale: float, dims: int) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[type-arg]
+def add_encoder_vectors(  # type: ignore[no-untyped-def]
+    docs, cache: Path, scale: float, dims: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Append MiniLM vectors to each Doc's tensor: standardised, projected on their first
     ``dims`` principal components, each of standard deviation ``scale``; each paragraph is
     encoded in the extractor's windows; cached next to the parse.  Returns (mean,

@@ -103,7 +103,10 @@ def siblings(found: list[Found], verbs: list[Token | None]) -> list[Found]:
             continue
         _, holder, in_quote = min(holders)
         # Inside quoted words "I can see them, hug them and tell them" stays the quoted
-        # speaker's own; outside, a speaking subject does not stop the outer speaker's claim.
+        # speaker's own, and so inside a speaker's turn ("Yury Ushakov: … We have made our
+        # thoughts known and have said …"); outside, a speaking subject does not stop the
+        # outer speaker's claim.
+        in_quote = in_quote or out[holder].cue.text == ":"
         if (SIBLINGS_NEED_A_MUTE_SUBJECT or in_quote) and could_speak(subj[0]):
             continue
         f = out[holder]

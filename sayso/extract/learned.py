@@ -221,8 +221,7 @@ def with_rules(
     for r in own:
         if id(r) in taken:
             continue
-        if _turn(r, text) and not any(_overlaps(c, f_c) for c in r.content for f in out
-                                      for f_c in f.content):
+        if _turn(r, text):
             out.append(r)  # a transcript's speaker turn ("Yury Ushakov: Like I said, …")
             holders.add(r)
             continue
@@ -234,11 +233,12 @@ def with_rules(
 
 def _turn(r: Found, text: str) -> bool:
     """Is ``r`` a transcript's speaker turn: a colon after a speaker label
-    (``nlp.speaker_label``) that opens its paragraph?"""
+    (``nlp.speaker_label``) that opens its paragraph or sentence (transcripts printed as one
+    paragraph: "… in the coming weeks? Yury Ushakov: Like I said, …")?"""
     if r.source is None or r.cue.text != ":" or not text:
         return False
     before = text[: r.source.start].rstrip(" \t\"\u201c")
-    return (not before or before.endswith("\n")) and speaker_label(r.source.text)
+    return (not before or before[-1] in "\n.?!\"\u201d") and speaker_label(r.source.text)
 
 
 class _Holders:

@@ -62,6 +62,37 @@ def _drop_stage_direction(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+
+def _turn_starts(doc: Doc, marks: list[int]) -> list[int]:
+    """Token indices of the sentences that open with a short label and a colon (a transcript's
+    turns, "Question:" included), in order."""
+    out = []
+    for i in marks:
+        if doc[i].text != ":":
+            continue
+        start = doc[i].sent.start
+        words = [t for t in doc[start:i] if not t.is_space and not t.is_quote]
+        if words and len(words) <= MAX_COLON_SOURCE_TOKENS and not any(
+            t.pos_ in {"VERB", "AUX"} for t in words
+        ):
+            out.append(start)
+    return out
+
+
+def _turn_end(doc: Doc, text: str, mark: Token, turn_starts: list[int]) -> int:
+    """Where the speaker turn opened by ``mark`` ends: the end of its paragraph, or the next
+    turn's sentence if one comes first (token index)."""
+    stop = text.find("\n", mark.idx)
+    stop = len(text) if stop < 0 else stop
+    k = bisect.bisect_right(turn_starts, mark.i)
+    if k < len(turn_starts) and doc[turn_starts[k]].idx < stop:
+        return turn_starts[k]
+    end = mark.sent.end
+    while end < len(doc) and doc[end].idx < stop:
+        end += 1
+    return end
+
+
 @dataclass
 class _Draft:
     """An attribution under construction, in character terms."""
@@ -95,7 +126,12 @@ def _quote_at(quotes: list[Quote], pos: int) -> Quote | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    """The subject of a cue verb, looking through conjunctions and participles."""
+    """The subject of a cue verb, looking through conjunctions and participles.  Of two
+    subjects the parser gives one verb, the nearer: the other is usually a transcript's
+    speaker label ("Yury Ushakov: Like I said, the presidents agreed …")."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    if len(subjects) > 1:
+        return min(subjects, key=lambda c: abs(c.i - verb.i))
     for child in verb.children:
         if child.dep_ in _SUBJECTS:
             return child
@@ -458,7 +494,9 @@ class RuleExtractor:
         taken = [c for d in drafts for c in d.content] + [d.cue for d in drafts]
         strings = doc.vocab.strings
         marks = np.array([strings.add(m) for m in COLON_MARKS], np.uint64)
-        for i in np.flatnonzero(np.isin(doc.to_array("ORTH"), marks)).tolist():
+        at = np.flatnonzero(np.isin(doc.to_array("ORTH"), marks)).tolist()
+        turn_starts = _turn_starts(doc, at)
+        for i in at:
             mark = doc[i]
             sent = mark.sent
             prefix = [t for t in doc[sent.start : mark.i] if not t.is_space]
@@ -498,21 +536,20 @@ class RuleExtractor:
                 and (len(prefix[0].text) > 3 or prefix[0].ent_type_ in {"GPE", "LOC"})
             ):
                 continue  # a dateline ("WASHINGTON:"), not a transcript's initials ("NG:")
-            # A speaker turn opening its paragraph ("Yury Ushakov: Like I said, …") holds
-            # the statements inside it; elsewhere a statement already there wins.
-            turn = sent.start_char == 0 or text[sent.start_char - 1] == "\n"
             label = prefix[1:] if prefix[0].is_quote else prefix  # a quoted transcript: “PENCE:
+            # A transcript's speaker turn ("Yury Ushakov: Like I said, …"), or any label
+            # opening its paragraph, holds the statements inside it; elsewhere a statement
+            # already there wins.
+            speaker_turn = mark.text == ":" and speaker_label(" ".join(t.text for t in label))
+            para_start = sent.start_char == 0 or text[sent.start_char - 1] == "\n"
+            turn = para_start or speaker_turn
             after = [q for q in quotes if 0 <= q.start - (mark.idx + len(mark.text)) <= 2]
             if after:
                 content = list(after[0].pieces)
             else:
-                # A transcript's speaker turn runs to the end of its paragraph.
-                end = sent.end
-                if turn and mark.text == ":" and speaker_label(" ".join(t.text for t in label)):
-                    stop = text.find("\n", mark.idx)
-                    stop = len(text) if stop < 0 else stop
-                    while end < len(doc) and doc[end].idx < stop:
-                        end += 1
+                # A transcript's speaker turn runs to the end of its paragraph or to the next
+                # turn (transcripts printed as one paragraph: "… Question: … Yury Ushakov: …").
+                end = _turn_end(doc, text, mark, turn_starts) if speaker_turn else sent.end
                 rest = [t for t in doc[mark.i + 1 : end] if not t.is_space]
                 rest = _drop_stage_direction(rest)
                 while whole and rest and rest[-1].is_quote:  # its closing mark

@@ -305,10 +305,30 @@ class RuleExtractor:
             verb = doc[after].head
             if verb.i > after and verb.dep_ != "ROOT":
                 phrase |= {u.i for u in verb.subtree if u.i >= after - 1}
+        # The content stays in the phrase's part of the sentence between semicolons ("there
+        # were reportedly four on board; according to investigators, one was …"), and a phrase
+        # followed by a coordinated clause reports what precedes it only ("killing at least
+        # 20 according to officials, and leaving …").
+        lo, hi = sent.start, sent.end
+        for t in sent:
+            if t.text == ";":
+                if t.i < tok.i:
+                    lo = t.i + 1
+                elif t.i > src_toks[-1].i:
+                    hi = t.i
+                    break
+        nxt = src_toks[-1].i + 1
+        if (
+            lo < tok.i - 1
+            and nxt + 1 < hi
+            and doc[nxt].text == ","
+            and doc[nxt + 1].lower_ in {"and", "but"}
+        ):
+            hi = nxt
         # A comma right after the phrase belongs to it, as does one right before it.
         content_toks = [
             t
-            for t in sent
+            for t in doc[lo:hi]
             if t.i not in phrase
             and not t.is_space
             and not (t.is_punct and t.i == src_toks[-1].i + 1)

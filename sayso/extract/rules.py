@@ -413,6 +413,11 @@ class RuleExtractor:
                 for c in verb.children
                 if c.dep_ in {"xcomp", "dobj"} and (addressee_tok is None or c.i != addressee_tok.i)
             ]
+        right = [h for h in content_heads if h.i > verb.i and h.left_edge.i <= verb.i + 2]
+        if right and any(h.i < verb.i for h in content_heads):
+            # "Analysts considered this settled, however Bonham noted the swing was …": a
+            # clause hung before a cue that reports the one right after it is not its content.
+            content_heads = [h for h in content_heads if h.i > verb.i]
         content_toks: set[Token] = set()
         for h in content_heads:
             content_toks.update(h.subtree)

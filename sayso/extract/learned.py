@@ -80,7 +80,7 @@ def _build(z: Any) -> core.Model:
         bool(z["use_rules"]) if "use_rules" in z.files else False,
         _second_pass(z),
     )
-    if "enc_mean" in z.files:  # the accurate pipeline's model: it reads MiniLM vectors too
+    if "enc_mean" in z.files:  # trained with --encoder: it reads MiniLM token vectors too
         from . import _encoder as encoder
 
         mean, proj = z["enc_mean"].astype(np.float32), z["enc_proj"].astype(np.float32)
@@ -308,22 +308,6 @@ def attributions(
 def make() -> Extractor:
     """Build the learned extractor (loads the packaged weights once)."""
     return _make(MODEL_FILE)
-
-
-#: The ``accurate`` pipeline: the same taggers and reranker, trained with MiniLM's token
-#: vectors (``_encoder``) beside spaCy's; slower, for users who can spend the CPU.
-ACCURATE = "sayso.accurate.v1"
-ACCURATE_FILE = MODEL_DIR / "accurate-v1.npz"
-
-
-@register(ACCURATE)
-def make_accurate() -> Extractor:
-    """Build the accurate extractor (loads its weights and the MiniLM encoder once)."""
-    from . import _encoder
-
-    extractor = _make(ACCURATE_FILE)
-    _encoder.load()  # a missing encoder is one clear error now, not at the first article
-    return extractor
 
 
 def _make(path: Path) -> Extractor:

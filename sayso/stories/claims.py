@@ -53,7 +53,8 @@ _STOP = frozenset(
     they we i you his her their our my your there here is are was were be been being has have had
     do does did will would shall should can could may might must also both all any each such which
     who whom what when where while than then so very just about into over under after before during
-    two leaders sides parties president presidents today said says noted
+    two leaders sides parties president presidents today said says noted allies partners
+    countries side
     """.split()
 )
 
@@ -96,7 +97,8 @@ _FRAME = re.compile(
     r"important|commitment|committed|reaffirm\w*|underscor\w*|emphasi\w*|stress\w*|noted?|"
     r"(?:the )?(?:United States|U\.S\.|US|America)(?:'s|’s)?|Ukraine(?:'s|’s)?|Russia(?:'s|’s)?|"
     r"(?:President|Joseph|Joe|R\.|Jr\.|Biden|Volodymyr|Zelensk\w*|Vladimir|Putin)(?:'s|’s)?|"
-    r"personally|the|of|to|for|and|a|an|that|its|our|their|his|further)\b",
+    r"personally|(?:allies|allied|partners)|the|of|to|for|and|a|an|that|its|our|their|his|"
+    r"further)\b",
     re.IGNORECASE,
 )
 
@@ -161,7 +163,9 @@ def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 #: Where one sentence passes from one point to the next ("gratitude for X, as well as for Y";
 #: "no change in the dynamic, but we believe ..."; "support for the Normandy talks, expressing
 #: his hope that the ceasefire ..."): each side is a mention of its own.
-_CLAUSE = re.compile(r"(?:,|;)\s+(?=(?:as well as|but|expressing|stressing|noting|adding)\b)|;\s+")
+_CLAUSE = re.compile(
+    r"(?:,|;)[\"”’]?\s+(?=(?:as well as|but|expressing|stressing|noting|adding)\b)|;[\"”’]?\s+"
+)
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

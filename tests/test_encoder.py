@@ -26,8 +26,48 @@ def test_each_token_gets_the_mean_of_its_wordpieces_and_whitespace_none() -> Non
 
 def test_long_text_is_cut_into_chunks_under_the_limit() -> None:
     doc = nlp.load()(" ".join(["The minister said the talks had failed."] * 200))
-    chunks = _encoder._chunks(doc, [(0, len(doc))])
+    chunks = _encoder.chunks(doc, [(0, len(doc))])
     assert chunks[0][0] == 0 and chunks[-1][1] == len(doc)
     assert all(b - a <= _encoder.MAX_PIECES // 2 for a, b in chunks)
     assert all(a == b for (_, a), (b, _) in zip(chunks, chunks[1:], strict=False))
     assert not np.abs(_encoder.vectors(doc)[len(doc) - 2]).sum() == 0
+
+
+def test_a_fine_tuned_tagger_saves_without_embeddings_and_scores_each_token(tmp_path) -> None:
+    import torch
+
+    _, base = _encoder.load_base()
+    tagger = _encoder.Tagger(base)
+    with torch.no_grad():
+        tagger.head.bias.copy_(torch.arange(_encoder.TAGS, dtype=torch.float32))
+    path = tmp_path / "tagger.pt"
+    _encoder.save_tagger(tagger, path)
+    saved = torch.load(path, weights_only=True)
+    assert not any("word_embeddings" in k for k in saved)
+    assert all(v.dtype == torch.float16 for v in saved.values())
+    loaded = _encoder.load_tagger(path)
+    doc = nlp.load()("Zelenskyy thanked Biden.\n\nThe talks went on.")
+    scores = _encoder.scores_many([(doc, None)], loaded)[0]
+    assert scores.shape == (len(doc), _encoder.TAGS)
+    words = [t.i for t in doc if not t.is_space]
+    # log-probabilities (averaged over a word's wordpieces: close to a distribution)
+    np.testing.assert_allclose(np.exp(scores[words]).sum(axis=1), 1.0, atol=0.05)
+    assert (scores[words].argmax(axis=1) == _encoder.TAGS - 1).all()  # the bias decides
+    with pytest.raises(Exception, match="not a sayso MiniLM tagger"):
+        torch.save({"junk": torch.zeros(1)}, tmp_path / "junk.pt")
+        _encoder.load_tagger(tmp_path / "junk.pt")
+
+
+def test_the_accurate_pipeline_reads_the_shipped_tagger_and_keeps_the_chain() -> None:
+    from sayso.extract import learned
+    from sayso.models import Article
+    from sayso.pipeline import extract_article
+
+    model = learned.load_model(learned.ACCURATE_FILE)
+    assert model.encode is not None  # the taggers read the fine-tuned MiniLM's scores
+    ex = extract_article(Article(text="CNN reports that the Kremlin said Putin called for Trump "
+                                      "to reduce sanctions."), pipeline="accurate")
+    cues = {a.cue.text: a for a in ex.attributions}
+    assert {"reports", "said", "called for"} <= set(cues)
+    assert cues["said"].parent == cues["reports"].id
+    assert cues["called for"].parent == cues["said"].id

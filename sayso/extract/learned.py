@@ -35,6 +35,10 @@ NAME = "sayso.learned.v1"
 #: Where the shipped weights live (package data).
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_FILE = MODEL_DIR / "learned-v1.npz"
+#: The accurate pipeline's extractor: the same taggers, trained to read a fine-tuned MiniLM
+#: tagger's role scores too (``scripts/finetune_encoder.py``; README, "Pipelines").
+ACCURATE_NAME = "sayso.accurate.v1"
+ACCURATE_FILE = MODEL_DIR / "accurate-v1.npz"
 #: ``confidence`` = logistic((cue margin - CENTER) / SCALE).  On dev, correct cues have a
 #: median margin of ~146 and wrong ones ~96 (10th percentiles 81 and 43); this maps those to
 #: about 0.9 and 0.7.  It orders attributions by reliability; it is not a calibrated probability.
@@ -50,7 +54,7 @@ READS = "sayso.rules.v1"
 def load_model(path: Path = MODEL_FILE) -> core.Model:
     """Load the learned weights (package data by default); never downloads."""
     try:
-        return _build(np.load(path, allow_pickle=False))
+        return _build(np.load(path, allow_pickle=False), path.parent)
     except (OSError, ValueError, KeyError, IndexError) as exc:
         raise PipelineError(
             f"cannot read the learned model {path} ({type(exc).__name__}: {exc}); reinstall "
@@ -59,8 +63,9 @@ def load_model(path: Path = MODEL_FILE) -> core.Model:
         ) from exc
 
 
-def _build(z: Any) -> core.Model:
-    """The model from the arrays of its ``.npz`` file (KeyError when one is missing)."""
+def _build(z: Any, folder: Path | None = None) -> core.Model:
+    """The model from the arrays of its ``.npz`` file (KeyError when one is missing);
+    ``folder`` holds the files it names (a fine-tuned encoder's weights)."""
     # float16, as stored: half the memory of float32 (sums are taken in float32).
     cue_w = np.zeros((1 << core.CUE_BITS, len(core.CUE_TAGS)), np.float16)
     cue_w[z["cue_rows"]] = z["cue_vals"]
@@ -84,7 +89,13 @@ def _build(z: Any) -> core.Model:
         from . import _encoder as encoder
 
         mean, proj = z["enc_mean"].astype(np.float32), z["enc_proj"].astype(np.float32)
-        model.encode = lambda doc, wins: (encoder.vectors(doc, wins) - mean) @ proj
+        if "enc_tagger" in z.files:  # the role scores of a fine-tuned MiniLM tagger
+            weights = (folder or MODEL_DIR) / str(z["enc_tagger"])
+            model.encode = lambda doc, wins: (
+                encoder.scores_many([(doc, wins)], encoder.load_tagger(weights))[0] - mean
+            ) @ proj
+        else:
+            model.encode = lambda doc, wins: (encoder.vectors(doc, wins) - mean) @ proj
     if "rerank_rows" in z.files:
         rw = np.zeros(_rerank.WEIGHTS, np.float32)
         rw[z["rerank_rows"]] = z["rerank_vals"]
@@ -329,6 +340,12 @@ def attributions(
 def make() -> Extractor:
     """Build the learned extractor (loads the packaged weights once)."""
     return _make(MODEL_FILE)
+
+
+@register(ACCURATE_NAME)
+def make_accurate() -> Extractor:
+    """Build the accurate extractor (its weights and the MiniLM tagger's load once)."""
+    return _make(ACCURATE_FILE)
 
 
 def _make(path: Path) -> Extractor:

@@ -494,10 +494,13 @@ def check_one(seed: int, failures_dir: Path, i: int) -> dict[str, object] | None
         return {"case": i, "kind": c.kind, "format": c.format, "error": repr(exc), "at": str(stem)}
 
 
-def _worker_init(scratch: str) -> None:
-    """A worker process: its own scratch folder (inside the parent's, removed by it)."""
+def _worker_init(scratch: str, seconds_fixed: float, seconds_per_kb: float) -> None:
+    """A worker process: its own scratch folder (inside the parent's, removed by it) and the
+    parent's time bounds."""
     import os
 
+    global SECONDS_FIXED, SECONDS_PER_KB
+    SECONDS_FIXED, SECONDS_PER_KB = seconds_fixed, seconds_per_kb
     folder = Path(scratch) / f"worker-{os.getpid()}"
     folder.mkdir(parents=True, exist_ok=True)
     _SCRATCH[:] = [folder]
@@ -514,9 +517,11 @@ def _results(
     import functools
     import multiprocessing
 
-    # Fork after the models are loaded: the workers share them and start at once.
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_worker_init, initargs=(str(_scratch()),)) as pool:
+    # Spawn, not fork: the accurate extractor runs torch, whose thread pool a forked child
+    # inherits locked (the child hangs); each worker loads the models itself.
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(jobs, initializer=_worker_init,
+                  initargs=(str(_scratch()), SECONDS_FIXED, SECONDS_PER_KB)) as pool:
         run = functools.partial(check_one, seed, failures_dir)
         yield from pool.imap(run, range(first, cases), chunksize=8)
 

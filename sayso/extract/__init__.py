@@ -9,6 +9,7 @@ rows.  A *pipeline* is the user-facing alias (``fast``) for whichever extractor 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,10 @@ def available() -> list[str]:
     return sorted(_REGISTRY)
 
 
+@functools.cache
 def _import_builtin() -> None:
-    # Importing the extractor modules of this package runs their @register decorators.
+    # Importing the extractor modules of this package runs their @register decorators (once:
+    # listing the package folder on every call cost about 1 % of the fast pipeline's time).
     import importlib
     import pkgutil
 

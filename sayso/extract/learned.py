@@ -91,8 +91,10 @@ def _build(z: Any, folder: Path | None = None) -> core.Model:
         mean, proj = z["enc_mean"].astype(np.float32), z["enc_proj"].astype(np.float32)
         if "enc_tagger" in z.files:  # the role scores of a fine-tuned MiniLM tagger
             weights = (folder or MODEL_DIR) / str(z["enc_tagger"])
+            int8 = bool(z["enc_int8"]) if "enc_int8" in z.files else False
             model.encode = lambda doc, wins: (
-                encoder.scores_many([(doc, wins)], encoder.load_tagger(weights))[0] - mean
+                encoder.scores_many([(doc, wins)], encoder.load_tagger(weights, int8))[0]
+                - mean
             ) @ proj
         else:
             model.encode = lambda doc, wins: (encoder.vectors(doc, wins) - mean) @ proj

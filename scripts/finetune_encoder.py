@@ -16,6 +16,11 @@ whose fold is not k (``fold_of``), and ``--encode`` scores every training paragr
 model that did not see it, writing ``train-logits.npy`` (tokens of all paragraphs in order,
 float16) for the taggers.  Fold 0's model is the one that ships (its scores on unseen text are
 what the taggers learned to read).
+
+``--encode --int8`` scores with the fold models quantised to int8 instead (one paragraph per
+call, as inference scores one document per call), writing ``train-logits-int8.npy`` for
+``train_polnear.py --int8``.  ``--full`` trains one model on every article (``full.pt``): tried
+in place of fold 0's, it did not score better (BENCHMARKS.md, "An accurate pipeline").
 """
 
 from __future__ import annotations
@@ -157,7 +162,8 @@ def train(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-unt
                       flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     encoder.save_tagger(model, args.out / f"{name}.pt")
-    prov = {"fold": None if args.full else args.fold, "folds": FOLDS, "chunks": len(data), "epochs": args.epochs,
+    prov = {"fold": None if args.full else args.fold, "folds": FOLDS, "chunks": len(data),
+            "epochs": args.epochs,
             "steps": total, "batch": args.batch, "lr": args.lr, "threads": args.threads,
             "seed": SEED, "frozen": "word embeddings", "seconds": round(time.time() - t0, 1),
             "versions": {pkg: metadata.version(pkg)
@@ -208,7 +214,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("runs/learned"))
     ap.add_argument("--fold", type=int, default=0)
     ap.add_argument("--full", action="store_true",
-                    help="train on every article (full.pt: the model that ships)")
+                    help="train one model on every article (full.pt)")
     ap.add_argument("--encode", action="store_true", help="score train with the fold models")
     ap.add_argument("--int8", action="store_true",
                     help="with --encode: score with the encoders quantised to int8")

@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import _parse_cache  # noqa: E402
 import _polnear_data  # noqa: E402
-from train_polnear import gold_tokens  # noqa: E402
+from train_polnear import gold_tokens, tagger_logits  # noqa: E402
 
 from sayso.extract import _encoder as encoder  # noqa: E402
 from sayso.extract import _learned_core as core  # noqa: E402
@@ -196,14 +196,10 @@ def encode(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-un
             if (s + len(part)) % 1024 < step or s + len(part) == len(items):
                 print(f"fold {k}: {s + len(part)}/{len(items)} {time.time() - t0:.0f}s",
                       flush=True)
-    out = args.out / logits_name(args.int8)
+    out = tagger_logits(args.out, args.int8)
     np.save(out, np.concatenate(flat).astype(np.float16))
     print(f"wrote {out}", flush=True)
 
-
-def logits_name(int8: bool) -> str:
-    """The file of the jackknifed training scores, float32 or int8 encoder."""
-    return "train-logits-int8.npy" if int8 else "train-logits.npy"
 
 
 def main() -> None:

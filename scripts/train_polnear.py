@@ -435,6 +435,12 @@ def train_stacked(paras, items, doc_rows, cue_data, rng, t0,  # type: ignore[no-
     return train_cue(data2, rng, t0, "second pass")
 
 
+def tagger_logits(folder: Path, int8: bool = False) -> Path:
+    """The fine-tuned tagger's jackknifed scores on train (``finetune_encoder.py --encode``),
+    of the float32 or the int8 encoder."""
+    return folder / ("train-logits-int8.npy" if int8 else "train-logits.npy")
+
+
 def add_encoder_vectors(  # type: ignore[no-untyped-def]
     docs, cache: Path, scale: float, dims: int, given: Path | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -539,8 +545,7 @@ def main() -> None:
     if args.encoder:
         enc_stats = add_encoder_vectors(
             docs, args.cache, args.encoder_scale, args.encoder_dims,
-            args.tagger.parent / ("train-logits-int8.npy" if args.int8 else "train-logits.npy")
-            if args.tagger else None)
+            tagger_logits(args.tagger.parent, args.int8) if args.tagger else None)
         print(f"encoder vectors: {time.time() - t0:.0f}s", flush=True)
     lemmas, buckets = build_lexicon(paras, docs)
     model = core.Model(np.zeros((1, 3), np.float32), np.zeros((3, 3)), np.zeros(3),

@@ -93,3 +93,28 @@ def test_the_shipped_tagger_in_int8_stays_close_to_float32() -> None:
     a, b = (_encoder.scores_many([(doc, None)], t)[0] for t in (fp32, int8))
     assert (a.argmax(axis=1) == b.argmax(axis=1)).mean() >= 0.9
     assert not np.allclose(a, b)  # it is quantised: the scores moved
+
+
+def test_a_model_file_that_says_int8_runs_its_encoder_in_int8(tmp_path, monkeypatch) -> None:
+    """``train_polnear.py --int8`` writes ``enc_int8``; the extractor then loads the tagger
+    quantised (and without it, in float32)."""
+    from sayso.extract import learned
+
+    with np.load(learned.ACCURATE_FILE) as z:
+        arrays = {k: z[k] for k in z.files}
+    weights = str(arrays["enc_tagger"])
+    (tmp_path / weights).symlink_to(learned.MODEL_DIR / weights)
+    seen: list[bool] = []
+    real = _encoder.load_tagger
+
+    def spy(path, int8=False):  # type: ignore[no-untyped-def]
+        seen.append(int8)
+        return real(path, int8)
+
+    monkeypatch.setattr(_encoder, "load_tagger", spy)
+    doc = nlp.load()("Putin said the talks had failed.")
+    for flag in (True, False):
+        path = tmp_path / f"m-{flag}.npz"
+        np.savez(path, **{**arrays, "enc_int8": np.array(flag)})
+        learned.load_model(path).encode(doc, [(0, len(doc))])
+    assert seen == [True, False]

@@ -14,10 +14,11 @@ Two uses, both with all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-min
 
 Each spaCy token gets the mean of the rows of the wordpieces that start inside it.  Text is
 encoded one window (paragraph) at a time, cut at sentence starts into pieces of at most
-``MAX_PIECES`` wordpieces, so the cost is linear in the text.  (Dynamic int8 quantisation was
-tried twice: its activation scales are taken over the whole batch, so a text's rows changed
-with the texts batched beside it, and the fine-tuned tagger's int8 scores cost the taggers
-1.2-1.8 F1 per role.)
+``MAX_PIECES`` wordpieces, so the cost is linear in the text.  The shipped tagger runs in
+float32.  ``load_tagger(path, int8=True)`` quantises it dynamically (per-channel weights), for
+a model whose taggers learned from int8 scores (``train_polnear.py --int8``): about 1.5 times
+as fast, 0.4-0.7 F1 lower per role (BENCHMARKS.md, "An accurate pipeline").  Int8 activation
+scales are taken over the whole batch, so int8 rows change with the texts batched together.
 """
 
 from __future__ import annotations
@@ -197,8 +198,7 @@ def _per_token(
 
 #: Chunks per forward pass of the fine-tuned tagger: small batches of similar length waste
 #: little on padding (one core, Wikinews: about 1,300 words/s at 1 and 32, 1,500-1,750 at 4).
-#: It runs in float32: dynamic int8 quantisation was about 1.8 times as fast but cost 1.2-1.8
-#: F1 per role (BENCHMARKS.md, "An accurate pipeline").
+#: It runs in float32 unless its model file asks for int8 (``load_tagger``).
 TAGGER_BATCH = 4
 #: Tags of the fine-tuned tagger: O, then B and I of source, cue and content.
 TAGS = 7

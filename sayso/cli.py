@@ -1201,4 +1201,9 @@ def main() -> None:
     """Console-script entry point."""
     global _OWN_PROCESS
     _OWN_PROCESS = True
+    # One BLAS thread, as in the worker processes (engines.batch.prepare_worker): the parse
+    # does its matrix products with numpy's BLAS (sayso.nlp), and sayso runs one process per
+    # core (--jobs N), so OpenBLAS's own threads would only contend.  numpy is not imported
+    # yet here, so the setting takes.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli()

@@ -34,3 +34,30 @@ def test_commands_in_process_leave_the_collector_alone() -> None:
 
     assert cli._OWN_PROCESS is False  # a CliRunner's process is the caller's, not sayso's
     assert batch.warm_up.__defaults__ == (False,)
+
+
+BLAS_SCRIPT = """
+import os, sys
+import sayso.cli as c
+c.cli = lambda: print(os.environ.get("OPENBLAS_NUM_THREADS"), "numpy" in sys.modules)
+c.main()
+"""
+
+
+def _blas_threads_seen(env_value: str | None) -> str:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if env_value is not None:
+        env["OPENBLAS_NUM_THREADS"] = env_value
+    out = subprocess.run(
+        [sys.executable, "-c", BLAS_SCRIPT], capture_output=True, text=True, check=True,
+        timeout=120, env=env,
+    )  # fmt: skip
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_the_console_script_runs_one_blas_thread_unless_told_otherwise() -> None:
+    # numpy not loaded yet when the command starts: OpenBLAS reads the setting on loading
+    assert _blas_threads_seen(None) == "1 False"
+    assert _blas_threads_seen("4") == "4 False"

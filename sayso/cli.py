@@ -1206,4 +1206,7 @@ def main() -> None:
     # core (--jobs N), so OpenBLAS's own threads would only contend.  numpy is not imported
     # yet here, so the setting takes.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from . import nlp
+
+    nlp.without_torch()  # spaCy's small pipeline needs no torch; thinc would import it anyway
     cli()

@@ -548,6 +548,39 @@ def _use_numpy_matmul(nlp: Language) -> None:
             node.ops = _matmul_ops(node.ops)
 
 
+#: Set by :func:`without_torch` in sayso's own processes: spaCy is then imported without torch.
+_SPACY_WITHOUT_TORCH = False
+
+
+def without_torch() -> None:
+    """Import spaCy, when it is first imported, without letting thinc import torch.
+
+    thinc imports torch at its own import whenever torch is installed (``thinc.compat``), for
+    models sayso does not use: spaCy's small English pipeline runs on numpy.  That cost about
+    180 MiB of memory and 1.6 s of start-up in every process, including ``--jobs`` workers of
+    the ``fast`` pipeline, since torch is installed for ``accurate`` and MiniLM.  Called by
+    sayso's own processes (the console script, its worker processes), never by importing
+    sayso: a program of yours that imports sayso keeps thinc exactly as it is.  torch itself
+    stays importable; the ``accurate`` pipeline and MiniLM import it when they need it.
+    """
+    global _SPACY_WITHOUT_TORCH
+    _SPACY_WITHOUT_TORCH = True
+
+
+def _import_spacy() -> None:
+    import sys
+
+    if not _SPACY_WITHOUT_TORCH or "thinc" in sys.modules or "torch" in sys.modules:
+        import spacy  # noqa: F401
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" fails in thinc
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
 @functools.lru_cache(maxsize=4)
 def load(disable: tuple[str, ...] = ()) -> Language:
     """Load spaCy's small English pipeline from the installed package (never downloads).
@@ -556,6 +589,7 @@ def load(disable: tuple[str, ...] = ()) -> Language:
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
+        _import_spacy()
         import spacy
         from spacy.language import Language
 
@@ -640,6 +674,7 @@ def parse_in_pieces(
 ) -> Iterator[tuple[Doc, object]]:
     """Like :func:`parse_with_context`, but a text over PIECE_CHARS is parsed in pieces that
     are then joined into one Doc whose text is the whole text (offsets unchanged)."""
+    _import_spacy()
     from spacy.tokens import Doc
 
     def split() -> Iterator[tuple[str, tuple[int, int, object]]]:

@@ -61,3 +61,37 @@ def test_the_console_script_runs_one_blas_thread_unless_told_otherwise() -> None
     # numpy not loaded yet when the command starts: OpenBLAS reads the setting on loading
     assert _blas_threads_seen(None) == "1 False"
     assert _blas_threads_seen("4") == "4 False"
+
+
+TORCH_SCRIPT = """
+import sys
+from sayso import nlp
+from sayso.engines.batch import prepare_worker
+if {own}:
+    prepare_worker("sayso.rules.v1", freeze=False)   # a worker: spaCy imported without torch
+else:
+    nlp.load()                                       # a program that imports sayso
+print("torch" in sys.modules)
+import torch
+print(float(torch.ones(3).sum()))
+"""
+
+
+def _torch_after_loading(own: bool) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", TORCH_SCRIPT.format(own=own)],
+        capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    return out.stdout.strip().splitlines()[-2:]
+
+
+def test_sayso_processes_load_spacy_without_torch_and_can_still_import_it() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        import pytest
+
+        pytest.skip("torch is not installed: thinc imports nothing either way")
+    assert _torch_after_loading(True) == ["False", "3.0"]
+    # sayso imported by a program of its own: thinc left as it is (it imports torch)
+    assert _torch_after_loading(False) == ["True", "3.0"]

@@ -134,6 +134,9 @@ def prepare_worker(name: str, freeze: bool = True) -> None:
     (and, with ``freeze``, kept out of the garbage collector's passes: :func:`warm_up`)."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # one process per core: threads would only contend
+    from .. import nlp
+
+    nlp.without_torch()  # about 180 MiB and 1.6 s less per worker (nlp.without_torch)
     warm_up(name, freeze=freeze)
 
 

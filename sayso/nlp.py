@@ -160,11 +160,11 @@ class AttributeRules:
 
     It reads the patterns from the model's own ruler (:meth:`compile`), so it follows the model,
     and sets exactly what the ruler sets, with the ruler's precedence: the matches are applied
-    in pattern order, a later pattern winning (``tests/test_nlp.py`` compares every token's
-    tag, POS, morphology, lemma and dependency with the stock pipeline's).  It handles the
-    pattern forms a ruler can hold without operators: token keys ``ORTH``, ``LOWER``, ``TAG``,
-    ``DEP``, ``POS``, ``IS_SPACE`` with a value, ``IN`` or ``NOT_IN``; a ruler holding anything
-    else is kept as it is (:meth:`compile` returns False).
+    in pattern order, a later pattern winning (``tests/test_nlp_attribute_rules.py`` compares
+    every token's tag, POS, morphology, lemma and dependency with the stock pipeline's).  It
+    handles the pattern forms a ruler can hold without operators: token keys ``ORTH``,
+    ``LOWER``, ``TAG``, ``DEP``, ``POS``, ``IS_SPACE`` with a value, ``IN`` or ``NOT_IN``; a
+    ruler holding anything else is kept as it is (:meth:`compile` returns False).
     """
 
     #: Token keys this class can match, with the attribute column each is read from.
@@ -519,8 +519,8 @@ def _numpy_matmul_ops() -> object:
     numpy ships: OpenBLAS in its wheels) instead of the ``blis`` library thinc calls.  On the
     machine measured, numpy's product was about 1.9 times as fast for the shapes of the
     tok2vec and NER layers (thousands of tokens x 288), which cut sayso's parse by about 16 %,
-    and the parses of 96 Wikinews articles were identical (``tests/test_nlp.py`` compares every
-    token with the stock pipeline's)."""
+    and the parses of 96 Wikinews articles were identical
+    (``tests/test_nlp_attribute_rules.py`` compares every token with the stock pipeline's)."""
     import numpy as np
     from thinc.api import NumpyOps  # type: ignore[import-not-found]
 

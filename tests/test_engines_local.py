@@ -69,3 +69,32 @@ def test_unknown_pipeline_fails_before_writing(tmp_path: Path) -> None:
         with pytest.raises(PipelineError, match="unknown pipeline"):
             ingest(store, _articles(), pipeline="no-such-pipeline")
         assert store.stats().articles == 0
+
+
+def test_the_writer_process_never_imports_the_extractors() -> None:
+    # The one writer of --jobs N resolves the pipeline's name without importing the extractor
+    # modules (numpy, numba: about 70 MiB it never uses); an unknown name still fails, and the
+    # extractors load where they run.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from sayso.extract import resolve_name, get\n"
+        "from sayso.errors import PipelineError\n"
+        "names = [resolve_name(p) for p in ('fast', 'rules', 'accurate', 'sayso.rules.v1')]\n"
+        "print(names, 'numba' in sys.modules, 'numpy' in sys.modules)\n"
+        "try:\n"
+        "    resolve_name('nonesuch')\n"
+        "except PipelineError as exc:\n"
+        "    print('refused', 'unknown pipeline' in str(exc))\n"
+        "print(type(get('rules')).__name__ != '', 'numpy' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=300
+    ).stdout.splitlines()
+    assert out[0] == (
+        "['sayso.learned.v1', 'sayso.rules.v1', 'sayso.accurate.v1', 'sayso.rules.v1'] False False"
+    )
+    assert out[1] == "refused True"
+    assert out[2] == "True True"

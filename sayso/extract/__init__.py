@@ -46,9 +46,15 @@ def register(name: str) -> Callable[[Callable[[], Extractor]], Callable[[], Extr
 
 
 def resolve_name(pipeline: str) -> str:
-    """The versioned extractor name for a pipeline alias or an extractor name."""
-    _import_builtin()
+    """The versioned extractor name for a pipeline alias or an extractor name.
+
+    A built-in pipeline's name is known without importing its module: a process that only
+    reads inputs and writes results (the one writer of ``--jobs N`` or of a Dask cluster)
+    never imports the extractors, their numpy and numba (about 70 MiB)."""
     name = PIPELINES.get(pipeline, pipeline)
+    if name in _REGISTRY or name in PIPELINES.values():
+        return name
+    _import_builtin()
     if name not in _REGISTRY:
         known = ", ".join(sorted(set(PIPELINES) | set(_REGISTRY)))
         raise PipelineError(f"unknown pipeline or extractor {pipeline!r}; choose one of: {known}")
@@ -59,6 +65,10 @@ def get(pipeline: str) -> Extractor:
     """The extractor for a pipeline alias (``fast``) or a versioned name (``sayso.rules.v1``)."""
     name = resolve_name(pipeline)
     if name not in _LOADED:
+        if name not in _REGISTRY:
+            _import_builtin()
+        if name not in _REGISTRY:  # pragma: no cover - a built-in module missing: a broken install
+            raise PipelineError(f"extractor {name!r} is not installed; reinstall sayso")
         _LOADED[name] = _REGISTRY[name]()
     return _LOADED[name]
 

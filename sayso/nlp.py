@@ -557,8 +557,9 @@ def without_torch() -> None:
 
     thinc imports torch at its own import whenever torch is installed (``thinc.compat``), for
     models sayso does not use: spaCy's small English pipeline runs on numpy.  That cost about
-    180 MiB of memory and 1.6 s of start-up in every process, including ``--jobs`` workers of
-    the ``fast`` pipeline, since torch is installed for ``accurate`` and MiniLM.  Called by
+    180 MiB of memory in every process (``benchmarks/scale.py``: 677 against 497 MiB at
+    ``--jobs 1``), ``--jobs`` workers of the ``fast`` pipeline included, since torch is
+    installed for ``accurate`` and MiniLM.  Called by
     sayso's own processes (the console script, its worker processes), never by importing
     sayso: a program of yours that imports sayso keeps thinc exactly as it is.  torch itself
     stays importable; the ``accurate`` pipeline and MiniLM import it when they need it.

@@ -201,7 +201,6 @@ def encode(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-un
     print(f"wrote {out}", flush=True)
 
 
-
 def main() -> None:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -136,7 +136,7 @@ def prepare_worker(name: str, freeze: bool = True) -> None:
         os.environ.setdefault(var, "1")  # one process per core: threads would only contend
     from .. import nlp
 
-    nlp.without_torch()  # about 180 MiB and 1.6 s less per worker (nlp.without_torch)
+    nlp.without_torch()  # about 180 MiB less per worker (see nlp.without_torch)
     warm_up(name, freeze=freeze)
 
 

@@ -49,9 +49,9 @@ SEED = 13
 FOLDS = 2
 
 
-def fold_of(article: str) -> int:
-    """The jackknife fold of an article (stable: a hash of its file stem)."""
-    return int(hashlib.sha1(article.encode()).hexdigest(), 16) % FOLDS
+def fold_of(article: str, folds: int = FOLDS) -> int:
+    """The jackknife fold of an article among ``folds`` (stable: a hash of its file stem)."""
+    return int(hashlib.sha1(article.encode()).hexdigest(), 16) % folds
 
 
 def token_tags(para, doc) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -118,14 +118,14 @@ def train(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-unt
     tok, base = encoder.load_base()
     model = encoder.Tagger(base)
     model.train()
-    data = examples(paras, docs, lambda p: args.full or fold_of(p.article) != args.fold)
+    data = examples(paras, docs, lambda p: args.full or fold_of(p.article, args.folds) != args.fold)
     name = "full" if args.full else f"fold{args.fold}"
     print(f"{name}: {len(data)} chunks", flush=True)
     params = [p for n, p in model.named_parameters() if "word_embeddings" not in n]
     for n, p in model.named_parameters():
         p.requires_grad = "word_embeddings" not in n
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
-    rng = np.random.default_rng(SEED + (FOLDS if args.full else args.fold))
+    rng = np.random.default_rng(SEED + (args.folds if args.full else args.fold))
     steps_per_epoch = (len(data) + args.batch - 1) // args.batch
     total = int(steps_per_epoch * args.epochs)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -162,7 +162,7 @@ def train(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-unt
                       flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     encoder.save_tagger(model, args.out / f"{name}.pt")
-    prov = {"fold": None if args.full else args.fold, "folds": FOLDS, "chunks": len(data),
+    prov = {"fold": None if args.full else args.fold, "folds": args.folds, "chunks": len(data),
             "epochs": args.epochs,
             "steps": total, "batch": args.batch, "lr": args.lr, "threads": args.threads,
             "seed": SEED, "frozen": "word embeddings", "seconds": round(time.time() - t0, 1),
@@ -182,10 +182,10 @@ def encode(args: argparse.Namespace, paras, docs) -> None:  # type: ignore[no-un
     # int8 scores depend on the chunks batched together: score one paragraph per call, as
     # inference scores one document per call
     step = 1 if args.int8 else 1024
-    for k in range(FOLDS):
+    for k in range(args.folds):
         tagger = encoder.load_tagger(args.out / f"fold{k}.pt", args.int8)
         items = [(i, d) for i, (p, d) in enumerate(zip(paras, docs, strict=True))
-                 if fold_of(p.article) == k and len(d)]
+                 if fold_of(p.article, args.folds) == k and len(d)]
         for s in range(0, len(items), step):
             part = items[s : s + step]
             wins = [core.windows(d.text, d.to_array(core._COLS)) for _, d in part]
@@ -208,6 +208,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--cache", type=Path, default=Path("runs/learned"))
     ap.add_argument("--fold", type=int, default=0)
+    ap.add_argument("--folds", type=int, default=FOLDS,
+                    help="jackknife folds by article: each fold model trains on (folds-1)/folds "
+                         "of them; --encode must be given the same number")
     ap.add_argument("--full", action="store_true",
                     help="train one model on every article (full.pt)")
     ap.add_argument("--encode", action="store_true", help="score train with the fold models")

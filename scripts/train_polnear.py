@@ -12,6 +12,7 @@ DocBin under ``--cache`` so the parse runs once.  Writes ``DIR/learned-v1.npz`` 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
 import platform
@@ -296,8 +297,16 @@ def jackknife_decodings(paras, items, role_data, role_para, dense_dim, args, t0,
                         lemmas, buckets) -> list:  # type: ignore[type-arg]
     """Per paragraph: (gold cues, windows, role scores, resolved attributions) decoded by a role
     tagger trained without the paragraph's article (RERANK_FOLDS folds of articles)."""
+    # The decodings depend on the dense columns the role tagger reads (the encoder's scores or
+    # vectors, at their scale), so the key covers them: two models trained from different
+    # encoders must not share one cache.
+    dense = hashlib.sha256()
+    dense.update(repr((args.dense_scale, args.encoder_scale, args.encoder_dims,
+                       str(args.tagger), args.int8)).encode())
+    for d, _ in items[:: max(1, len(items) // 64)]:
+        dense.update(np.ascontiguousarray(d.tensor[:8], np.float32).tobytes())
     key = (f"jk-{RERANK_FOLDS}-{args.role_epochs}-{int(args.role_classes)}-{int(args.rules)}"
-           f"-{len(paras)}")
+           f"-{len(paras)}-{dense.hexdigest()[:12]}")
     cache = args.cache / f"{key}.pkl"
     if cache.exists():
         with cache.open("rb") as f:
@@ -448,8 +457,6 @@ def add_encoder_vectors(  # type: ignore[no-untyped-def]
     ``dims`` principal components, each of standard deviation ``scale``; each paragraph is
     encoded in the extractor's windows; cached next to the parse.  Returns (mean,
     projection): inference appends ``(vectors - mean) @ projection``."""
-    import hashlib
-
     h = hashlib.sha256(repr(encoder.LAYERS).encode())
     for d in docs:
         h.update(d.text.encode())

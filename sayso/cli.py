@@ -339,7 +339,8 @@ def _print_extraction(ex: Any, as_json: bool) -> None:
 )
 @click.option(
     "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
-    help="Worker processes extracting in parallel (one writer stores, in input order).",
+    help="Worker processes extracting in parallel (one writer stores, in input order), then "
+    "comparing the changed stories' accounts.",
 )  # fmt: skip
 @click.option(
     "--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -397,7 +398,8 @@ def ingest(
             report = store_ingest(store, items, pipeline, done, jobs=jobs)
         merged = store.apply_suggested_aliases() if auto_alias and not out_parquet else ()
         if not out_parquet:
-            update_stories(store)  # near-duplicates, stories and their claims (issue 11)
+            # near-duplicates, stories and their claims (issue 11), claims in --jobs processes
+            update_stories(store, jobs=jobs)
         stats = store.stats()
     title = f"sayso ingest -> {out_parquet or db} ({report.extractor})"
     note = f"Parquet parts in {out_parquet}; store them: sayso load {db} {out_parquet}"
@@ -413,8 +415,12 @@ def ingest(
     show_default=True,
     help="Afterwards, merge one-word person names into the one full name they match.",
 )
+@click.option(
+    "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+    help="Worker processes comparing the changed stories' accounts (MiniLM) afterwards.",
+)  # fmt: skip
 @_json_option("Print the report as JSON.")
-def load(db: str, folder: str, auto_alias: bool, as_json: bool) -> None:
+def load(db: str, folder: str, auto_alias: bool, jobs: int, as_json: bool) -> None:
     """Store the Parquet parts that `ingest --out-parquet DIR` wrote (resumable, in input order)."""
     from .engines import load as load_parts
     from .store import Store
@@ -423,7 +429,7 @@ def load(db: str, folder: str, auto_alias: bool, as_json: bool) -> None:
     with Store(db) as store:
         report = load_parts(store, folder)
         merged = store.apply_suggested_aliases() if auto_alias else ()
-        update_stories(store)  # near-duplicates, stories and their claims (issue 11)
+        update_stories(store, jobs=jobs)  # near-duplicates, stories and their claims (issue 11)
         stats = store.stats()
     _report(report, f"sayso load {folder} -> {db}", merged, stats, as_json)
 

@@ -18,7 +18,7 @@ from sayso.cli import cli
 from sayso.models import Article, Attribution, Extraction, Span, Speaker, speaker_id
 from sayso.store import Store
 from sayso.store import stories as sql
-from sayso.stories import compare, embed, stories, update
+from sayso.stories import compare, compare_stale, embed, stories, update
 from sayso.stories.claims import align, conflict_reason, mentions_of
 from sayso.stories.grouping import compatible, group_new
 from sayso.stories.signature import fold, lead_names, names, normalise_places, signature
@@ -364,6 +364,36 @@ def test_claims_align_paraphrases_and_flag_conflicts() -> None:
             assert text[m.start : m.end] == m.text
 
 
+def test_minilm_reads_a_story_only_once_it_has_two_accounts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One article's claims are joined by words alone: MiniLM is nearly all of the claims pass's
+    cost, and a story of one account has nothing to compare across accounts."""
+    import numpy as np
+
+    from sayso.stories import claims as claims_mod
+
+    calls: list[int] = []
+
+    def fake_encode(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return np.eye(len(texts), dtype=np.float32)  # no two mentions alike
+
+    monkeypatch.setattr(claims_mod.embed, "encode", fake_encode)
+    wh = Extraction(WH_CALL, (), ())
+    ua = _with_statement(UA_CALL, "Volodymyr Zelenskyy", "thanked",
+                         "Joseph Biden for the support of Ukraine's sovereignty and territorial "
+                         "integrity")  # fmt: skip
+    alone = claims_mod.compare([wh])
+    assert calls == [] and alone and all(c.status == "one_sided" for c in alone)
+    assert alone == claims_mod.compare([wh])  # words alone: the same claims every time
+    both = claims_mod.compare([wh, ua])
+    assert len(calls) == 1 and calls[0] == sum(len(c.mentions) for c in both)
+    monkeypatch.setattr(claims_mod.settings, "EMBED_MIN_ARTICLES", 1)
+    claims_mod.compare([wh])
+    assert len(calls) == 2  # the setting decides
+
+
 def test_amounts_frames_and_mutual_best_matches() -> None:
     from sayso.models import ClaimMention
     from sayso.stories.claims import amounts, core
@@ -480,6 +510,46 @@ def test_update_compare_and_cli_json(tmp_path: Path) -> None:
     assert res.exit_code != 0 and "no story 999" in res.output
     res = runner.invoke(cli, ["stories", str(db)])
     assert res.exit_code == 0 and "Readout" in res.output
+
+
+def _claims_rows(db: Path) -> list[tuple[object, ...]]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return [tuple(r) for table in ("claims", "claim_mentions")
+                for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3")]  # fmt: skip
+
+
+def test_claims_in_worker_processes_store_what_one_process_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sayso.stories import settings
+
+    monkeypatch.setattr(settings, "CLAIMS_CHUNK", 1)  # a task per story: the window fills
+    ua = _with_statement(UA_CALL, "Volodymyr Zelenskyy", "thanked",
+                         "Joseph Biden for the support of Ukraine's sovereignty and territorial "
+                         "integrity")  # fmt: skip
+    rows = []
+    for jobs in (1, 2):
+        db = tmp_path / f"j{jobs}.db"
+        with Store(db) as store:
+            store.write(Extraction(WH_CALL, (), ()), extractor="test.v1")
+            store.write(ua)
+            others = [art(f"Readout of a call on day {d}", f"The minister spoke of topic {d} "
+                          "at length. The talks lasted an hour.", WH, f"2022-04-{d:02d}")
+                      for d in (10, 20)]  # fmt: skip
+            for a in (WH_LATER, WH_PUTIN, KR_PUTIN, *others):
+                store.write(Extraction(a, (), ()), extractor="test.v1")
+            seen: list[int] = []
+            group_new(store)
+            stale = sql.stale_stories(store)
+            assert len(stale) >= 4  # more tasks than the window of 2 x 2 holds
+            assert compare_stale(store, seen.append, jobs=jobs) == len(stale)
+            assert seen == stale and sql.stale_stories(store) == []
+        rows.append(_claims_rows(db))
+    assert rows[0] and rows[0] == rows[1]
+    with Store(tmp_path / "j1.db") as store, pytest.raises(ValueError, match="jobs"):
+        compare_stale(store, jobs=0)
 
 
 def test_sentences_do_not_end_at_initials_or_titles() -> None:

@@ -10,12 +10,17 @@ Flow: ``signature`` (names, MinHash; no NLP) -> ``grouping`` (blocking by name a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from ..models import Comparison, Extraction, Story
+from ..models import Claim, Comparison, Extraction, Story
 from ..store import Store
 from ..store import stories as _sql
+from . import settings
 from .claims import compare as compare_claims
 from .grouping import GroupingReport, group_new
 
@@ -28,24 +33,95 @@ class UpdateReport:
     compared: int  #: stories whose claims were recomputed
 
 
-def compare_stale(store: Store, progress: Callable[[int], None] | None = None) -> int:
-    """Recompute the claims of every story that changed since it was last compared."""
-    n = 0
+def compare_stale(
+    store: Store, progress: Callable[[int], None] | None = None, *, jobs: int = 1
+) -> int:
+    """Recompute the claims of every story that changed since it was last compared.
+
+    ``jobs`` > 1 computes them in that many worker processes (each loads MiniLM once), this
+    process reading the accounts and storing the claims in story order: the same rows as with
+    one job.  Returns the number of stories compared.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    work = _stale_accounts(store)
+    if jobs == 1:
+        results: Iterator[tuple[int, list[Claim]]] = (
+            (story_id, compare_claims(accounts)) for story_id, accounts in work
+        )
+        return _save_all(store, results, progress)
+    # spawn, not fork: this process holds an open database (and, in the CLI, rich's threads)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread) as pool:
+        return _save_all(store, _in_pool(pool, work, jobs * settings.CLAIMS_CHUNKS_PER_WORKER),
+                         progress)  # fmt: skip
+
+
+def _stale_accounts(store: Store) -> Iterator[tuple[int, list[Extraction]]]:
     for story_id in _sql.stale_stories(store):
         st = _sql.story(store, story_id)
-        if st is None:
-            continue
-        _sql.save_claims(store, story_id, compare_claims(_accounts(store, st)))
+        if st is not None:
+            yield story_id, _accounts(store, st)
+
+
+def _save_all(
+    store: Store,
+    results: Iterable[tuple[int, list[Claim]]],
+    progress: Callable[[int], None] | None,
+) -> int:
+    n = 0
+    for story_id, claims in results:
+        _sql.save_claims(store, story_id, claims)
         n += 1
         if progress is not None:
             progress(story_id)
     return n
 
 
-def update(store: Store, compare_claims_too: bool = True) -> UpdateReport:
-    """Group the articles not in a story yet and recompute the claims of changed stories."""
+def _in_pool(
+    pool: Executor, work: Iterable[tuple[int, list[Extraction]]], window: int
+) -> Iterator[tuple[int, list[Claim]]]:
+    """The claims of ``work``'s stories computed in ``pool``, ``CLAIMS_CHUNK`` stories per task,
+    in story order, at most ``window`` tasks in flight (memory stays bounded)."""
+    in_flight: deque[tuple[list[int], Future[list[list[Claim]]]]] = deque()
+
+    def submit(chunk: list[tuple[int, list[Extraction]]]) -> None:
+        ids = [story_id for story_id, _ in chunk]
+        in_flight.append((ids, pool.submit(_compare_many, [accounts for _, accounts in chunk])))
+
+    chunk: list[tuple[int, list[Extraction]]] = []
+    for item in work:
+        chunk.append(item)
+        if len(chunk) < settings.CLAIMS_CHUNK:
+            continue
+        submit(chunk)
+        chunk = []
+        while len(in_flight) >= window:
+            ids, future = in_flight.popleft()
+            yield from zip(ids, future.result(), strict=True)
+    if chunk:
+        submit(chunk)
+    while in_flight:
+        ids, future = in_flight.popleft()
+        yield from zip(ids, future.result(), strict=True)
+
+
+def _compare_many(stories_accounts: list[list[Extraction]]) -> list[list[Claim]]:
+    """The claims of several stories (what one worker task computes)."""
+    return [compare_claims(accounts) for accounts in stories_accounts]
+
+
+def _one_thread() -> None:
+    """A claims worker: one thread per math library (one process per core), torch included."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+
+
+def update(store: Store, compare_claims_too: bool = True, *, jobs: int = 1) -> UpdateReport:
+    """Group the articles not in a story yet and recompute the claims of changed stories
+    (in ``jobs`` worker processes: :func:`compare_stale`)."""
     grouping = group_new(store)
-    compared = compare_stale(store) if compare_claims_too else 0
+    compared = compare_stale(store, jobs=jobs) if compare_claims_too else 0
     return UpdateReport(grouping, compared)
 
 

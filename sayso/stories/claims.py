@@ -229,7 +229,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
     return out
 
 
-def _similarities(units: Sequence[_Unit]) -> np.ndarray:
+def _similarities(units: Sequence[_Unit], embeddings: bool = True) -> np.ndarray:
     n = len(units)
     lex = np.zeros((n, n), dtype=np.float32)
     # A word's weight is its rarity among the story's mentions ("United States" is in half of
@@ -251,7 +251,7 @@ def _similarities(units: Sequence[_Unit]) -> np.ndarray:
                 rare[i, j] = rare[j, i] = 1.0
             shared = sum(weight[w] for w in wi & wj)
             lex[i, j] = lex[j, i] = shared / min(mass[i], mass[j])
-    vecs = embed.encode([u.context for u in units])
+    vecs = embed.encode([u.context for u in units]) if embeddings else None
     if vecs is None:
         sim = lex
     else:
@@ -347,16 +347,18 @@ def _matched_points(units: Sequence[_Unit], sim: np.ndarray) -> list[tuple[float
     return out
 
 
-def align(mentions: Sequence[ClaimMention]) -> list[list[ClaimMention]]:
+def align(
+    mentions: Sequence[ClaimMention], embeddings: bool = True
+) -> list[list[ClaimMention]]:
     """Mentions grouped into claims: most similar pairs first, one mention per article in a
     claim unless two of one article are alike (``SAME_ARTICLE_SIMILARITY``), nothing joined
     below ``CLAIM_SIMILARITY`` unless the best matching of two outlets' articles pairs them
-    (``MUTUAL_SIMILARITY``)."""
+    (``MUTUAL_SIMILARITY``).  ``embeddings=False`` compares by words only (no MiniLM)."""
     units = [_unit(m) for m in mentions]
     n = len(units)
     if n == 0:
         return []
-    sim = _similarities(units)
+    sim = _similarities(units, embeddings)
     group = list(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     art = [u.mention.article_id for u in units]
@@ -419,10 +421,14 @@ def _overlap(a: str, b: str) -> float:
 
 
 def compare(extractions: Sequence[Extraction]) -> list[Claim]:
-    """The claims of a story's articles (near-duplicates already left out), most outlets first."""
+    """The claims of a story's articles (near-duplicates already left out), most outlets first.
+
+    MiniLM reads the mentions only of a story of ``EMBED_MIN_ARTICLES`` articles or more; one
+    article's claims are joined by words alone (``settings.EMBED_MIN_ARTICLES``)."""
     mentions = [m for ex in extractions for m in mentions_of(ex)]
+    accounts = len({ex.article.id for ex in extractions})
     claims: list[tuple[int, int, Claim]] = []
-    for group in align(mentions):
+    for group in align(mentions, embeddings=accounts >= settings.EMBED_MIN_ARTICLES):
         outlets = tuple(sorted({m.outlet or "unknown" for m in group}))
         reason = conflict_reason(group) if len(outlets) > 1 else None
         status: ClaimStatus = (

@@ -340,9 +340,10 @@ def jackknife_decodings(paras, items, role_data, role_para, dense_dim, args, t0,
     return decoded
 
 
-def rerank_examples(items, decoded) -> list:  # type: ignore[no-untyped-def, type-arg]
+def rerank_examples(items, decoded, enc_features: bool = False) -> list:  # type: ignore[no-untyped-def, type-arg]
     """(candidates, gold start and end index, decoded start and end index) of each decoded
-    content run that overlaps a gold content run reachable among its candidates."""
+    content run that overlaps a gold content run reachable among its candidates
+    (``enc_features``: with the features of the encoder's role scores, ``DocArrays.enc``)."""
     out = []
     home = rerank.CUT_REACH  # grid index of an unmoved boundary
     width = len(rerank.OFFSETS)
@@ -352,7 +353,7 @@ def rerank_examples(items, decoded) -> list:  # type: ignore[no-untyped-def, typ
         cues, spans, ems, raws = dec
         d, golds = items[pi]
         gl = [g for g in golds if g[0].any()]
-        b = rerank.batch(d, cues, spans, ems, raws)
+        b = rerank.batch(d, cues, spans, ems, raws, enc_features)
         if b is None:
             continue
         for r, (k, i) in enumerate(b.runs):
@@ -528,6 +529,9 @@ def main() -> None:
                     help="factor on the standardised MiniLM vectors")
     ap.add_argument("--encoder-dims", type=int, default=ENCODER_DIMS,
                     help="principal components of the MiniLM vectors kept")
+    ap.add_argument("--rerank-enc", action="store_true",
+                    help="with --tagger: the content reranker also reads the fine-tuned "
+                         "encoder's role scores at a candidate's edges")
     ap.add_argument("--int8", action="store_true",
                     help="with --tagger: the encoder runs in int8; the taggers read its int8 "
                          "jackknifed scores (train-logits-int8.npy, finetune_encoder.py "
@@ -554,6 +558,13 @@ def main() -> None:
             docs, args.cache, args.encoder_scale, args.encoder_dims,
             tagger_logits(args.tagger.parent, args.int8) if args.tagger else None)
         print(f"encoder vectors: {time.time() - t0:.0f}s", flush=True)
+    raw_scores = None
+    if args.rerank_enc:
+        if not args.tagger:
+            raise SystemExit("--rerank-enc reads a fine-tuned encoder's scores: give --tagger")
+        flat = np.load(tagger_logits(args.tagger.parent, args.int8)).astype(np.float32)
+        bounds = np.cumsum([0] + [len(d) for d in docs])
+        raw_scores = [flat[bounds[i] : bounds[i + 1]] for i in range(len(docs))]
     lemmas, buckets = build_lexicon(paras, docs)
     model = core.Model(np.zeros((1, 3), np.float32), np.zeros((3, 3)), np.zeros(3),
                        np.zeros((1, 5), np.float32), np.zeros((5, 5)), np.zeros(5),
@@ -564,6 +575,8 @@ def main() -> None:
     cue_data = []  # (rows, tags, paragraph index) per window
     for pi, (para, doc) in enumerate(zip(paras, docs, strict=True)):
         d = model.arrays(doc)
+        if raw_scores is not None:
+            d.enc = raw_scores[pi]
         if args.rules:
             ruled = read_rules(doc, Article(text=para.text))
             core.add_rules(d, learned.rule_spans(ruled, para.text))
@@ -619,7 +632,7 @@ def main() -> None:
     if args.rerank:
         decoded = jackknife_decodings(paras, items, role_data, role_para, dense_dim, args, t0,
                                       lemmas, buckets)
-        examples = rerank_examples(items, decoded)
+        examples = rerank_examples(items, decoded, args.rerank_enc)
         moved = sum(int((i, j) != (oi, oj)) for _, i, j, oi, oj in examples)
         print(f"reranker: {len(examples)} content runs with the gold run among the "
               f"candidates, {moved} of them decoded wrong, {time.time() - t0:.0f}s", flush=True)
@@ -643,7 +656,9 @@ def main() -> None:
         role_trans=rtr.astype(np.float32), role_start=rst.astype(np.float32), **extra,
         lex_lemmas=np.array(lemmas), lex_buckets=buckets, use_rules=np.array(args.rules),
         **({"rerank_rows": sparse1(rerank[0])[0], "rerank_vals": sparse1(rerank[0])[1],
-            "rerank_loss_w": np.array(rerank[1], np.float32)} if rerank is not None else {}),
+            "rerank_loss_w": np.array(rerank[1], np.float32),
+            **({"rerank_enc": np.array(True)} if args.rerank_enc else {})}
+           if rerank is not None else {}),
         # Scaled back so that inference multiplies the raw Doc.tensor.
         **({"cue_dense": (cue_p.averaged_dense() * args.dense_scale).astype(np.float32)}
            if DENSE else {}),
@@ -691,6 +706,7 @@ def main() -> None:
         "rerank": args.rerank,
         "rerank_folds": RERANK_FOLDS if args.rerank else 0,
         "rerank_epochs": RERANK_EPOCHS if args.rerank else 0,
+        "rerank_encoder_features": bool(args.rerank and args.rerank_enc),
         "cue_bits": core.CUE_BITS,
         "cue_dense": DENSE,
         "dense_scale": args.dense_scale,

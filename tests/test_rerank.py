@@ -139,3 +139,49 @@ def test_compiled_valid_cells_equal_the_numpy_grid() -> None:
     assert np.array_equal(r, rv) and np.array_equal(i, iv) and np.array_equal(j, jv)
     pair_rows, loss_np = rerank._pairs(g, rv, iv, jv)
     assert np.array_equal(pairs, pair_rows) and np.array_equal(loss, loss_np)
+
+
+def test_encoder_scores_are_features_only_when_the_weights_say_so() -> None:
+    """``enc_features``: a candidate's edges also read the fine-tuned encoder's role scores
+    (``DocArrays.enc``), bucketed; off (the default, and for a document without them) the
+    features are the ones every shipped reranker was trained with."""
+    doc, d = arrays()
+    n = len(doc)
+    run, cues, spans, ems, raws = one_run(doc, d)
+    plain = rerank.tables(d)
+    assert rerank.tables(d, enc_features=True).start_rows.shape == plain.start_rows.shape
+    enc = np.full((n, 7), np.log(1e-4), np.float32)
+    enc[:, 0] = 0.0  # the encoder sees no content ...
+    enc[n - 1, :] = np.log(1e-4)
+    enc[n - 1, 6] = 0.0  # ... but on the full stop
+    d.enc = enc
+    with_enc = rerank.tables(d, enc_features=True)
+    assert np.array_equal(rerank.tables(d).start_rows, plain.start_rows)
+    assert with_enc.start_rows.shape == (n, plain.start_rows.shape[1] + 3)
+    assert with_enc.end_rows.shape == (n, plain.end_rows.shape[1] + 3)
+    assert np.array_equal(with_enc.end_rows[:, : plain.end_rows.shape[1]], plain.end_rows)
+    # the end features of the full stop differ from those of the word before it
+    k = plain.end_rows.shape[1]
+    assert not set(with_enc.end_rows[n - 1, k:]) & set(with_enc.end_rows[n - 2, k:])
+    # a weight on "content runs through here and the text ends" moves the end onto "."
+    b = rerank.batch(d, cues, spans, ems, raws, enc_features=True)
+    assert b is not None
+    j = rerank.CUT_REACH + (n - 1 - run[1])
+    w = np.zeros(rerank.WEIGHTS, np.float32)
+    w[with_enc.end_rows[n - 1, k:]] += 100.0
+    assert rerank.apply(d, cues, spans, ems, raws, w, 1.0, enc_features=True)[0].content == (
+        (run[0], n - 1),)
+    assert b.ends[0, j] == n - 1
+    assert rerank.apply(d, cues, spans, ems, raws, w, 1.0) == raws  # off: the weight unseen
+
+
+def test_the_accurate_model_keeps_the_encoder_scores_it_reads() -> None:
+    model = learned.load_model(learned.ACCURATE_FILE)
+    doc = nlp.parse(TEXT)
+    d = model.arrays(doc, TEXT)
+    assert d.enc.shape == (len(doc), 7)
+    assert np.allclose(np.exp(d.enc).sum(axis=1), 1.0, atol=1e-3)  # log-probabilities
+    assert model.scale_scores is not None
+    mean, proj = model.scale_scores
+    assert np.allclose(d.tensor[:, -proj.shape[1] :], (d.enc - mean) @ proj, atol=1e-5)
+    assert arrays()[1].enc.shape == (0, 0)  # fast: no encoder

@@ -221,6 +221,9 @@ class DocArrays:
     rcue: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     #: DEP_GROUPS index of each token's dependency label (len(DEP_GROUPS) for the others).
     dgroup: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    #: [n, 7] the fine-tuned encoder's log-probabilities of its role tags (O, B/I source, cue,
+    #: content), as it gave them, before the scaling ``tensor`` holds; [0, 0] without one.
+    enc: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
 
 
 #: Bits of ``DocArrays.rcode``: the rule extractor's reading of a token.
@@ -949,6 +952,11 @@ class Model:
         #: encoder): ``(doc, windows) -> [n, w]``, already scaled as in training.  Injected by
         #: whoever loads the weights; None: tok2vec only.
         self.encode: Callable[[Doc, list[tuple[int, int]]], np.ndarray] | None = None
+        #: With a fine-tuned encoder: ``(doc, windows) -> [n, 7]`` its log-probabilities as it
+        #: gives them, and (mean, projection) that scale them into the tok2vec columns (then
+        #: ``encode`` is not called).  The reranker may read them raw (``DocArrays.enc``).
+        self.encode_scores: Callable[[Doc, list[tuple[int, int]]], np.ndarray] | None = None
+        self.scale_scores: tuple[np.ndarray, np.ndarray] | None = None
 
     def tables(self, strings: object) -> tuple[Hashes, Lexicon]:
         """Quote/dependency hashes and the lexicon, for a vocabulary's string store."""
@@ -963,7 +971,11 @@ class Model:
         """The document's feature columns (``text``: ``doc.text``, which is slow to rebuild)."""
         hashes, lex = self.tables(doc.vocab.strings)
         d = doc_arrays(doc, hashes, lex, text)
-        if self.encode is not None:
+        if self.encode_scores is not None and self.scale_scores is not None:
+            d.enc = self.encode_scores(doc, d.windows)
+            mean, proj = self.scale_scores
+            d.tensor = np.concatenate([d.tensor, (d.enc - mean) @ proj], axis=1)
+        elif self.encode is not None:
             d.tensor = np.concatenate([d.tensor, self.encode(doc, d.windows)], axis=1)
         return d
 

@@ -89,8 +89,41 @@ def _mix(keys: np.ndarray, v: np.ndarray) -> np.ndarray:
     return h
 
 
-def tables(d: DocArrays) -> Tables:
-    """The candidate-feature columns of one document."""
+#: Edges of the probability buckets of the encoder's role scores (``enc_features``).
+ENC_EDGES = np.array([0.02, 0.1, 0.3, 0.5, 0.7, 0.9, 0.98])
+
+
+def _enc_keys(d: DocArrays) -> tuple[np.ndarray, np.ndarray]:
+    """[n, 3] start and [n, 3] end keys from the fine-tuned encoder's role scores
+    (``DocArrays.enc``): how sure it is that content starts at, runs through or stops after a
+    token, bucketed, for a candidate's first token with the token before it and its last
+    token with the token after it."""
+    n = len(d.head)
+    p = np.exp(d.enc.astype(np.float64))
+    con = p[:, 5] + p[:, 6]  # content, B or I
+    beg = p[:, 5]  # content starts here
+    other = p[:, 1] + p[:, 2] + p[:, 3] + p[:, 4]  # a source or a cue
+
+    def b(x: np.ndarray) -> np.ndarray:
+        return U(np.searchsorted(ENC_EDGES, x))
+
+    idx = np.arange(n)
+    sp = np.maximum(idx - 1, 0)
+    en = np.minimum(idx + 1, max(n - 1, 0))
+    at_start = U((idx == 0).astype(np.int64))
+    at_end = U((idx == n - 1).astype(np.int64))
+    start = hash_templates(50, [
+        (b(beg), b(con[sp]), at_start), (b(con), b(con[sp]), at_start), (b(other[sp]), b(beg)),
+    ])  # fmt: skip
+    end = hash_templates(60, [
+        (b(con), b(con[en]), at_end), (b(beg[en]), b(con[en]), at_end), (b(other[en]), b(con)),
+    ])  # fmt: skip
+    return start, end
+
+
+def tables(d: DocArrays, enc_features: bool = False) -> Tables:
+    """The candidate-feature columns of one document (``enc_features``: also from the
+    fine-tuned encoder's role scores, when the document has them)."""
     a = d.a
     n = len(a)
     # The largest (shallowest) constituent of two or more tokens starting / ending at a token.
@@ -150,6 +183,10 @@ def tables(d: DocArrays) -> Tables:
     end_part = hash_templates(
         30, [(np.zeros(n, np.uint64),), (br_dep,), (pos,), (U(sent_end),), (lower[en],)]
     )
+    if enc_features and n and d.enc.shape == (n, 7):
+        es, ee = _enc_keys(d)
+        start_keys = np.concatenate([start_keys, es], axis=1)
+        end_keys = np.concatenate([end_keys, ee], axis=1)
     return Tables(
         qm,
         quote,
@@ -264,6 +301,7 @@ def _grid(
     spans: list[tuple[int, int]],
     ems: list[np.ndarray],
     raws: list[RawAttribution],
+    enc_features: bool = False,
 ) -> _Grid | None:
     """The candidate grid of every content run of the decoded attributions (None: no run).
 
@@ -311,7 +349,7 @@ def _grid(
             width = max(width, whi - wlo)
     if not rows:
         return None
-    tb = tables(d)
+    tb = tables(d, enc_features)
     m = len(rows)
     s, e, lo, hi, c0, c1 = (np.array(col)[:, None] for col in zip(*info, strict=True))
     B = np.ones((m, width), bool)
@@ -414,10 +452,11 @@ def batch(
     spans: list[tuple[int, int]],
     ems: list[np.ndarray],
     raws: list[RawAttribution],
+    enc_features: bool = False,
 ) -> Batch | None:
     """Every candidate of every content run of the decoded attributions, valid or not, with
     its features (None: no run); see :func:`_grid` for which are valid."""
-    g = _grid(d, cues, spans, ems, raws)
+    g = _grid(d, cues, spans, ems, raws, enc_features)
     if g is None:
         return None
     W = len(OFFSETS)
@@ -467,12 +506,14 @@ def apply(
     raws: list[RawAttribution],
     w: np.ndarray,
     w_loss: float,
+    enc_features: bool = False,
 ) -> list[RawAttribution]:
-    """The attributions with each content run replaced by its best-scoring candidate.
+    """The attributions with each content run replaced by its best-scoring candidate
+    (``enc_features``: weights trained with the encoder-score features of :func:`tables`).
 
     A new run that would take a token another attribution took first keeps its old bounds.
     """
-    g = _grid(d, cues, spans, ems, raws)
+    g = _grid(d, cues, spans, ems, raws, enc_features)
     if g is None:
         return raws
     flat = _best(g, w, w_loss)

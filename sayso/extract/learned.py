@@ -92,16 +92,21 @@ def _build(z: Any, folder: Path | None = None) -> core.Model:
         if "enc_tagger" in z.files:  # the role scores of a fine-tuned MiniLM tagger
             weights = (folder or MODEL_DIR) / str(z["enc_tagger"])
             int8 = bool(z["enc_int8"]) if "enc_int8" in z.files else False
-            model.encode = lambda doc, wins: (
-                encoder.scores_many([(doc, wins)], encoder.load_tagger(weights, int8))[0]
-                - mean
-            ) @ proj
+            def scores(doc: Doc, wins: list[tuple[int, int]]) -> np.ndarray:
+                return encoder.scores_many([(doc, wins)], encoder.load_tagger(weights, int8))[0]
+
+            model.encode_scores = scores
+            model.scale_scores = (mean, proj)
+            model.encode = lambda doc, wins: (scores(doc, wins) - mean) @ proj
         else:
             model.encode = lambda doc, wins: (encoder.vectors(doc, wins) - mean) @ proj
     if "rerank_rows" in z.files:
         rw = np.zeros(_rerank.WEIGHTS, np.float32)
         rw[z["rerank_rows"]] = z["rerank_vals"]
-        model.rerank = functools.partial(_rerank.apply, w=rw, w_loss=float(z["rerank_loss_w"]))
+        model.rerank = functools.partial(
+            _rerank.apply, w=rw, w_loss=float(z["rerank_loss_w"]),
+            enc_features="rerank_enc" in z.files and bool(z["rerank_enc"]),
+        )  # fmt: skip
     return model
 
 

@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from sayso.cli import SUMMARY_ROWS, cli
 from sayso.store import Store
+from sayso.store.stories import stale_stories
+from sayso.stories import compare, stories
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -64,9 +66,12 @@ def test_dask_parquet_then_load(tmp_path: Path) -> None:
     )
     assert code == 1 and "news.jsonl:3" in err  # the bad line; the others are written
     assert json.loads(out)["added"] == 2 and list(parts.glob("part-*.parquet"))
-    code, out, err = _run("load", str(db), str(parts), "--json")
+    code, out, err = _run("load", str(db), str(parts), "--json", "--jobs", "2")
     assert code == 0, err
     report = json.loads(out)
     assert report["added"] == 2 and report["statements"] >= 2
+    with Store(db, read_only=True) as store:  # stories grouped, claims computed in 2 workers
+        assert len(stories(store)) == 2 and not stale_stories(store)
+        assert all(c.claims for c in (compare(store, st.id) for st in stories(store)) if c)
     code, out, err = _run("load", str(db), str(parts))
     assert code == 0 and "2 already stored" in out

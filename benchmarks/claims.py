@@ -2,6 +2,7 @@
 
     python benchmarks/claims.py                          # February 2022 readouts; table
     python benchmarks/claims.py --start 2022-02-01 --end 2022-02-28 --jobs 1 2 --json
+    python benchmarks/claims.py --jobs 1 --embed-min-articles 1   # MiniLM on every story (before)
 
 Articles: the gov-readouts collection (``../shared/data/gov-readouts``: White House, Kremlin
 and Kyiv accounts) published between ``--start`` and ``--end``, a busy stretch in which many
@@ -38,7 +39,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as sayso's console script 
 from sayso.engines import ingest  # noqa: E402
 from sayso.models import Article  # noqa: E402
 from sayso.store import Store  # noqa: E402
-from sayso.stories import compare_stale  # noqa: E402
+from sayso.stories import compare_stale, settings  # noqa: E402
 from sayso.stories.collection import read_collection  # noqa: E402
 from sayso.stories.grouping import group_new  # noqa: E402
 
@@ -84,8 +85,15 @@ def main() -> None:
     ap.add_argument("--end", default="2022-02-28")
     ap.add_argument("--pipeline", default="fast")
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--embed-min-articles", type=int, default=None,
+                    help="override settings.EMBED_MIN_ARTICLES in this process (1: MiniLM reads "
+                         "one-article stories too, as before it existed); with --jobs 1 only")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.embed_min_articles is not None:
+        if args.jobs != [1]:
+            raise SystemExit("--embed-min-articles changes this process only: use --jobs 1")
+        settings.EMBED_MIN_ARTICLES = args.embed_min_articles
     if not args.collection.is_dir():
         raise SystemExit(f"{args.collection}: no such folder; give the gov-readouts folder with "
                          "--collection")  # fmt: skip
@@ -94,7 +102,9 @@ def main() -> None:
         raise SystemExit(f"no article published from {args.start} to {args.end}")
     words = sum(len(a.text.split()) for a in arts)
     out: dict[str, Any] = {"articles": len(arts), "words": words, "pipeline": args.pipeline,
-                           "start": args.start, "end": args.end, "runs": []}  # fmt: skip
+                           "start": args.start, "end": args.end,
+                           "embed_min_articles": settings.EMBED_MIN_ARTICLES,
+                           "runs": []}  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="sayso-claims-") as tmp:
         base = Path(tmp) / "base.db"
         with Store(base) as store:
@@ -122,7 +132,8 @@ def main() -> None:
         return
     print(f"{out['articles']} articles ({words:,} words) published {args.start} to {args.end}; "
           f"extracting them ({args.pipeline}, one process): {out['extract_cpu_s']} CPU-s, "
-          f"{out['extract_wall_s']} s wall; grouping {out['group_cpu_s']} CPU-s")  # fmt: skip
+          f"{out['extract_wall_s']} s wall; grouping {out['group_cpu_s']} CPU-s; MiniLM reads "
+          f"stories of {settings.EMBED_MIN_ARTICLES}+ articles")  # fmt: skip
     print(f"{'jobs':>4} {'stories':>8} {'of 2+':>6} {'claims':>7} {'mentions':>9} "
           f"{'CPU-s':>8} {'x extract':>9} {'wall s':>8} {'x 1 job':>8}")
     one = next((r for r in out["runs"] if r["jobs"] == 1), None)

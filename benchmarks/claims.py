@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as sayso's console script does
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # torch (MiniLM) on one core: costs per core
 
 from sayso.engines import ingest  # noqa: E402
 from sayso.models import Article  # noqa: E402

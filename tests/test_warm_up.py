@@ -39,7 +39,8 @@ def test_commands_in_process_leave_the_collector_alone() -> None:
 BLAS_SCRIPT = """
 import os, sys
 import sayso.cli as c
-c.cli = lambda: print(os.environ.get("OPENBLAS_NUM_THREADS"), "numpy" in sys.modules)
+c.cli = lambda: print(os.environ.get("OPENBLAS_NUM_THREADS"), os.environ.get("OMP_NUM_THREADS"),
+                     "numpy" in sys.modules, "torch" in sys.modules)
 c.main()
 """
 
@@ -47,9 +48,10 @@ c.main()
 def _blas_threads_seen(env_value: str | None) -> str:
     import os
 
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}  # fmt: skip
     if env_value is not None:
-        env["OPENBLAS_NUM_THREADS"] = env_value
+        env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = env_value
     out = subprocess.run(
         [sys.executable, "-c", BLAS_SCRIPT], capture_output=True, text=True, check=True,
         timeout=120, env=env,
@@ -58,9 +60,10 @@ def _blas_threads_seen(env_value: str | None) -> str:
 
 
 def test_the_console_script_runs_one_blas_thread_unless_told_otherwise() -> None:
-    # numpy not loaded yet when the command starts: OpenBLAS reads the setting on loading
-    assert _blas_threads_seen(None) == "1 False"
-    assert _blas_threads_seen("4") == "4 False"
+    # numpy and torch not loaded yet when the command starts: OpenBLAS and torch read the
+    # settings on loading
+    assert _blas_threads_seen(None) == "1 1 False False"
+    assert _blas_threads_seen("4") == "4 4 False False"
 
 
 TORCH_SCRIPT = """

@@ -14,7 +14,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 from ..models import Claim, Comparison, Extraction, Story
@@ -22,6 +22,7 @@ from ..store import Store
 from ..store import stories as _sql
 from . import settings
 from .claims import compare as compare_claims
+from .claims import uses_embeddings
 from .grouping import GroupingReport, group_new
 
 
@@ -38,9 +39,11 @@ def compare_stale(
 ) -> int:
     """Recompute the claims of every story that changed since it was last compared.
 
-    ``jobs`` > 1 computes them in that many worker processes (each loads MiniLM once), this
-    process reading the accounts and storing the claims in story order: the same rows as with
-    one job.  Returns the number of stories compared.
+    ``jobs`` > 1 sends each story of several accounts (the ones MiniLM reads) to one of
+    ``jobs`` worker processes, started at the first such story (each loads MiniLM once); a
+    one-article story, compared by words in milliseconds, is done here.  This process reads the
+    accounts and stores the claims in story order: the same rows as with one job.  Returns the
+    number of stories compared.
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
@@ -50,11 +53,30 @@ def compare_stale(
             (story_id, compare_claims(accounts)) for story_id, accounts in work
         )
         return _save_all(store, results, progress)
-    # spawn, not fork: this process holds an open database (and, in the CLI, rich's threads)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_one_thread) as pool:
-        return _save_all(store, _in_pool(pool, work, jobs * settings.CLAIMS_CHUNKS_PER_WORKER),
-                         progress)  # fmt: skip
+    with _LazyPool(jobs) as pool:
+        return _save_all(store, _in_pool(pool, work, jobs), progress)
+
+
+class _LazyPool:
+    """A process pool started on first use (spawn, not fork: this process holds an open
+    database and, in the CLI, rich's threads); shut down on leaving the ``with``."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def submit(self, accounts: list[Extraction]) -> Future[list[Claim]]:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(
+                "spawn"), initializer=_one_thread)  # fmt: skip
+        return self.pool.submit(compare_claims, accounts)
+
+    def __enter__(self) -> _LazyPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _stale_accounts(store: Store) -> Iterator[tuple[int, list[Extraction]]]:
@@ -79,36 +101,35 @@ def _save_all(
 
 
 def _in_pool(
-    pool: Executor, work: Iterable[tuple[int, list[Extraction]]], window: int
+    pool: _LazyPool, work: Iterable[tuple[int, list[Extraction]]], jobs: int
 ) -> Iterator[tuple[int, list[Claim]]]:
-    """The claims of ``work``'s stories computed in ``pool``, ``CLAIMS_CHUNK`` stories per task,
-    in story order, at most ``window`` tasks in flight (memory stays bounded)."""
-    in_flight: deque[tuple[list[int], Future[list[list[Claim]]]]] = deque()
+    """The claims of ``work``'s stories in story order: those of several accounts computed in
+    ``pool`` (at most ``CLAIMS_TASKS_PER_WORKER`` per worker in flight), the others here; at
+    most ``CLAIMS_PENDING`` stories held at once, so memory stays bounded."""
+    pending: deque[tuple[int, list[Claim] | Future[list[Claim]]]] = deque()
+    tasks = 0
 
-    def submit(chunk: list[tuple[int, list[Extraction]]]) -> None:
-        ids = [story_id for story_id, _ in chunk]
-        in_flight.append((ids, pool.submit(_compare_many, [accounts for _, accounts in chunk])))
+    def head() -> tuple[int, list[Claim]]:
+        nonlocal tasks
+        story_id, value = pending.popleft()
+        if isinstance(value, Future):
+            tasks -= 1
+            return story_id, value.result()
+        return story_id, value
 
-    chunk: list[tuple[int, list[Extraction]]] = []
-    for item in work:
-        chunk.append(item)
-        if len(chunk) < settings.CLAIMS_CHUNK:
-            continue
-        submit(chunk)
-        chunk = []
-        while len(in_flight) >= window:
-            ids, future = in_flight.popleft()
-            yield from zip(ids, future.result(), strict=True)
-    if chunk:
-        submit(chunk)
-    while in_flight:
-        ids, future = in_flight.popleft()
-        yield from zip(ids, future.result(), strict=True)
-
-
-def _compare_many(stories_accounts: list[list[Extraction]]) -> list[list[Claim]]:
-    """The claims of several stories (what one worker task computes)."""
-    return [compare_claims(accounts) for accounts in stories_accounts]
+    for story_id, accounts in work:
+        if uses_embeddings(accounts):
+            pending.append((story_id, pool.submit(accounts)))
+            tasks += 1
+        else:
+            pending.append((story_id, compare_claims(accounts)))
+        while pending and not (isinstance(pending[0][1], Future) and not pending[0][1].done()):
+            yield head()  # whatever is ready at the front, in order
+        while pending and (tasks >= jobs * settings.CLAIMS_TASKS_PER_WORKER
+                           or len(pending) >= settings.CLAIMS_PENDING):  # fmt: skip
+            yield head()  # wait for the oldest
+    while pending:
+        yield head()
 
 
 def _one_thread() -> None:

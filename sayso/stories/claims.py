@@ -420,15 +420,20 @@ def _overlap(a: str, b: str) -> float:
     return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
 
 
+def uses_embeddings(extractions: Sequence[Extraction]) -> bool:
+    """Whether MiniLM reads the mentions of a story of these accounts: one of
+    ``settings.EMBED_MIN_ARTICLES`` articles or more."""
+    return len({ex.article.id for ex in extractions}) >= settings.EMBED_MIN_ARTICLES
+
+
 def compare(extractions: Sequence[Extraction]) -> list[Claim]:
     """The claims of a story's articles (near-duplicates already left out), most outlets first.
 
     MiniLM reads the mentions only of a story of ``EMBED_MIN_ARTICLES`` articles or more; one
     article's claims are joined by words alone (``settings.EMBED_MIN_ARTICLES``)."""
     mentions = [m for ex in extractions for m in mentions_of(ex)]
-    accounts = len({ex.article.id for ex in extractions})
     claims: list[tuple[int, int, Claim]] = []
-    for group in align(mentions, embeddings=accounts >= settings.EMBED_MIN_ARTICLES):
+    for group in align(mentions, embeddings=uses_embeddings(extractions)):
         outlets = tuple(sorted({m.outlet or "unknown" for m in group}))
         reason = conflict_reason(group) if len(outlets) > 1 else None
         status: ClaimStatus = (

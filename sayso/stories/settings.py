@@ -160,11 +160,11 @@ MIN_CLAIM_CHARS = 25
 
 # --- the claims pass in worker processes ---------------------------------------------------------
 
-#: Stories sent to a claims worker at a time (``compare_stale(jobs=N)``): one-article stories
-#: take about 6 ms each, a story of several accounts one second or more of MiniLM, so a few per
-#: task keep the pickling overhead small without leaving a worker idle at the end.
-CLAIMS_CHUNK = 4
+#: Stories of several accounts in flight per claims worker (``compare_stale(jobs=N)``; each
+#: is one task, a second or more of MiniLM): two keep a worker busy while this process stores
+#: claims; more would only hold more accounts in memory.
+CLAIMS_TASKS_PER_WORKER = 2
 
-#: Claims tasks in flight per worker: two keep a worker busy while this process stores the
-#: previous one's claims; more would only hold more accounts in memory.
-CLAIMS_CHUNKS_PER_WORKER = 2
+#: Stories whose claims may wait to be stored in order behind one still computed (one-article
+#: stories are compared here in milliseconds while a worker reads a long transcript).
+CLAIMS_PENDING = 256

@@ -1211,8 +1211,8 @@ def main() -> None:
     # does its matrix products with numpy's BLAS (sayso.nlp), and sayso runs one process per
     # core (--jobs N), so OpenBLAS's own threads would only contend.  numpy is not imported
     # yet here, so the setting takes.  Likewise torch's own threads (`accurate`, MiniLM for the
-    # claims): on a busy machine they spun against other processes, and `sayso evaluate
-    # --pipeline accurate` beside two training jobs ran at 108 words/s instead of 1,177.
+    # claims): on a busy machine they spun against other processes (`sayso evaluate
+    # --pipeline accurate` beside two training jobs: 108 words per CPU-second; BENCHMARKS.md).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from . import nlp

@@ -1120,6 +1120,13 @@ def evaluate_stories_cmd(
             f"claims: alignment P {al['precision']:.3f}  R {al['recall']:.3f}  "
             f"F1 {al['f1']:.3f}; status accuracy {st['accuracy']:.3f}"
         )
+        for label, key in (("across sources", "alignment_across_sources"),
+                           ("within a source", "alignment_within_source")):  # fmt: skip
+            part = data["claims"][key]
+            out.print(
+                f"  {label:15} P {part['precision']:.3f}  R {part['recall']:.3f}  "
+                f"F1 {part['f1']:.3f} ({part['correct_pairs']} of {part['gold_pairs']} gold pairs)"
+            )
     if report.mistakes is not None:
         click.echo(format_mistakes(report.mistakes))
 

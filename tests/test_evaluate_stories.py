@@ -158,6 +158,29 @@ def test_claims_hand_case() -> None:
     assert st["confusion"]["conflict"] == {"shared": 1}
 
 
+def test_alignment_is_also_scored_apart_across_sources_and_within_one() -> None:
+    gold = [
+        _gc("G1", "shared", _gm("A", 0, 10, "WH"), _gm("B", 0, 10, "K")),
+        _gc("G2", "one_sided", _gm("A", 20, 30, "WH"), _gm("A2", 0, 10, "WH")),
+    ]
+    pred = [
+        PredictedClaim("P1", "shared", (_pm("A", 0, 10), _pm("B", 0, 10), _pm("A2", 0, 10))),
+        PredictedClaim("P2", "one_sided", (_pm("A", 20, 30),)),
+    ]
+    got = score_claims(gold, pred)
+
+    def counts(part: dict[str, float]) -> tuple[float, float, float]:
+        return part["gold_pairs"], part["predicted_pairs"], part["correct_pairs"]
+
+    # predicted pairs: (A0,B0) and (B0,A2) across, (A0,A2) within; only (A0,B0) is gold
+    assert counts(got["alignment"]) == (2, 3, 1)
+    assert counts(got["alignment_across_sources"]) == (1, 2, 1)
+    assert counts(got["alignment_within_source"]) == (1, 1, 0)
+    assert got["alignment_across_sources"]["precision"] == pytest.approx(0.5)
+    assert got["alignment_across_sources"]["recall"] == 1.0
+    assert got["alignment_within_source"]["f1"] == 0.0
+
+
 def test_mentions_match_one_to_one_by_largest_overlap_in_the_same_article() -> None:
     gold = [_gm("A", 0, 10), _gm("A", 10, 20)]
     pred = [_pm("A", 5, 12), _pm("A", 0, 9), _pm("B", 0, 20)]

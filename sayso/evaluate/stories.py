@@ -24,6 +24,8 @@ Scorers (pure functions, no I/O):
 - :func:`score_claims`: predicted mentions are matched one to one to gold mentions of the same
   article that they overlap (largest overlap first); claim alignment is scored pairwise over
   the matched mentions (are two gold mentions in one gold claim also in one predicted claim?),
+  also apart for pairs of two sources' mentions (``alignment_across_sources``) and of one
+  source's (``alignment_within_source``),
   and status accuracy over the gold claims with at least one matched mention (the predicted
   status is that of the predicted claim holding most of the claim's matched mentions).
 
@@ -499,6 +501,24 @@ def score_claims(
         gold_sizes[g] += 1
         pred_sizes[p] += 1
     alignment = _cluster_scores(cells, gold_sizes, pred_sizes, Counter())["pairwise"]
+    # The same pairs split by whether the two mentions come from one source (a point an
+    # account repeats) or from two (what the comparison is for: one point in two accounts).
+    within_cells: Counter[tuple[str, str]] = Counter()
+    within_gold: Counter[str] = Counter()
+    within_pred: Counter[str] = Counter()
+    for gi, pi in matched.items():
+        src = gold_mentions[gi].source
+        g, p = f"{gold_owner[gi]}\t{src}", f"{pred_owner[pi]}\t{src}"
+        within_cells[(p, g)] += 1
+        within_gold[g] += 1
+        within_pred[p] += 1
+    within = _cluster_scores(within_cells, within_gold, within_pred, Counter())["pairwise"]
+    across_counts = {
+        k: alignment[k] - within[k] for k in ("gold_pairs", "predicted_pairs", "correct_pairs")
+    }
+    across = _prf(across_counts["correct_pairs"], across_counts["predicted_pairs"],
+                  across_counts["gold_pairs"])  # fmt: skip
+    across.update(across_counts)
 
     votes: dict[int, Counter[int]] = {}
     for gi, pi in matched.items():
@@ -528,6 +548,8 @@ def score_claims(
             "recall": _ratio(len(matched), len(gold_mentions)),
         },
         "alignment": {k: alignment[k] for k in alignment},
+        "alignment_across_sources": across,
+        "alignment_within_source": within,
         "status": {
             "accuracy": _ratio(correct, len(votes)) if votes else 0.0,
             "claims_scored": len(votes),

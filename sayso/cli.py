@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any, NoReturn
 
 import click
@@ -367,8 +368,8 @@ def ingest(
     Inputs are read as they are needed, so the first articles are stored at once however many
     there are; a stored article is skipped before it is parsed.
     """
+    from .engines import client_for, ingest_dask, prepare_cluster
     from .engines import ingest as store_ingest
-    from .engines import ingest_dask
     from .ingest import input_bytes, read_inputs, sample_paths
     from .models import InputError
     from .store import Store
@@ -386,20 +387,21 @@ def ingest(
         bar.done()
 
     items = read_inputs(specs, meta=meta, on_read=bar.read)
-    with Store(db) as store, bar:
-        if engine == "dask" or scheduler or out_parquet:
-            report = ingest_dask(
-                store, items, pipeline, done, jobs=jobs, scheduler=scheduler,
-                out_parquet=out_parquet,
-            )  # fmt: skip
+    dask = engine == "dask" or bool(scheduler) or bool(out_parquet)
+    with Store(db) as store, bar, client_for(scheduler, jobs) if dask else nullcontext() as client:
+        if client is not None:
+            prepare_cluster(client, pipeline)
+            report = ingest_dask(store, items, pipeline, done, out_parquet=out_parquet,
+                                 client=client)  # fmt: skip
         else:
             if jobs == 1:
                 _warm_up(pipeline)  # workers of --jobs N warm up on their own
             report = store_ingest(store, items, pipeline, done, jobs=jobs)
         merged = store.apply_suggested_aliases() if auto_alias and not out_parquet else ()
         if not out_parquet:
-            # near-duplicates, stories and their claims (issue 11), claims in --jobs processes
-            update_stories(store, jobs=jobs)
+            # near-duplicates, stories and their claims (issue 11), the claims of stories of
+            # several accounts on the Dask workers or in --jobs processes
+            update_stories(store, jobs=jobs, client=client)
         stats = store.stats()
     title = f"sayso ingest -> {out_parquet or db} ({report.extractor})"
     note = f"Parquet parts in {out_parquet}; store them: sayso load {db} {out_parquet}"
@@ -419,9 +421,16 @@ def ingest(
     "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
     help="Worker processes comparing the changed stories' accounts (MiniLM) afterwards.",
 )  # fmt: skip
+@click.option(
+    "--scheduler", metavar="tcp://HOST:PORT",
+    help="Compare the changed stories' accounts on this Dask scheduler's workers instead.",
+)  # fmt: skip
 @_json_option("Print the report as JSON.")
-def load(db: str, folder: str, auto_alias: bool, jobs: int, as_json: bool) -> None:
+def load(
+    db: str, folder: str, auto_alias: bool, jobs: int, scheduler: str | None, as_json: bool
+) -> None:
     """Store the Parquet parts that `ingest --out-parquet DIR` wrote (resumable, in input order)."""
+    from .engines import client_for
     from .engines import load as load_parts
     from .store import Store
     from .stories import update as update_stories
@@ -429,7 +438,9 @@ def load(db: str, folder: str, auto_alias: bool, jobs: int, as_json: bool) -> No
     with Store(db) as store:
         report = load_parts(store, folder)
         merged = store.apply_suggested_aliases() if auto_alias else ()
-        update_stories(store, jobs=jobs)  # near-duplicates, stories and their claims (issue 11)
+        # near-duplicates, stories and their claims (issue 11)
+        with client_for(scheduler, jobs) if scheduler else nullcontext() as client:
+            update_stories(store, jobs=jobs, client=client)
         stats = store.stats()
     _report(report, f"sayso load {folder} -> {db}", merged, stats, as_json)
 

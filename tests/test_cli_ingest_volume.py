@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sayso.cli import SUMMARY_ROWS, cli
 from sayso.store import Store
 from sayso.store.stories import stale_stories
 from sayso.stories import compare, stories
+from tests.test_stories import _claims_rows
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -75,3 +77,44 @@ def test_dask_parquet_then_load(tmp_path: Path) -> None:
         assert all(c.claims for c in (compare(store, st.id) for st in stories(store)) if c)
     code, out, err = _run("load", str(db), str(parts))
     assert code == 0 and "2 already stored" in out
+
+
+def test_ingest_and_load_on_a_scheduler_compare_accounts_on_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sayso.stories as stories_mod
+    from sayso.engines import client_for
+    from tests.test_stories import UA_CALL, WH_CALL, WH_PUTIN
+
+    monkeypatch.setenv("SAYSO_EMBEDDINGS", "0")  # words only: quick, and the same everywhere
+    data = tmp_path / "calls.jsonl"
+    data.write_text("".join(
+        json.dumps({"title": a.title, "text": a.text, "source": a.source,
+                    "published": a.published, "url": a.url}) + "\n"
+        for a in (WH_CALL, UA_CALL, WH_PUTIN)
+    ))  # fmt: skip
+    sent: list[int] = []
+    dask_submit = stories_mod._DaskPool.submit
+
+    def counted(self: object, accounts: list[object]) -> object:
+        sent.append(len(accounts))
+        return dask_submit(self, accounts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stories_mod._DaskPool, "submit", counted)
+    local, on_dask, loaded, parts = (tmp_path / n for n in ("l.db", "d.db", "p.db", "parts"))
+    assert _run("ingest", str(local), str(data), "--json")[0] == 0
+    assert not sent
+    # a cluster of its own, as `dask scheduler` and `dask worker` would run it (threads here)
+    with client_for(None, 2, processes=False) as client:
+        address = client.scheduler.address
+        code, out, err = _run("ingest", str(on_dask), str(data), "--scheduler", address, "--json")
+        assert code == 0, err
+        assert sent == [2]  # the call with two accounts, compared on a worker
+        code, out, err = _run("ingest", str(tmp_path / "x.db"), str(data), "--scheduler",
+                              address, "--out-parquet", str(parts), "--json")  # fmt: skip
+        assert code == 0, err
+        code, out, err = _run("load", str(loaded), str(parts), "--scheduler", address, "--json")
+        assert code == 0, err
+        assert sent == [2, 2]
+    rows = [_claims_rows(db) for db in (local, on_dask, loaded)]
+    assert rows[0] and rows[0] == rows[1] == rows[2]

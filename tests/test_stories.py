@@ -520,7 +520,7 @@ def _claims_rows(db: Path) -> list[tuple[object, ...]]:
                 for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3")]  # fmt: skip
 
 
-def test_claims_in_worker_processes_store_what_one_process_stores(
+def test_claims_in_worker_processes_or_on_dask_store_what_one_process_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sayso.stories import settings
@@ -532,8 +532,19 @@ def test_claims_in_worker_processes_store_what_one_process_stores(
     ua = _with_statement(UA_CALL, "Volodymyr Zelenskyy", "thanked",
                          "Joseph Biden for the support of Ukraine's sovereignty and territorial "
                          "integrity")  # fmt: skip
+    import sayso.stories as stories_mod
+    from sayso.engines import client_for
+
+    sent: list[int] = []
+    dask_submit = stories_mod._DaskPool.submit
+
+    def counted(self: object, accounts: list[Extraction]) -> object:
+        sent.append(len(accounts))
+        return dask_submit(self, accounts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stories_mod._DaskPool, "submit", counted)
     rows = []
-    for jobs in (1, 2):
+    for jobs in (1, 2, "dask"):
         db = tmp_path / f"j{jobs}.db"
         with Store(db) as store:
             store.write(Extraction(WH_CALL, (), ()), extractor="test.v1")
@@ -547,18 +558,53 @@ def test_claims_in_worker_processes_store_what_one_process_stores(
             group_new(store)
             stale = sql.stale_stories(store)
             assert len(stale) >= 4
-            if jobs == 2:
-                from sayso.stories.claims import uses_embeddings
+            from sayso.stories.claims import uses_embeddings
 
-                several = [sid for sid in stale
-                           if uses_embeddings(_accounts(store, sql.story(store, sid)))]  # fmt: skip
-                assert 2 <= len(several) < len(stale)  # both kinds of story
-            assert compare_stale(store, seen.append, jobs=jobs) == len(stale)
+            several = [sid for sid in stale
+                       if uses_embeddings(_accounts(store, sql.story(store, sid)))]  # fmt: skip
+            assert 2 <= len(several) < len(stale)  # both kinds of story
+            if jobs == "dask":  # a LocalCluster of two thread workers, as a scheduler's would be
+                with client_for(None, 2, processes=False) as client:
+                    assert compare_stale(store, seen.append, client=client) == len(stale)
+                assert len(sent) == len(several)  # those of several accounts, on the workers
+            else:
+                assert compare_stale(store, seen.append, jobs=int(jobs)) == len(stale)
             assert seen == stale and sql.stale_stories(store) == []
         rows.append(_claims_rows(db))
-    assert rows[0] and rows[0] == rows[1]
+    assert rows[0] and rows[0] == rows[1] == rows[2]
     with Store(tmp_path / "j1.db") as store, pytest.raises(ValueError, match="jobs"):
         compare_stale(store, jobs=0)
+
+
+def test_a_failing_claims_worker_is_one_clear_error_and_stored_claims_stay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sayso.stories as stories_mod
+    from sayso.engines import client_for
+    from sayso.errors import PipelineError
+
+    def missing(accounts: list[Extraction]) -> list[object]:
+        raise ModuleNotFoundError("No module named 'sayso'")
+
+    def submit(self: object, accounts: list[Extraction]) -> object:
+        return self.client.submit(missing, accounts, pure=False)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(stories_mod._DaskPool, "submit", submit)
+    ua = _with_statement(UA_CALL, "Volodymyr Zelenskyy", "thanked", "Joseph Biden for the support")
+    with Store(tmp_path / "s.db") as store:
+        for a in (WH_CALL, WH_PUTIN):
+            store.write(Extraction(a, (), ()), extractor="test.v1")
+        store.write(ua)
+        group_new(store)
+        stale = sql.stale_stories(store)
+        with client_for(None, 1, processes=False) as client, pytest.raises(PipelineError) as err:
+            compare_stale(store, client=client)
+        message = str(err.value)
+        assert "failed in a worker (ModuleNotFoundError" in message
+        assert "Install sayso and its models on every worker" in message
+        left = sql.stale_stories(store)
+        assert left and set(left) < set(stale)  # the one-article story's claims were stored
+        assert compare_stale(store) == len(left)  # and one process computes the rest
 
 
 def test_sentences_do_not_end_at_initials_or_titles() -> None:

@@ -6,8 +6,8 @@ merges.  The store only stores, it never runs the pipeline; :mod:`.batch` holds 
 engines share.
 """
 
-from .dask import ingest_dask
+from .dask import client_for, ingest_dask, prepare_cluster
 from .local import ingest
 from .parquet import load
 
-__all__ = ["ingest", "ingest_dask", "load"]
+__all__ = ["client_for", "ingest", "ingest_dask", "load", "prepare_cluster"]

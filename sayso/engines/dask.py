@@ -104,14 +104,16 @@ def ingest_dask(
         _run_on(client, run, items, chunk, folder)
         return run.report()
     with client_for(scheduler, jobs, processes) as own:
-        _prepare(own, name)
+        prepare_cluster(own, name)
         _run_on(own, run, items, chunk, folder)
     return run.report()
 
 
-def _prepare(client: Any, name: str) -> None:
-    """Every worker loads the models before the first chunk; a worker that cannot is an error
-    that says what to install, before any input is read."""
+def prepare_cluster(client: Any, pipeline: str) -> None:
+    """Every worker loads the models of ``pipeline`` before the first chunk; a worker that
+    cannot is an error that says what to install, before any input is read.  ``ingest_dask``
+    does this on a cluster of its own; call it on a ``client`` you pass it."""
+    name = resolve_name(pipeline)
     try:
         # No gc.freeze on a Dask worker: the process is the cluster's, not sayso's.
         client.run(prepare_worker, name, False)

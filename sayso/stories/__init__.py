@@ -16,7 +16,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any, Protocol
 
+from ..errors import PipelineError
 from ..models import Claim, Comparison, Extraction, Story
 from ..store import Store
 from ..store import stories as _sql
@@ -35,19 +37,28 @@ class UpdateReport:
 
 
 def compare_stale(
-    store: Store, progress: Callable[[int], None] | None = None, *, jobs: int = 1
+    store: Store,
+    progress: Callable[[int], None] | None = None,
+    *,
+    jobs: int = 1,
+    client: Any = None,
 ) -> int:
     """Recompute the claims of every story that changed since it was last compared.
 
     ``jobs`` > 1 sends each story of several accounts (the ones MiniLM reads) to one of
     ``jobs`` worker processes, started at the first such story (each loads MiniLM once); a
-    one-article story, compared by words in milliseconds, is done here.  This process reads the
-    accounts and stores the claims in story order: the same rows as with one job.  Returns the
-    number of stories compared.
+    one-article story, compared by words in milliseconds, is done here.  ``client``, a
+    ``distributed.Client``, sends them to its Dask workers instead (``jobs`` is then ignored:
+    each worker holds at most ``CLAIMS_TASKS_PER_WORKER`` stories at once).  This process reads
+    the accounts and stores the claims in story order: the same rows as with one job.  Returns
+    the number of stories compared.
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     work = _stale_accounts(store)
+    if client is not None:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        return _save_all(store, _in_pool(_DaskPool(client), work, workers), progress)
     if jobs == 1:
         results: Iterator[tuple[int, list[Claim]]] = (
             (story_id, compare_claims(accounts)) for story_id, accounts in work
@@ -57,9 +68,35 @@ def compare_stale(
         return _save_all(store, _in_pool(pool, work, jobs), progress)
 
 
+class _Pool(Protocol):
+    """Where the stories of several accounts are compared: ``submit`` returns a future;
+    ``hint`` says what to do when a task fails there."""
+
+    hint: str
+
+    def submit(self, accounts: list[Extraction]) -> Any: ...
+
+
+class _DaskPool:
+    """A Dask client's workers (each loads MiniLM at its first story)."""
+
+    hint = ("Install sayso and its models on every worker machine (scripts/setup.sh), the same "
+            "version as here.")  # fmt: skip
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def submit(self, accounts: list[Extraction]) -> Any:
+        # pure=False: two stories with equal accounts are still two tasks, and Dask does not
+        # hash every extraction to name the task
+        return self.client.submit(compare_claims, accounts, pure=False)
+
+
 class _LazyPool:
     """A process pool started on first use (spawn, not fork: this process holds an open
     database and, in the CLI, rich's threads); shut down on leaving the ``with``."""
+
+    hint = "A worker that dies is most often out of memory: try fewer --jobs."
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
@@ -101,29 +138,39 @@ def _save_all(
 
 
 def _in_pool(
-    pool: _LazyPool, work: Iterable[tuple[int, list[Extraction]]], jobs: int
+    pool: _Pool, work: Iterable[tuple[int, list[Extraction]]], jobs: int
 ) -> Iterator[tuple[int, list[Claim]]]:
     """The claims of ``work``'s stories in story order: those of several accounts computed in
-    ``pool`` (at most ``CLAIMS_TASKS_PER_WORKER`` per worker in flight), the others here; at
-    most ``CLAIMS_PENDING`` stories held at once, so memory stays bounded."""
-    pending: deque[tuple[int, list[Claim] | Future[list[Claim]]]] = deque()
+    ``pool`` by ``jobs`` workers (at most ``CLAIMS_TASKS_PER_WORKER`` per worker in flight),
+    the others here; at most ``CLAIMS_PENDING`` stories held at once, so memory stays
+    bounded."""
+    # (story, its claims computed here, or None and the future of the pool's)
+    pending: deque[tuple[int, list[Claim] | None, Any]] = deque()
     tasks = 0
 
     def head() -> tuple[int, list[Claim]]:
         nonlocal tasks
-        story_id, value = pending.popleft()
-        if isinstance(value, Future):
+        story_id, claims, future = pending.popleft()
+        if claims is None:
             tasks -= 1
-            return story_id, value.result()
-        return story_id, value
+            try:
+                return story_id, future.result()
+            except Exception as e:  # noqa: BLE001 - whatever the worker raised, say where
+                detail = " ".join(f"{type(e).__name__}: {e}".split())[:200]
+                raise PipelineError(
+                    f"comparing the accounts of story {story_id} failed in a worker ({detail}); "
+                    f"{pool.hint} The claims stored so far are kept; the next ingest or "
+                    "`sayso compare DB STORY_ID` computes the others."
+                ) from e
+        return story_id, claims
 
     for story_id, accounts in work:
         if uses_embeddings(accounts):
-            pending.append((story_id, pool.submit(accounts)))
+            pending.append((story_id, None, pool.submit(accounts)))
             tasks += 1
         else:
-            pending.append((story_id, compare_claims(accounts)))
-        while pending and not (isinstance(pending[0][1], Future) and not pending[0][1].done()):
+            pending.append((story_id, compare_claims(accounts), None))
+        while pending and (pending[0][1] is not None or pending[0][2].done()):
             yield head()  # whatever is ready at the front, in order
         while pending and (tasks >= jobs * settings.CLAIMS_TASKS_PER_WORKER
                            or len(pending) >= settings.CLAIMS_PENDING):  # fmt: skip
@@ -138,11 +185,13 @@ def _one_thread() -> None:
         os.environ.setdefault(var, "1")
 
 
-def update(store: Store, compare_claims_too: bool = True, *, jobs: int = 1) -> UpdateReport:
+def update(
+    store: Store, compare_claims_too: bool = True, *, jobs: int = 1, client: Any = None
+) -> UpdateReport:
     """Group the articles not in a story yet and recompute the claims of changed stories
-    (in ``jobs`` worker processes: :func:`compare_stale`)."""
+    (in ``jobs`` worker processes, or on ``client``'s Dask workers: :func:`compare_stale`)."""
     grouping = group_new(store)
-    compared = compare_stale(store, jobs=jobs) if compare_claims_too else 0
+    compared = compare_stale(store, jobs=jobs, client=client) if compare_claims_too else 0
     return UpdateReport(grouping, compared)
 
 

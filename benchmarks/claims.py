@@ -3,13 +3,17 @@
     python benchmarks/claims.py                          # February 2022 readouts; table
     python benchmarks/claims.py --start 2022-02-01 --end 2022-02-28 --jobs 1 2 --json
     python benchmarks/claims.py --jobs 1 --embed-min-articles 1   # MiniLM on every story (before)
+    python benchmarks/claims.py --jobs 1 2 --dask 2     # also on a LocalCluster of 2 Dask workers
 
 Articles: the gov-readouts collection (``../shared/data/gov-readouts``: White House, Kremlin
 and Kyiv accounts) published between ``--start`` and ``--end``, a busy stretch in which many
 events have accounts from two or three governments.  Into a scratch store they are extracted
 with ``--pipeline`` (``sayso.engines.ingest``, one process) and grouped
 (``sayso.stories.grouping.group_new``); then a copy of that store per ``--jobs`` value has its
-claims computed by :func:`sayso.stories.compare_stale`, as ``sayso ingest --jobs N`` does.
+claims computed by :func:`sayso.stories.compare_stale`, as ``sayso ingest --jobs N`` does;
+with ``--dask N``, also on a LocalCluster of N single-threaded Dask worker processes, as
+``sayso ingest --engine dask --jobs N`` (or ``--scheduler``) does.  Every run's stored claims
+are checked to be the rows of the first run.
 
 Costs are CPU seconds of this process and its finished worker processes (``getrusage``): the
 machine may be shared, so wall seconds are printed beside them and say less.  MiniLM loads in
@@ -37,7 +41,7 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as sayso's console script does
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # torch (MiniLM) on one core: costs per core
 
-from sayso.engines import ingest  # noqa: E402
+from sayso.engines import client_for, ingest  # noqa: E402
 from sayso.models import Article  # noqa: E402
 from sayso.store import Store  # noqa: E402
 from sayso.stories import compare_stale, settings  # noqa: E402
@@ -78,6 +82,13 @@ def shape(db: Path) -> dict[str, int]:
             "claims": claims, "mentions": mentions}  # fmt: skip
 
 
+def rows(db: Path) -> list[tuple[Any, ...]]:
+    """Every stored claim and claim mention, in order."""
+    with sqlite3.connect(db) as conn:
+        return [tuple(r) for table in ("claims", "claim_mentions")
+                for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3")]  # fmt: skip
+
+
 def main() -> None:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -86,13 +97,16 @@ def main() -> None:
     ap.add_argument("--end", default="2022-02-28")
     ap.add_argument("--pipeline", default="fast")
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--dask", type=int, nargs="*", default=[],
+                    help="also compare on a LocalCluster of this many Dask worker processes "
+                         "(its start-up counted, as --jobs counts its pool's)")
     ap.add_argument("--embed-min-articles", type=int, default=None,
                     help="override settings.EMBED_MIN_ARTICLES in this process (1: MiniLM reads "
                          "one-article stories too, as before it existed); with --jobs 1 only")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if args.embed_min_articles is not None:
-        if args.jobs != [1]:
+        if args.jobs != [1] or args.dask:
             raise SystemExit("--embed-min-articles changes this process only: use --jobs 1")
         settings.EMBED_MIN_ARTICLES = args.embed_min_articles
     if not args.collection.is_dir():
@@ -117,16 +131,26 @@ def main() -> None:
             c0 = cpu()
             group_new(store)
             out["group_cpu_s"] = round(cpu() - c0, 2)
-        for jobs in args.jobs:
-            db = Path(tmp) / f"jobs{jobs}.db"
+        first: list[tuple[Any, ...]] | None = None
+        for label, jobs in [(str(j), j) for j in args.jobs] + [(f"dask{d}", d)
+                                                               for d in args.dask]:
+            db = Path(tmp) / f"{label}.db"
             shutil.copyfile(base, db)
             with Store(db) as store:
                 c0, w0 = cpu(), time.perf_counter()
-                n = compare_stale(store, jobs=jobs)
-                run = {"jobs": jobs, "stories_compared": n,
+                if label.startswith("dask"):
+                    # the cluster's worker processes are reaped when it closes: their CPU counts
+                    with client_for(None, jobs) as client:
+                        n = compare_stale(store, client=client)
+                else:
+                    n = compare_stale(store, jobs=jobs)
+                run = {"jobs": label, "stories_compared": n,
                        "cpu_s": round(cpu() - c0, 2),
                        "wall_s": round(time.perf_counter() - w0, 2)}  # fmt: skip
             run.update(shape(db))
+            got = rows(db)
+            first = got if first is None else first
+            run["same_rows_as_first"] = got == first
             out["runs"].append(run)
     if args.json:
         print(json.dumps(out))
@@ -135,14 +159,15 @@ def main() -> None:
           f"extracting them ({args.pipeline}, one process): {out['extract_cpu_s']} CPU-s, "
           f"{out['extract_wall_s']} s wall; grouping {out['group_cpu_s']} CPU-s; MiniLM reads "
           f"stories of {settings.EMBED_MIN_ARTICLES}+ articles")  # fmt: skip
-    print(f"{'jobs':>4} {'stories':>8} {'of 2+':>6} {'claims':>7} {'mentions':>9} "
-          f"{'CPU-s':>8} {'x extract':>9} {'wall s':>8} {'x 1 job':>8}")
-    one = next((r for r in out["runs"] if r["jobs"] == 1), None)
+    print(f"{'jobs':>5} {'stories':>8} {'of 2+':>6} {'claims':>7} {'mentions':>9} "
+          f"{'CPU-s':>8} {'x extract':>9} {'wall s':>8} {'x 1 job':>8} {'same rows':>9}")
+    one = next((r for r in out["runs"] if r["jobs"] == "1"), None)
     for r in out["runs"]:
         speed = f"{one['wall_s'] / r['wall_s']:.2f}" if one and r["wall_s"] else "-"
-        print(f"{r['jobs']:>4} {r['stories']:>8} {r['stories_of_two_or_more']:>6} "
+        print(f"{r['jobs']:>5} {r['stories']:>8} {r['stories_of_two_or_more']:>6} "
               f"{r['claims']:>7} {r['mentions']:>9} {r['cpu_s']:>8.1f} "
-              f"{r['cpu_s'] / out['extract_cpu_s']:>9.2f} {r['wall_s']:>8.1f} {speed:>8}")
+              f"{r['cpu_s'] / out['extract_cpu_s']:>9.2f} {r['wall_s']:>8.1f} {speed:>8} "
+              f"{'yes' if r['same_rows_as_first'] else 'NO':>9}")
 
 
 if __name__ == "__main__":

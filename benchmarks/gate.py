@@ -147,7 +147,8 @@ def _story_grouping(readouts: Path) -> float:
 
 def measure_stories(extractor: str, data: Path) -> dict[str, float]:
     """The stories numbers for one extractor: story pairwise F1 with the readouts collection as
-    distractors, and claim alignment F1 from that extractor's statements (dev split)."""
+    distractors, and claim alignment F1 from that extractor's statements (dev split), in all
+    and over the pairs of two sources' mentions."""
     from sayso.stories.evaluation import evaluate_stories
 
     readouts = data / READOUTS
@@ -157,6 +158,10 @@ def measure_stories(extractor: str, data: Path) -> dict[str, float]:
     out = {
         "stories.pairwise.f1": _story_grouping(readouts),
         "stories.claims.f1": float(claims.get("alignment", {}).get("f1", 0.0)) * 100,
+        # the pairs of two sources' mentions: one point in two accounts
+        "stories.claims.across.f1": float(
+            claims.get("alignment_across_sources", {}).get("f1", 0.0)
+        ) * 100,
     }
     return {k: round(v, 2) for k, v in out.items()}
 

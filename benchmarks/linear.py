@@ -44,6 +44,10 @@ PATTERNS: dict[str, str] = {
     # a transcript printed as one paragraph: a speaker turn per sentence, "as"-clauses and
     # first-person sources (each of these once took quadratic time)
     "transcript": "Question: Are there any talks? Yury Ushakov: Like I said, we agreed. ",
+    # Markdown links, well-formed and broken: brackets that never close, targets that do not
+    # end, nested parentheses (the parser reads a link as its words: nlp.mask_markup)
+    "markdown": "The mayor [said](https://x.org/a_(b)/c) the [bridge would reopen](http://y. "
+    "[[ ]( [x](y(z( ![map](m.png) ",
     # ordinary news prose, the control: its curve is the flat one to match
     "news": 'The mayor said on Monday that the bridge would reopen. "It is safe," she told '
     "reporters, according to the city's statement.\n\n",

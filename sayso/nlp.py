@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
@@ -670,16 +671,48 @@ def _pieces(text: str, limit: int = PIECE_CHARS) -> list[str]:
     return pieces
 
 
+#: A Markdown link or image, ``[words](target)`` or ``![words](target)``: scraped and converted
+#: news keeps them ("President Biden [announced](https://...) the Administration will ...").
+#: Bounded parts (at most one level of parentheses in the target), so matching stays linear.
+_MARKDOWN_LINK = re.compile(
+    r"!?\[(?P<words>[^\[\]\n]{1,300})\]\((?:[^()\s]|\([^()\s]{0,200}\)){1,2000}\)"
+)
+
+
+#: Markdown bold: "**" (or more) around words.
+_MARKDOWN_BOLD = re.compile(r"\*\*+")
+
+
+def mask_markup(text: str) -> str:
+    """``text`` as the parser should read it: each Markdown link reduced to its words, the
+    brackets and the target turned into spaces, and bold marks into spaces, so that every
+    character keeps its offset (the parse's offsets index the stored text; the stored text is
+    not changed).  A link's brackets and address split its sentence in the parse, and its cue
+    was lost."""
+    if "](" in text:
+        text = _MARKDOWN_LINK.sub(
+            lambda m: " " * (m.start("words") - m.start()) + m.group("words")
+            + " " * (m.end() - m.end("words")),
+            text,
+        )
+    if "**" in text:
+        text = _MARKDOWN_BOLD.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
 def parse_in_pieces(
     items: Iterable[tuple[str, object]], batch_size: int = 16
 ) -> Iterator[tuple[Doc, object]]:
     """Like :func:`parse_with_context`, but a text over PIECE_CHARS is parsed in pieces that
-    are then joined into one Doc whose text is the whole text (offsets unchanged)."""
+    are then joined into one Doc whose text is the whole text (offsets unchanged), and
+    Markdown links are read as their words (:func:`mask_markup`; the Doc's text has spaces
+    where the text has their brackets and targets)."""
     _import_spacy()
     from spacy.tokens import Doc
 
     def split() -> Iterator[tuple[str, tuple[int, int, object]]]:
-        for text, context in items:
+        for raw, context in items:
+            text = mask_markup(raw)
             parts = _pieces(text) if len(text) > PIECE_CHARS else [text]
             for i, part in enumerate(parts):
                 yield part, (i, len(parts), context)
@@ -718,8 +751,14 @@ def speaker_label(label: str) -> bool:
 
 
 def char_range(tokens: Iterable[Token]) -> tuple[int, int] | None:
-    """The character range from the first to the last of ``tokens`` (None for no tokens)."""
+    """The character range from the first to the last of ``tokens`` that is not whitespace
+    (None for none; a Markdown link's brackets are whitespace to the parser:
+    :func:`mask_markup`)."""
     toks = sorted(tokens, key=lambda t: t.i)
+    while toks and toks[0].is_space:
+        toks.pop(0)
+    while toks and toks[-1].is_space:
+        toks.pop()
     if not toks:
         return None
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
@@ -745,7 +784,10 @@ def token_pieces(tokens: Iterable[Token], text: str) -> list[tuple[int, int]]:
             runs.append([t])
     out = []
     for run in runs:
-        s, e = trim(text, run[0].idx, run[-1].idx + len(run[-1].text))
+        words = [t for t in run if not t.is_space]  # whitespace tokens at its edges: no text
+        if not words:
+            continue
+        s, e = trim(text, words[0].idx, words[-1].idx + len(words[-1].text))
         if e > s:
             out.append((s, e))
     return out

@@ -104,6 +104,22 @@ def test_people_in_the_lead_rule_out_other_events() -> None:
     assert not compatible(wh, wz, WH, WH)  # Biden-Putin and Biden-Zelenskyy the same day
 
 
+def test_a_holiday_is_not_a_person_nor_a_story(tmp_path: Path) -> None:
+    keys = names("Greetings on Ecologist Day\n\nThe message reads: this holiday unites people.")
+    assert "day" not in keys and "day" not in lead_names(keys) and "ecologist" in keys
+    greeting = art("Greetings on Ecologist Day", "Vladimir Putin sent greetings to ecologists on "
+                   "Ecologist Day. The message reads: this holiday unites people.", KR,
+                   "2022-06-05T11:00:00Z")  # fmt: skip
+    grain = art("Ukraine is negotiating on the export of grain", "On Journalist Day, Volodymyr "
+                "Zelenskyy said Ukraine was negotiating with Turkey and the United Nations on "
+                "the export of grain.", UA, "2022-06-06T21:06:00Z")  # fmt: skip
+    with Store(tmp_path / "h.db") as store:
+        for a in (greeting, grain):
+            store.write(Extraction(a, (), ()), extractor="test.v1")
+        group_new(store)
+        assert sql.story_of(store, greeting.id) != sql.story_of(store, grain.id)
+
+
 def test_an_announcement_counts_from_the_day_it_names() -> None:
     from sayso.stories.signature import date_of, event_day
 

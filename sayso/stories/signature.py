@@ -51,7 +51,9 @@ _PLACES = re.compile("|".join(f"(?P<g{i}>{p})" for i, (p, _) in enumerate(_PLACE
 _PLACE_KEYS = {f"g{i}": r for i, (_, r) in enumerate(_PLACE_FORMS)}
 
 # Capitalised words that are never names worth blocking on, even when the text has no
-# lower-case use of them (titles, calendar words, the words of a readout's headline).
+# lower-case use of them (titles, calendar words, the words of a readout's headline). "Day":
+# "Ecologist Day" and "Journalist Day" side by side in a lead were one person, "Day", who
+# joined a Kremlin greeting and two unrelated Kyiv items into one story.
 _NOT_NAMES = frozenset(
     """
     a an the and or of in on at to for by with from as but if this that these those it its he she
@@ -63,7 +65,8 @@ _NOT_NAMES = frozenset(
     king queen prince majesty excellency readout statement statements call calls conversation
     telephone phone video meeting remarks briefing background senior official officials leader
     leaders january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday moderator q thank thanks good via
+    monday tuesday wednesday thursday friday saturday sunday day days week year anniversary
+    moderator q thank thanks good via
     p.m a.m est edt cest cet utc gmt i’m i'm i’ve i've let we’re we're
     """.split()
 )

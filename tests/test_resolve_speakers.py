@@ -254,6 +254,16 @@ ROWS = [
         "organization",
         "document",
     ),
+    # a document's title is not who speaks: the document is, and so whoever issued it
+    (
+        "Shortly after taking office, President Biden signed an Executive Order on "
+        "[Climate-Related Financial Risk](https://example.gov/2021/05/20/executive-order/) which "
+        "directs agencies across the Federal government to take steps to manage the risks.",
+        "directs",
+        "Biden",
+        "person",
+        "document",
+    ),
     # short names of places are one speaker ("the US" is the United States)
     (
         "The talks were moved to Saturday. The US cited the likelihood of an attack.",

@@ -1456,6 +1456,11 @@ class _Resolver:
             return group, "group", VIA_CONFIDENCE["group"]
         if head.lemma_.lower() in DOCUMENT_NOUNS and head.pos_ != "PROPN":
             return self._document(span, head, raw)
+        # A document's title ("an Executive Order on Climate-Related Financial Risk, which
+        # directs ...", "the report on Extreme Weather Risk"): the document speaks, not its topic.
+        titled = self._titled_document(head)
+        if titled is not None:
+            return self._document(self.doc[titled.left_edge.i : titled.i + 1], titled, raw)
         # A named person: the name that heads the phrase, never a possessor or a modifier.
         for ent in self._person_ents(span):
             words = info._person_words(ent)
@@ -1785,6 +1790,19 @@ class _Resolver:
         return self._group([self.person_entity(k) for k in chosen])
 
     # -- documents ----------------------------------------------------------------------------
+    def _titled_document(self, head: Token) -> Token | None:
+        """The document noun whose title ``head`` heads ("order" in "an Executive Order on
+        X", "report" in "the report about X"), or None."""
+        if head.dep_ != "pobj" or head.head.lower_ not in {"on", "about", "regarding"}:
+            return None
+        k = head.head.i - 1
+        while k >= 0 and self.doc[k].is_space:
+            k -= 1
+        before = self.doc[k] if k >= 0 else None
+        if before is None or before.lemma_.lower() not in DOCUMENT_NOUNS:
+            return None
+        return before
+
     def _document(
         self, span: SpacySpan, head: Token, raw: str
     ) -> tuple[_Entity | None, str, float]:

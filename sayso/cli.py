@@ -1175,8 +1175,15 @@ def stories(db: str, min_outlets: int, limit: int | None, as_json: bool) -> None
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("story_id", type=int)
 @_extractor_option
+@click.option(
+    "--status", "statuses", multiple=True,
+    type=click.Choice(["shared", "one_sided", "conflict"]),
+    help="Only claims of this status (repeatable): conflict, one_sided (who left it out), shared.",
+)  # fmt: skip
 @_json_option("Print the comparison as one JSON object.")
-def compare(db: str, story_id: int, extractor: str | None, as_json: bool) -> None:
+def compare(
+    db: str, story_id: int, extractor: str | None, statuses: tuple[str, ...], as_json: bool
+) -> None:
     """Compare the accounts of story STORY_ID in DB claim by claim (see `sayso stories`)."""
     from rich.table import Table
 
@@ -1187,6 +1194,8 @@ def compare(db: str, story_id: int, extractor: str | None, as_json: bool) -> Non
         result = compare_story(store, story_id, name)
     if result is None:
         _fail(f"no story {story_id} in {db}", hint="list them with: sayso stories DB")
+    if statuses:
+        result = result.only(statuses)
     if as_json:
         _print_json(result.to_json())
         return

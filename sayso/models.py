@@ -11,7 +11,8 @@ import bisect
 import datetime as _dt
 import functools
 import hashlib
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 SpeakerKind = Literal["person", "organization", "place", "group", "document", "unknown"]
@@ -464,6 +465,20 @@ class Comparison:
 
     story: Story  #: the story
     claims: tuple[Claim, ...]  #: its claims, most widely carried first
+
+    def counts(self) -> dict[str, int]:
+        """Claims per status, every status named (``{"shared": 3, "one_sided": 5, ...}``)."""
+        return {s: sum(1 for c in self.claims if c.status == s) for s in CLAIM_STATUSES}
+
+    def only(self, statuses: Iterable[str]) -> Comparison:
+        """The same comparison with only the claims of these statuses (in their order); an
+        unknown status is a ValueError naming the known ones."""
+        wanted = set(statuses)
+        unknown = sorted(wanted - set(CLAIM_STATUSES))
+        if unknown:
+            raise ValueError(f"unknown claim status {', '.join(unknown)}: the statuses are "
+                             f"{', '.join(CLAIM_STATUSES)}")  # fmt: skip
+        return replace(self, claims=tuple(c for c in self.claims if c.status in wanted))
 
     def to_json(self) -> dict[str, Any]:
         """The object printed by ``sayso compare --json``."""

@@ -522,6 +522,14 @@ def test_update_compare_and_cli_json(tmp_path: Path) -> None:
             assert set(m) == {"article_id", "attribution_id", "speaker", "cue", "text", "start",
                               "end", "hedged"}  # fmt: skip
             assert texts[m["article_id"]][m["start"] : m["end"]] == m["text"]
+    res = runner.invoke(cli, ["compare", str(db), str(lines[0]["id"]), "--json",
+                              "--status", "conflict", "--status", "one_sided"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    chosen = json.loads(res.output)["claims"]
+    assert chosen == [c for c in data["claims"] if c["status"] in {"conflict", "one_sided"}]
+    assert chosen and len(chosen) < len(data["claims"])  # the shared claims were left out
+    res = runner.invoke(cli, ["compare", str(db), str(lines[0]["id"]), "--status", "disputed"])
+    assert res.exit_code == 2 and "disputed" in res.output
     res = runner.invoke(cli, ["compare", str(db), "999"])
     assert res.exit_code != 0 and "no story 999" in res.output
     res = runner.invoke(cli, ["stories", str(db)])

@@ -58,6 +58,15 @@ def test_from_stories_to_a_highlighted_mention(story_site: str, page: Page) -> N
     }
     assert len(colours) >= 2
     _shot(page, "stories-compare")
+    # the conflicting claims alone, by their count in the header, and back to all claims
+    every = page.locator("tr.claim").count()
+    page.locator("a.status.conflict").click()
+    expect(page.locator("tr.claim.conflict").first).to_be_visible()
+    expect(page.locator("tr.claim.shared")).to_have_count(0)
+    assert page.locator("tr.claim").count() < every
+    _shot(page, "stories-conflicts")
+    page.locator("a.all-claims").click()
+    expect(page.locator("tr.claim")).to_have_count(every)
     mention = page.locator("tr.claim.shared .mention a").first
     text = mention.inner_text()
     mention.click()

@@ -116,3 +116,21 @@ def test_stories_errors(client: TestClient) -> None:
     assert client.get(bad).status_code == 400
     assert client.get(f"/stories/{sid}/mention/nope?start=0&end=1").status_code == 404
     assert json.loads(client.get("/stories.json?page=2").text)["stories"] == []
+
+
+def test_story_page_shows_only_the_claims_of_a_status(client: TestClient) -> None:
+    sid = client.get("/stories.json?min_outlets=2").json()["stories"][0]["id"]
+    every = client.get(f"/stories/{sid}.json").json()["claims"]
+    conflicts = client.get(f"/stories/{sid}.json?status=conflict").json()["claims"]
+    assert conflicts and conflicts == [c for c in every if c["status"] == "conflict"]
+    both = client.get(f"/stories/{sid}.json?status=conflict,shared").json()["claims"]
+    assert both == client.get(f"/stories/{sid}.json?status=conflict&status=shared").json()[
+        "claims"] == [c for c in every if c["status"] in {"conflict", "shared"}]  # fmt: skip
+    page = client.get(f"/stories/{sid}?status=conflict").text
+    assert page.count('<tr class="claim ') == len(conflicts)
+    # the counts stay the whole story's, each a link to its claims; a way back to all of them
+    n_shared = sum(c["status"] == "shared" for c in every)
+    assert f'href="/stories/{sid}?status=shared" title="Only the shared claims">{n_shared} shared' in page
+    assert f'<a class="all-claims" href="/stories/{sid}">all claims</a>' in page
+    bad = client.get(f"/stories/{sid}.json?status=disputed")
+    assert bad.status_code == 400 and "one_sided" in bad.json()["error"]

@@ -59,6 +59,14 @@ def story_page(pages: _Pages, request: Request) -> Response:
     result = pages.cached(("story", story_id), lambda st: compare(st, story_id))
     if result is None:
         raise HTTPException(404, f"No story {story_id} in this database.")
+    # ?status=conflict (repeatable, or comma-separated): only the claims of those statuses
+    statuses = [s for v in request.query_params.getlist("status") for s in v.split(",") if s]
+    counts = result.counts()
+    if statuses:
+        try:
+            result = result.only(statuses)
+        except ValueError as e:
+            raise HTTPException(400, f"{e}.") from None
     if wants_json(request):
         return json_response(result.to_json())
     outlets = list(result.story.outlets)
@@ -66,10 +74,8 @@ def story_page(pages: _Pages, request: Request) -> Response:
     for c in result.claims:
         cells = {o: [m for m in c.mentions if m.outlet == o] for o in outlets}
         rows.append({"claim": c, "cells": cells})
-    counts = {s: sum(1 for c in result.claims if c.status == s)
-              for s in ("shared", "one_sided", "conflict")}  # fmt: skip
     return pages.html(request, "story.html", story=result.story, outlets=outlets, rows=rows,
-                      counts=counts)  # fmt: skip
+                      counts=counts, statuses=statuses)  # fmt: skip
 
 
 def mention_page(pages: _Pages, request: Request) -> Response:

@@ -357,3 +357,31 @@ def test_ignored_keys_are_passing_mentions_and_left_out_roles(tmp_path: Path) ->
     no_announcements = gold.ignored("all", roles=("account", "transcript"))
     assert no_announcements == {"https://ua.gov/9", "https://kr.ru/1"}
     assert "https://kr.ru/1" not in gold.grouping("all", roles=("account", "transcript"))
+
+
+def test_credit_matches_names_groups_and_narrators() -> None:
+    from sayso.evaluate.stories import credit_matches
+
+    assert credit_matches("Joe Biden", "President Biden")
+    assert credit_matches("Volodymyr Zelenskyy", "Zelensky")  # one spelling of the surname
+    assert credit_matches("Joe Biden; Volodymyr Zelenskyy", "the two presidents")
+    assert credit_matches("Joe Biden; Volodymyr Zelenskyy", "Joseph Biden and Volodymyr Zelenskyy")
+    assert not credit_matches("Joe Biden; Volodymyr Zelenskyy", "Joe Biden")
+    assert credit_matches("Kremlin", "President of Russia (Kremlin)")
+    assert credit_matches("senior administration official", "a senior administration official")
+    assert not credit_matches("Office of the President of Ukraine", "Ukraine")
+    assert not credit_matches("Office of the President of Ukraine", "President Zelenskyy")
+    assert not credit_matches("Yury Ushakov", "Vladimir Putin")
+    assert not credit_matches("Joe Biden", None)
+
+
+def test_claims_score_credits_and_hedges_of_matched_mentions() -> None:
+    gold = [_gc("G1", "shared", GoldMention("A", 0, 10, None, "WH", "Joe Biden", False),
+                GoldMention("B", 0, 10, None, "K", "Kremlin", True))]  # fmt: skip
+    pred = [PredictedClaim("P1", "shared", (
+        PredictedMention("A", 0, 10, "", "President Biden", False),
+        PredictedMention("B", 0, 10, "", "Vladimir Putin", False),
+    ))]  # fmt: skip
+    m = score_claims(gold, pred)["mentions"]
+    assert (m["credited_correct"], m["hedged_correct"]) == (1, 1)
+    assert m["credited_accuracy"] == m["hedged_accuracy"] == 0.5

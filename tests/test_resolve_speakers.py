@@ -441,3 +441,44 @@ def test_you_in_a_press_call_answer_is_the_reporter_who_asked(pipeline: str) -> 
     assert answer is not None and answer.name == "reporter"
     asked = ex.speaker(in_question.speaker)
     assert asked is None or asked.name != "reporter"  # the question's "you" is the official
+
+
+@pytest.mark.parametrize("pipeline", ["fast", "rules"])
+def test_a_role_nobody_holds_in_an_outlets_own_text_does_not_crash(pipeline: str) -> None:
+    # a dated Kremlin text has a principal (the President) but names no minister: "the
+    # minister" once raised ValueError (max of no candidates) and the article was skipped
+    article = Article(text="Talks\n\nThe minister said the talks would go on.",
+                      source="President of Russia (Kremlin)", published="2022-02-12",
+                      url="http://en.kremlin.ru/events/president/news/1")  # fmt: skip
+    ex = extract_article(article, pipeline=pipeline)
+    (att,) = ex.attributions
+    sp = ex.speaker(att.speaker)
+    assert sp is not None and sp.name == "minister" and att.speaker_via == "role"
+
+
+def test_the_head_of_state_and_the_president_of_ukraine_in_kyivs_own_text() -> None:
+    text = ("President of Ukraine Volodymyr Zelenskyy had a phone conversation with Federal "
+            "Chancellor of Austria Karl Nehammer. The Head of State stressed that Ukraine needs "
+            "more weapons. The President of Ukraine said that the talks were useful. The "
+            "Ukrainian head of state said that sanctions must grow.")  # fmt: skip
+    article = Article(text=text, source="Office of the President of Ukraine",
+                      published="2022-04-09", url="https://www.president.gov.ua/en/news/x")
+    ex = extract_article(article, pipeline="fast")
+    by_cue = {}
+    for a in ex.attributions:
+        sp = ex.speaker(a.speaker)
+        by_cue[a.source.text if a.source else ""] = sp.name if sp else None
+    assert by_cue["The Head of State"] == "Volodymyr Zelenskyy"
+    assert by_cue["The President of Ukraine"] == "Volodymyr Zelenskyy"
+    assert by_cue["The Ukrainian head of state"] == "Volodymyr Zelenskyy"
+
+
+def test_a_title_before_of_a_country_and_no_wrong_holder_for_another_country() -> None:
+    text = ("Vladimir Putin spoke with President of the United States Joseph Biden. "
+            "The President of Ukraine said that the talks were useful. "
+            "The US President said that diplomacy was possible.")  # fmt: skip
+    ex = extract_article(Article(text=text), pipeline="fast")
+    names = {a.source.text: ex.speaker(a.speaker).name  # type: ignore[union-attr]
+             for a in ex.attributions if a.source is not None}  # fmt: skip
+    assert names["The US President"] == "Joseph Biden"  # "President of the United States"
+    assert names["The President of Ukraine"] != "Joseph Biden"  # not the only president known

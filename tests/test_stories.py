@@ -810,3 +810,20 @@ def test_who_acts_together_is_not_what_a_claim_says() -> None:
               m("A", "that the United States and its allies and partners will respond decisively "
                      "if Russia further invades Ukraine")]
     assert all(len(g) == 1 for g in align(points))
+
+
+def test_a_narrated_sentence_is_credited_to_who_acts_or_to_the_outlet() -> None:
+    from sayso.models import Speaker
+    from sayso.stories.claims import narrator_credit
+
+    speakers = (Speaker("sp-1", "Volodymyr Zelenskyy", "person"),
+                Speaker("sp-2", "Joseph Biden", "person"))  # fmt: skip
+    ex = Extraction(UA_CALL, speakers, ())
+    assert narrator_credit("President Biden", ex, UA) == "Joseph Biden"  # the article's name
+    assert narrator_credit("The Head of State", ex, UA) == "Volodymyr Zelenskyy"  # its leader
+    assert narrator_credit("The Ukrainian President", ex, UA) == "Volodymyr Zelenskyy"
+    assert narrator_credit("The conversation was", ex, UA) == UA  # a passive: the outlet
+    assert narrator_credit("The call", ex, UA) == UA
+    assert narrator_credit("The two presidents", ex, UA) == "The two presidents"
+    assert narrator_credit("The Chancellor of Austria", ex, UA) == "The Chancellor of Austria"
+    assert narrator_credit("", ex, UA) == UA

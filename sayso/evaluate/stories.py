@@ -25,7 +25,8 @@ Scorers (pure functions, no I/O):
   article that they overlap (largest overlap first); claim alignment is scored pairwise over
   the matched mentions (are two gold mentions in one gold claim also in one predicted claim?),
   also apart for pairs of two sources' mentions (``alignment_across_sources``) and of one
-  source's (``alignment_within_source``),
+  source's (``alignment_within_source``); of the matched mentions, how many are credited to
+  whom the gold says (:func:`credit_matches`) and hedged as the gold says,
   and status accuracy over the gold claims with at least one matched mention (the predicted
   status is that of the predicted claim holding most of the claim's matched mentions).
 
@@ -36,6 +37,8 @@ of 1 (all singletons on both sides is a perfect grouping).
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -342,6 +345,8 @@ class PredictedMention:
     start: int  #: first character in the record's text (shift stored offsets by text_offset)
     end: int  #: one past the last character
     text: str = ""  #: the mention's text (informative; matching uses the offsets)
+    speaker: str | None = None  #: who the account credits it to (scored by :func:`credit_matches`)
+    hedged: bool = False  #: whether the account distances itself from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,6 +481,45 @@ def match_mentions(
     return out
 
 
+#: Words of a speaker that stands for several people ("the two presidents", "the leaders").
+_GROUP_WORDS = frozenset(
+    "leaders presidents sides parties ministers officials delegations heads both two three".split()
+)
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, a doubled final 'yy' folded ("Zelenskyy" -> "zelensky")."""
+    t = unicodedata.normalize("NFKD", text)
+    t = "".join(c for c in t if not unicodedata.combining(c)).casefold()
+    return re.sub(r"(?<=[a-z])y(?=y\b)", "", t)
+
+
+def credit_matches(gold: str, predicted: str | None) -> bool:
+    """Whether a predicted speaker is who the gold says the account credits (``credited_to``):
+
+    - one person: the predicted speaker holds the person's surname ("President Biden",
+      "Biden" and "Joe Biden" all credit "Joe Biden");
+    - several people ("Joe Biden; Volodymyr Zelenskyy"): it holds every surname, or it is a
+      group phrase ("the two presidents", "the leaders");
+    - anyone else (the narrating office, "senior administration official"): one of the two
+      names holds the other ("President of Russia (Kremlin)" credits "Kremlin").
+    """
+    if not predicted:
+        return False
+    got = _fold(predicted)
+    words = set(re.findall(r"\w+", got))
+    names = [n.strip() for n in gold.split(";") if n.strip()]
+    surnames = [_fold(n).split()[-1] for n in names]
+    if len(names) > 1:
+        return all(n in words for n in surnames) or bool(words & _GROUP_WORDS)
+    whole = _fold(names[0]) if names else ""
+    if whole and (whole in got or (got in whole and len(got.split()) >= 2)):
+        return True
+    # a person's name: two or more words, each capitalised ("Office of the ..." is not one)
+    person = len(names[0].split()) >= 2 and all(w[:1].isupper() for w in names[0].split())
+    return person and surnames[0] in words
+
+
 def score_claims(
     gold_claims: Sequence[GoldClaim], predicted_claims: Sequence[PredictedClaim]
 ) -> dict[str, Any]:
@@ -537,6 +581,13 @@ def score_claims(
         for ci, c in enumerate(gold_claims)
         if ci in votes and sum(votes[ci].values()) == len(c.mentions)
     )
+    credited = sum(
+        credit_matches(gold_mentions[gi].credited_to, pred_mentions[pi].speaker)
+        for gi, pi in matched.items()
+    )
+    hedged = sum(
+        gold_mentions[gi].hedged == pred_mentions[pi].hedged for gi, pi in matched.items()
+    )
     return {
         "claims": len(gold_claims),
         "predicted_claims": len(predicted_claims),
@@ -546,6 +597,11 @@ def score_claims(
             "matched": len(matched),
             "precision": _ratio(len(matched), len(pred_mentions)),
             "recall": _ratio(len(matched), len(gold_mentions)),
+            # of the matched mentions: credited to whom the gold says, hedged as the gold says
+            "credited_correct": credited,
+            "credited_accuracy": _ratio(credited, len(matched)),
+            "hedged_correct": hedged,
+            "hedged_accuracy": _ratio(hedged, len(matched)),
         },
         "alignment": {k: alignment[k] for k in alignment},
         "alignment_across_sources": across,

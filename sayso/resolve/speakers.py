@@ -127,7 +127,17 @@ EMBEDDED_SUBJECT_WEIGHT = 0.6
 #: A borrowed subject is a little less sure than the statement's own source.
 SHARED_SUBJECT_DISCOUNT = 0.9
 _US = "us u.s. american united states"
+#: "The Head of State", "the Ukrainian head of state", "Head of the State".
+_HEAD_OF_STATE = re.compile(r"(?i)(?:the\s+)?(?:[\w'’.-]+\s+)?head\s+of\s+(?:the\s+)?state")
+_HEAD_WORDS = frozenset({"head", "of", "state", "our"})
+#: Country adjectives, to the country's name as titles give it ("President of Ukraine").
+_DEMONYM_PLACES = {
+    "american": "united states", "ukrainian": "ukraine", "russian": "russia",
+    "french": "france", "german": "germany", "british": "united kingdom", "austrian": "austria",
+    "chinese": "china", "turkish": "turkey", "polish": "poland", "italian": "italy",
+}  # fmt: skip
 _RU = "russian russia"
+_UA = "ukrainian ukraine"
 _WH = r"white ?house"
 #: Who an outlet's own office holder is: (pattern of the outlet's name or URL, role, from,
 #: until, name, words for the country that pick them out: "the Russian President").  "The
@@ -139,6 +149,9 @@ OUTLET_PRINCIPALS: tuple[tuple[str, str, _dt.date, _dt.date, str, str], ...] = (
     (_WH, "president", _dt.date(2021, 1, 20), _dt.date(2025, 1, 20), "Joe Biden", _US),
     (_WH, "president", _dt.date(2025, 1, 20), _dt.date(2029, 1, 20), "Donald Trump", _US),
     (r"kremlin", "president", _dt.date(2012, 5, 7), _dt.date(2030, 5, 7), "Vladimir Putin", _RU),
+    # in office since 20 May 2019 (elections suspended under martial law from 2022)
+    (r"president of ukraine|president\.gov\.ua", "president", _dt.date(2019, 5, 20),
+     _dt.date(2030, 1, 1), "Volodymyr Zelenskyy", _UA),
 )
 #: ``_Article._find``'s answer for a name it will not give to the one candidate there is.
 REFUSED = -1
@@ -482,15 +495,27 @@ class _Article:
         """Title and role words before a name, in it, or in an apposition to it."""
         out = [t.text for t in ent if nm.word_key(t.text) in TITLES or t.lower_ in nm.GENDER_TITLES]
         k = ent.start - 1
-        while k >= 0 and (
-            self.doc[k].pos_ in {"NOUN", "PROPN", "ADJ"} or self.doc[k].lower_ in TITLES
-        ):
-            if self.doc[k].ent_type_ == "PERSON":
+        skips = 0
+        while True:
+            top = k
+            while k >= 0 and (
+                self.doc[k].pos_ in {"NOUN", "PROPN", "ADJ"} or self.doc[k].lower_ in TITLES
+            ):
+                if self.doc[k].ent_type_ == "PERSON":
+                    break
+                out.append(self.doc[k].text)
+                k -= 1
+                if ent.start - k > 5 + 4 * skips:
+                    break
+            # "President of Ukraine Volodymyr Zelenskyy", "President of the United States
+            # Joseph Biden": past "of (the) <a place>" to the title before it
+            place = top > k and all(
+                self.doc[j].ent_type_ in {"GPE", "NORP", "LOC"} for j in range(k + 1, top + 1)
+            )
+            j = k - 1 if k >= 1 and self.doc[k].lower_ == "the" else k
+            if not (place and skips < 2 and j >= 1 and self.doc[j].lower_ == "of"):
                 break
-            out.append(self.doc[k].text)
-            k -= 1
-            if ent.start - k > 5:
-                break
+            k, skips = j - 1, skips + 1
         if k >= 1 and self.doc[k].lower_ == "the" and self.doc[k - 1].lower_ in {"to", "of", "for"}:
             out = []  # "Aide to the President Yury Ushakov": the President is someone else
         for child in [c for t in ent for c in t.children if c.i >= ent.end]:
@@ -863,9 +888,24 @@ class _Article:
             # "the President" in a White House text is the US President, even just after
             # "President Zelenskyy" was named.
             return self.principal[1]
-        fit = [k for k in cands if mods & self.people[k].role_words]
+        if (self.principal is not None and role == "leader"
+                and mods - _HEAD_WORDS <= self.people[self.principal[1]].role_words):
+            # "the Head of State" (of Ukraine) in the Ukrainian President's own text
+            return self.principal[1]  # fmt: skip
+        if not cands:  # "the minister" in a White House text that named no minister
+            return None
+        # a country's short name or adjective picks whoever its full name came with ("the US
+        # President": "President of the United States Joseph Biden")
+        places = set(mods)
+        for w in mods:
+            full = nm.canonical_name(w) if w.isalpha() else w
+            places |= {nm.word_key(x) for x in f"{full} {_DEMONYM_PLACES.get(w, '')}".split()}
+        fit = [k for k in cands if places & self.people[k].role_words]
         if fit:
             cands = fit
+        elif any(w[:1].isupper() and nm.word_key(w) in mods for w in words):
+            # "the President of Ukraine" when only the US President is known: not him
+            return None
         last: dict[int, int] = {}
         for m in self.mentions_before(offset):
             if m[2] >= 0:
@@ -1456,6 +1496,12 @@ class _Resolver:
             return group, "group", VIA_CONFIDENCE["group"]
         if head.lemma_.lower() in DOCUMENT_NOUNS and head.pos_ != "PROPN":
             return self._document(span, head, raw)
+        # "The Head of State", "the Ukrainian head of state": the leader, in an outlet's own
+        # text its principal.
+        if _HEAD_OF_STATE.fullmatch(" ".join(raw.split())):
+            idx = info._role_holder("leader", start, [t.text for t in span])
+            if idx is not None:
+                return self.person_entity(idx), "role", VIA_CONFIDENCE["role"]
         # A document's title ("an Executive Order on Climate-Related Financial Risk, which
         # directs ...", "the report on Extreme Weather Risk"): the document speaks, not its topic.
         titled = self._titled_document(head)

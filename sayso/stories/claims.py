@@ -19,7 +19,7 @@ import numpy as np
 
 from ..models import Claim, ClaimMention, ClaimStatus, Extraction
 from . import embed, settings
-from .signature import fold, normalise_places
+from .signature import fold, home, normalise_places, principal
 
 # Verbs of an act an outlet narrates: who discussed, agreed, condemned what.
 _ACTS = (
@@ -220,13 +220,65 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
                     out.append(ClaimMention(ex.article.id, None, outlet, "", text[cs:ce],
                                             cs, ce, False, outlet))  # fmt: skip
             continue
-        subject = text[start : act.start()].strip(" ,")
-        speaker = subject if subject and subject[0].isupper() and len(subject) < 80 else outlet
+        speaker = narrator_credit(text[start : act.start()].strip(" ,"), ex, outlet)
         for cs, ce in _clauses(text, start, end):
             out.append(ClaimMention(ex.article.id, None, speaker, act.group(0), text[cs:ce],
                                     cs, ce, False, outlet))  # fmt: skip
     out.sort(key=lambda m: m.start)
     return out
+
+
+#: The subject of a narrated act that is no one: an auxiliary at its end ("The conversation
+#: was held": a passive), or an event or a pronoun as its first word after "the".
+_PASSIVE_END = re.compile(r"\b(?:was|were|is|are|been|be|being)$", re.IGNORECASE)
+_NO_ONE = frozenset(
+    "call conversation meeting talks talk visit it this that there these those today".split()
+)
+#: Words of a leader's office ("The Head of State", "the Ukrainian President").
+_OFFICE_WORDS = frozenset("president head state leader chancellor premier prime minister".split())
+_FUNCTION = frozenset("the a an of our his her their its".split())
+
+
+def narrator_credit(subject: str, ex: Extraction, outlet: str | None) -> str | None:
+    """Whom an outlet's narrated sentence credits, from the words before its act ("President
+    Biden reaffirmed" -> the article's speaker "Joe Biden"; "The Head of State stressed", in the
+    outlet's own text, -> its leader; "The conversation was held" -> the outlet itself)."""
+    if not subject or not subject[0].isupper() or len(subject) >= 80:
+        return outlet
+    words = re.findall(r"[^\W\d_][\w'’-]*", subject)
+    keys = {fold(w) for w in words}
+    content = [w.lower() for w in words if w.lower() not in _FUNCTION]
+    if _PASSIVE_END.search(subject) or (content and content[0] in _NO_ONE):
+        return outlet
+    # a speaker the article names, by its surname ("President Biden" is "Joe Biden")
+    named = [sp.name for sp in ex.speakers
+             if sp.kind == "person" and sp.name.split() and fold(sp.name.split()[-1]) in keys]
+    if len(named) == 1:
+        return named[0]
+    lead = principal(outlet)
+    rest = {w.lower() for w in words} - _OFFICE_WORDS - _FUNCTION
+    if lead is not None and words and not rest - _home_words(outlet):
+        # nothing but an office and the outlet's own country: the outlet's leader
+        own = [sp.name for sp in ex.speakers
+               if sp.kind == "person" and sp.name.split() and fold(sp.name.split()[-1]) == lead]
+        if own:
+            return own[0]
+    return subject
+
+
+def _home_words(outlet: str | None) -> set[str]:
+    """The outlet's country in the words an office may carry ("of Ukraine", "Ukrainian")."""
+    country = home(outlet)
+    if country is None:
+        return set()
+    return {country, *_DEMONYMS.get(country, ())}
+
+
+#: Adjectives of the countries of the collection's outlets.
+_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "ukraine": ("ukrainian",), "russia": ("russian",),
+    "usa": ("american", "united", "states", "us"),
+}
 
 
 def _similarities(units: Sequence[_Unit], embeddings: bool = True) -> np.ndarray:

@@ -188,7 +188,8 @@ def predict_claims(
                 art = next(a for a in arts if a.id == m.article_id)
                 key = article_key(art.url or "")
                 shift = _shift(art, record_heads.get(key))
-                mentions.append(PredictedMention(key, m.start - shift, m.end - shift, m.text))
+                mentions.append(PredictedMention(key, m.start - shift, m.end - shift, m.text,
+                                                 m.speaker, m.hedged))  # fmt: skip
             predicted.append(PredictedClaim(f"{event.id}/{claim.id}", claim.status,
                                             tuple(mentions)))  # fmt: skip
     return predicted

@@ -82,9 +82,8 @@ def test_dask_parquet_then_load(tmp_path: Path) -> None:
 def test_ingest_and_load_on_a_scheduler_compare_accounts_on_its_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sayso.stories as stories_mod
     from sayso.engines import client_for
-    from tests.test_stories import UA_CALL, WH_CALL, WH_PUTIN
+    from tests.test_stories import UA_CALL, WH_CALL, WH_PUTIN, spy_dask_tasks
 
     monkeypatch.setenv("SAYSO_EMBEDDINGS", "0")  # words only: quick, and the same everywhere
     data = tmp_path / "calls.jsonl"
@@ -93,14 +92,7 @@ def test_ingest_and_load_on_a_scheduler_compare_accounts_on_its_workers(
                     "published": a.published, "url": a.url}) + "\n"
         for a in (WH_CALL, UA_CALL, WH_PUTIN)
     ))  # fmt: skip
-    sent: list[int] = []
-    dask_submit = stories_mod._DaskPool.submit
-
-    def counted(self: object, accounts: list[object]) -> object:
-        sent.append(len(accounts))
-        return dask_submit(self, accounts)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(stories_mod._DaskPool, "submit", counted)
+    sent = spy_dask_tasks(monkeypatch)
     local, on_dask, loaded, parts = (tmp_path / n for n in ("l.db", "d.db", "p.db", "parts"))
     assert _run("ingest", str(local), str(data), "--json")[0] == 0
     assert not sent

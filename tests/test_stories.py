@@ -544,6 +544,22 @@ def _claims_rows(db: Path) -> list[tuple[object, ...]]:
                 for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3")]  # fmt: skip
 
 
+def spy_dask_tasks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The account counts of the stories sent to Dask workers from now on (the tasks still
+    run)."""
+    import sayso.stories as stories_mod
+
+    sent: list[int] = []
+    dask_submit = stories_mod._DaskPool.submit
+
+    def counted(self: object, accounts: list[Extraction]) -> object:
+        sent.append(len(accounts))
+        return dask_submit(self, accounts)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stories_mod._DaskPool, "submit", counted)
+    return sent
+
+
 def test_claims_in_worker_processes_or_on_dask_store_what_one_process_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -556,17 +572,9 @@ def test_claims_in_worker_processes_or_on_dask_store_what_one_process_stores(
     ua = _with_statement(UA_CALL, "Volodymyr Zelenskyy", "thanked",
                          "Joseph Biden for the support of Ukraine's sovereignty and territorial "
                          "integrity")  # fmt: skip
-    import sayso.stories as stories_mod
     from sayso.engines import client_for
 
-    sent: list[int] = []
-    dask_submit = stories_mod._DaskPool.submit
-
-    def counted(self: object, accounts: list[Extraction]) -> object:
-        sent.append(len(accounts))
-        return dask_submit(self, accounts)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(stories_mod._DaskPool, "submit", counted)
+    sent = spy_dask_tasks(monkeypatch)
     rows = []
     for jobs in (1, 2, "dask"):
         db = tmp_path / f"j{jobs}.db"

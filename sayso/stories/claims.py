@@ -208,6 +208,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
                                     pe, a.hedged, outlet))  # fmt: skip
         covered.append((min(start, a.cue.start), max(end, a.cue.end)))
     head = ex.article.headline_length
+    people = person_surnames(ex)  # once per article, not per narrated sentence
     for start, end in sentences(text):
         if start < head or end - start > settings.MAX_CLAIM_CHARS or end - start < 20:
             continue
@@ -220,7 +221,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
                     out.append(ClaimMention(ex.article.id, None, outlet, "", text[cs:ce],
                                             cs, ce, False, outlet))  # fmt: skip
             continue
-        speaker = narrator_credit(text[start : act.start()].strip(" ,"), ex, outlet)
+        speaker = narrator_credit(text[start : act.start()].strip(" ,"), ex, outlet, people)
         for cs, ce in _clauses(text, start, end):
             out.append(ClaimMention(ex.article.id, None, speaker, act.group(0), text[cs:ce],
                                     cs, ce, False, outlet))  # fmt: skip
@@ -239,10 +240,23 @@ _OFFICE_WORDS = frozenset("president head state leader chancellor premier prime 
 _FUNCTION = frozenset("the a an of our his her their its".split())
 
 
-def narrator_credit(subject: str, ex: Extraction, outlet: str | None) -> str | None:
+def person_surnames(ex: Extraction) -> dict[str, list[str]]:
+    """The names of the article's people by their folded surname, in speaker order."""
+    out: dict[str, list[str]] = {}
+    for sp in ex.speakers:
+        if sp.kind == "person" and sp.name.split():
+            out.setdefault(fold(sp.name.split()[-1]), []).append(sp.name)
+    return out
+
+
+def narrator_credit(
+    subject: str, ex: Extraction, outlet: str | None,
+    people: dict[str, list[str]] | None = None,
+) -> str | None:  # fmt: skip
     """Whom an outlet's narrated sentence credits, from the words before its act ("President
     Biden reaffirmed" -> the article's speaker "Joe Biden"; "The Head of State stressed", in the
-    outlet's own text, -> its leader; "The conversation was held" -> the outlet itself)."""
+    outlet's own text, -> its leader; "The conversation was held" -> the outlet itself).
+    ``people``: :func:`person_surnames` of ``ex``, when the caller has it."""
     if not subject or not subject[0].isupper() or len(subject) >= 80:
         return outlet
     words = re.findall(r"[^\W\d_][\w'’-]*", subject)
@@ -250,19 +264,16 @@ def narrator_credit(subject: str, ex: Extraction, outlet: str | None) -> str | N
     content = [w.lower() for w in words if w.lower() not in _FUNCTION]
     if _PASSIVE_END.search(subject) or (content and content[0] in _NO_ONE):
         return outlet
+    people = person_surnames(ex) if people is None else people
     # a speaker the article names, by its surname ("President Biden" is "Joe Biden")
-    named = [sp.name for sp in ex.speakers
-             if sp.kind == "person" and sp.name.split() and fold(sp.name.split()[-1]) in keys]
+    named = [name for key in keys for name in people.get(key, ())]
     if len(named) == 1:
         return named[0]
     lead = principal(outlet)
     rest = {w.lower() for w in words} - _OFFICE_WORDS - _FUNCTION
-    if lead is not None and words and not rest - _home_words(outlet):
+    if lead is not None and words and not rest - _home_words(outlet) and people.get(lead):
         # nothing but an office and the outlet's own country: the outlet's leader
-        own = [sp.name for sp in ex.speakers
-               if sp.kind == "person" and sp.name.split() and fold(sp.name.split()[-1]) == lead]
-        if own:
-            return own[0]
+        return people[lead][0]
     return subject
 
 

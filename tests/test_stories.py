@@ -835,3 +835,77 @@ def test_a_narrated_sentence_is_credited_to_who_acts_or_to_the_outlet() -> None:
     assert narrator_credit("The two presidents", ex, UA) == "The two presidents"
     assert narrator_credit("The Chancellor of Austria", ex, UA) == "The Chancellor of Austria"
     assert narrator_credit("", ex, UA) == UA
+
+
+def test_transcript_turns_credit_their_speakers() -> None:
+    from sayso.stories.claims import transcript_turns
+
+    text = ("Participants: three people.\nMODERATOR: Thank you all.\n"
+            "SENIOR ADMINISTRATION OFFICIAL: The call lasted an hour.\n"
+            "Q Did the presidents discuss sanctions?\n"
+            "Turning to the call that the President had: it was long.\n"
+            "Yury Ushakov briefed the media. * * * Aide to the President Yury Ushakov: Good evening.")  # fmt: skip
+    turns = transcript_turns(text, {"ushakov": ["Yury Ushakov"]})
+    assert [who for _, who in turns] == ["moderator", "senior administration official",
+                                         "reporter", "Yury Ushakov"]  # fmt: skip
+    assert text[turns[-1][0]:].startswith("* * * Aide")
+
+
+def test_a_transcript_turn_is_who_narrates_its_sentences() -> None:
+    body = ("MODERATOR: Thanks for joining the call.\n"
+            "SENIOR ADMINISTRATION OFFICIAL: The two presidents discussed the situation on the "
+            "border at length. There was no fundamental change in the dynamic of recent weeks.\n"
+            "Q Can you tell us if Russia raised the sanctions?\n")  # fmt: skip
+    call = art("Background Press Call on the President's Call", body, WH, "2022-02-12")
+    we = call.text.index("There was")
+    ms = mentions_of(Extraction(call, (), ()))
+    credit = {m.text[:20]: m.speaker for m in ms}
+    assert credit["The two presidents d"] == "The two presidents"
+    assert credit[call.text[we : we + 20]] == "senior administration official"
+    assert all(m.speaker != "Can you tell us if Russia" for m in ms)
+
+
+def test_narrated_credit_is_no_clause_question_or_pronoun() -> None:
+    from sayso.models import Speaker
+    from sayso.stories.claims import narrator_credit
+
+    ex = Extraction(UA_CALL, (Speaker("sp-1", "Volodymyr Zelenskyy", "person"),), ())
+    assert narrator_credit("And we", ex, UA) == UA
+    assert narrator_credit("In this context, Volodymyr Zelenskyy", ex, UA) == "Volodymyr Zelenskyy"
+    assert narrator_credit("He", ex, UA) is None  # someone the sentence does not name
+    assert narrator_credit("Can you tell us if Russia", ex, UA, narrator="reporter") == "reporter"
+    assert narrator_credit("The US has already", ex, UA) == UA
+    assert narrator_credit("But beyond that, I don't want to get into what we", ex, UA) == UA
+    # two names of one person in one article are one credit
+    ex2 = Extraction(UA_CALL, (Speaker("sp-1", "President of Ukraine Volodymyr Zelenskyy",
+                                       "person"),
+                               Speaker("sp-2", "Volodymyr Zelenskyy", "person")), ())  # fmt: skip
+    assert narrator_credit("Volodymyr Zelenskyy", ex2, UA) == "Volodymyr Zelenskyy"
+
+
+def test_compare_credits_canonical_names_after_aliases(tmp_path: Path) -> None:
+    wh = _with_statement(WH_CALL, "Joseph R. Biden", "reaffirmed",
+                         "the commitment of the United States to Ukraine’s sovereignty and "
+                         "territorial integrity")  # fmt: skip
+    ua = _with_statement(UA_CALL, "Joseph Biden", "thanked",
+                         "Joseph Biden for the support of Ukraine's sovereignty and territorial "
+                         "integrity")  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        store.write(wh)
+        store.write(ua)
+        update(store)
+        sid = sql.story_of(store, WH_CALL.id)
+        assert sid is not None
+        before = compare(store, sid)
+        assert before is not None
+        written = {m.speaker for c in before.claims for m in c.mentions}
+        assert {"Joseph R. Biden", "Joseph Biden"} <= written
+        store.add_alias("Joseph R. Biden", "Joe Biden")
+        store.add_alias("Joseph Biden", "Joe Biden")
+        after = compare(store, sid)
+        assert after is not None
+        credited = {m.speaker for c in after.claims for m in c.mentions}
+        assert "Joe Biden" in credited and not credited & {"Joseph R. Biden", "Joseph Biden"}
+        # the same text, offsets and claims: only the names changed
+        assert [(m.start, m.end) for c in after.claims for m in c.mentions] == [
+            (m.start, m.end) for c in before.claims for m in c.mentions]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..models import Article, Claim, ClaimMention, Comparison, Story, StoryArticle
@@ -346,4 +347,38 @@ def comparison(store: Store, story_id: int) -> Comparison | None:
               tuple(mentions.get(cid, ())))
         for cid, summary, status, conflict, outs in heads
     )  # fmt: skip
-    return Comparison(st, claims)
+    return Comparison(st, canonical_credits(store, claims))
+
+
+def canonical_credits(store: Store, claims: Sequence[Claim]) -> tuple[Claim, ...]:
+    """The claims with each mention credited to its speaker's canonical name, as the store
+    names it now (after its merges and the user's alias table): "Joseph R. Biden" in one
+    account and "Joseph Biden" in another are both "Joe Biden", and a group is its members'
+    names ("Joe Biden and Vladimir Putin").  A credit the article does not name as a speaker
+    (an outlet, "senior administration official") stays as it is."""
+    articles = sorted({m.article_id for c in claims for m in c.mentions})
+    if not articles:
+        return tuple(claims)
+    names: dict[tuple[str, str], str] = {}
+    with store._lock:
+        rows = []
+        for k in range(0, len(articles), 500):  # SQLite's limit on bound parameters
+            chunk = articles[k : k + 500]
+            rows += store._q(
+                "SELECT a.article_id, a.extractor, a.ref, a.name, a.kind, a.members, s.name"
+                " FROM article_speakers a JOIN speakers s ON s.id = a.speaker_id"
+                f" WHERE a.article_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY a.article_id, a.extractor, a.seq", chunk,
+            )  # fmt: skip
+    by_ref = {(aid, ex, ref): canonical for aid, ex, ref, _, _, _, canonical in rows}
+    for aid, ex, _, written, kind, members, canonical in rows:
+        refs = json.loads(members)
+        if kind == "group" and refs and all((aid, ex, r) in by_ref for r in refs):
+            canonical = " and ".join(dict.fromkeys(by_ref[(aid, ex, r)] for r in refs))
+        names.setdefault((aid, written), canonical)
+
+    def credit(m: ClaimMention) -> ClaimMention:
+        name = names.get((m.article_id, m.speaker or ""))
+        return m if name is None or name == m.speaker else replace(m, speaker=name)
+
+    return tuple(replace(c, mentions=tuple(credit(m) for m in c.mentions)) for c in claims)

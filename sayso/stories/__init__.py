@@ -235,7 +235,8 @@ def compare(store: Store, story_id: int, extractor: str | None = None) -> Compar
         st = _sql.story(store, story_id)
         if st is None:
             return None
-        return Comparison(st, tuple(compare_claims(_accounts(store, st, extractor))))
+        claims = compare_claims(_accounts(store, st, extractor))
+        return Comparison(st, _sql.canonical_credits(store, claims))
     if story_id in _sql.stale_stories(store) and not store.read_only:
         st = _sql.story(store, story_id)
         if st is not None:

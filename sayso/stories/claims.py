@@ -10,6 +10,7 @@ outlet alone does, ``conflict`` when their versions disagree on negation, number
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..models import Claim, ClaimMention, ClaimStatus, Extraction
+from ..models import Attribution, Claim, ClaimMention, ClaimStatus, Extraction
 from . import embed, settings
 from .signature import fold, home, normalise_places, principal
 
@@ -188,6 +189,8 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
     outlet = ex.article.source
     out: list[ClaimMention] = []
     covered: list[tuple[int, int]] = []
+    people = person_surnames(ex)  # once per article, not per sentence
+    turns = transcript_turns(text, people)
     for a in ex.attributions:
         if not a.content or a.parent is not None:
             continue
@@ -196,7 +199,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
         if end - start < settings.MIN_CLAIM_CHARS:
             continue
         sp = ex.speaker(a.speaker)
-        speaker = sp.name if sp else (a.source.text if a.source else None)
+        speaker = sp.name if sp else _unresolved_credit(a, turns)
         # A quotation of several sentences says several things, each of which another account
         # may carry alone: one mention per sentence of the content.
         pieces = (
@@ -208,20 +211,27 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
                                     pe, a.hedged, outlet))  # fmt: skip
         covered.append((min(start, a.cue.start), max(end, a.cue.end)))
     head = ex.article.headline_length
-    people = person_surnames(ex)  # once per article, not per narrated sentence
+    labels = {m.start(): m.end() for m in _LABEL.finditer(text)}
     for start, end in sentences(text):
+        # a turn's label is who speaks, not what is said ("MODERATOR: Thanks for joining")
+        start = labels.get(start, start)
         if start < head or end - start > settings.MAX_CLAIM_CHARS or end - start < 20:
             continue
         if any(s < end and start < e for s, e in covered):
             continue
+        # who narrates it: the transcript's speaker in a turn ("SENIOR ADMINISTRATION
+        # OFFICIAL: ..."), else the outlet
+        k = bisect.bisect_right(turns, (start, "\uffff")) - 1
+        narrator = turns[k][1] if k >= 0 else outlet
         act = _ACT.search(text, start, end)
         if act is None:
             if settings.EVERY_SENTENCE and text[end - 1] != "?":
                 for cs, ce in _clauses(text, start, end):
-                    out.append(ClaimMention(ex.article.id, None, outlet, "", text[cs:ce],
+                    out.append(ClaimMention(ex.article.id, None, narrator, "", text[cs:ce],
                                             cs, ce, False, outlet))  # fmt: skip
             continue
-        speaker = narrator_credit(text[start : act.start()].strip(" ,"), ex, outlet, people)
+        subject = text[start : act.start()].strip(" ,")
+        speaker = narrator_credit(subject, ex, outlet, people, narrator)
         for cs, ce in _clauses(text, start, end):
             out.append(ClaimMention(ex.article.id, None, speaker, act.group(0), text[cs:ce],
                                     cs, ce, False, outlet))  # fmt: skip
@@ -235,9 +245,70 @@ _PASSIVE_END = re.compile(r"\b(?:was|were|is|are|been|be|being)$", re.IGNORECASE
 _NO_ONE = frozenset(
     "call conversation meeting talks talk visit it this that there these those today".split()
 )
+_EVENTS = frozenset("call conversation meeting talks talk visit".split())
 #: Words of a leader's office ("The Head of State", "the Ukrainian President").
 _OFFICE_WORDS = frozenset("president head state leader chancellor premier prime minister".split())
 _FUNCTION = frozenset("the a an of our his her their its".split())
+
+
+#: A transcript's turn label at the start of a line: "SENIOR ADMINISTRATION OFFICIAL:",
+#: "President of Russia Vladimir Putin:", "* * * Aide to the President Yury Ushakov:", and the
+#: White House's question mark "Q" (no colon).  A label is capitalised words, with "of", "the",
+#: "to" and "and" between them: "Turning to the call that ...:" is a sentence, not a label.
+_LABEL = re.compile(
+    r"(?m)(?:^[ \t]*(?:\*[ \t]*\*[ \t]*\*[ \t]*)?|\*[ \t]*\*[ \t]*\*[ \t]*)"
+    r"(?:((?:[A-Z][\w.'’-]*|of|the|to|and)(?:[ \t]+(?:[A-Z][\w.'’-]*|of|the|to|and)){0,7}):"
+    r"|(Q))[ \t]+(?=\S)"
+)
+#: Labels of the one who asks.
+_ASKER = frozenset({"q", "question", "questions", "journalist", "reporter"})
+
+
+def transcript_turns(text: str, people: dict[str, list[str]]) -> list[tuple[int, str]]:
+    """(offset, who) of each turn of a transcript, in text order: the label's person by the
+    surname the article knows ("President of Russia Vladimir Putin" -> "Vladimir Putin"), a
+    role label as a role ("SENIOR ADMINISTRATION OFFICIAL" -> "senior administration
+    official"), "reporter" for a question.  A one-word label that is none of these
+    ("Participants:", "Note:") is not a turn."""
+    out: list[tuple[int, str]] = []
+    for m in _LABEL.finditer(text):
+        label = m.group(1) or m.group(2)
+        words = label.split()
+        if words[-1].lower() in {"of", "the", "to", "and"}:
+            continue
+        key = fold(words[-1])
+        if label.lower() in _ASKER:
+            who = "reporter"
+        elif people.get(key):
+            who = min(people[key], key=len)
+        elif label.isupper() and len(label) > 1:
+            who = label.lower()
+        elif len(words) >= 2 and words[0][0].isupper():
+            who = label
+        else:
+            continue
+        out.append((m.start(), who))
+    return out
+
+
+_FIRST_PERSON = frozenset("i we".split())
+#: Sources that name no one: "You said", "Some have argued".
+_NO_NAME = frozenset("you he she it they this that these those some others many".split())
+
+
+def _unresolved_credit(a: Attribution, turns: list[tuple[int, str]]) -> str | None:
+    """Whom a statement without a resolved speaker is credited to: "I" or "we" in a transcript's
+    turn is the turn's speaker; a pronoun or quantifier naming no one is no one; else its
+    source as written."""
+    if a.source is None:
+        return None
+    words = a.source.text.lower().split()
+    if len(words) == 1 and words[0] in _FIRST_PERSON:
+        k = bisect.bisect_right(turns, (a.source.start, "\uffff")) - 1
+        return turns[k][1] if k >= 0 else None
+    if words and words[0] in _NO_NAME | _FIRST_PERSON:
+        return None
+    return a.source.text
 
 
 def person_surnames(ex: Extraction) -> dict[str, list[str]]:
@@ -249,31 +320,62 @@ def person_surnames(ex: Extraction) -> dict[str, list[str]]:
     return out
 
 
+#: First words of a subject that is no agent: a conjunction, an adverb, a pronoun of the
+#: narrator ("And we discussed", "Similar concerns were raised", "We agreed").
+_NOT_AGENT = frozenset(
+    """and but so or then also however similar further in on at as after before during while
+    today yesterday tonight now here there we i our my us""".split()
+)
+#: Words no name of an agent holds: an auxiliary, a second person, a greeting ("Can you tell
+#: us if Russia", "The US has already", "All right", "Hi").
+_CLAUSE_WORDS = frozenset(
+    """has have had is are was were will would can could did do does may might should must
+    shall you your let tell right hi hello thanks thank yes no well okay ok q""".split()
+)
+#: A pronoun subject names someone the sentence does not: no one can be credited by it.
+_THIRD_PERSON = frozenset("he she they his her their".split())
+
+
 def narrator_credit(
     subject: str, ex: Extraction, outlet: str | None,
-    people: dict[str, list[str]] | None = None,
+    people: dict[str, list[str]] | None = None, narrator: str | None = None,
 ) -> str | None:  # fmt: skip
-    """Whom an outlet's narrated sentence credits, from the words before its act ("President
-    Biden reaffirmed" -> the article's speaker "Joe Biden"; "The Head of State stressed", in the
-    outlet's own text, -> its leader; "The conversation was held" -> the outlet itself).
-    ``people``: :func:`person_surnames` of ``ex``, when the caller has it."""
+    """Whom a narrated sentence credits, from the words before its act ("President Biden
+    reaffirmed" -> the article's speaker "Joe Biden"; "The Head of State stressed", in the
+    outlet's own text, -> its leader; "The conversation was held" or "And we discussed" -> the
+    narrator; "He noted" -> None: someone the sentence does not name).  ``narrator``: who tells
+    it, the outlet unless a transcript's turn says otherwise; ``people``:
+    :func:`person_surnames` of ``ex``, when the caller has it."""
+    narrator = outlet if narrator is None else narrator
     if not subject or not subject[0].isupper() or len(subject) >= 80:
-        return outlet
+        return narrator
     words = re.findall(r"[^\W\d_][\w'’-]*", subject)
+    if not words or re.search(r"[:?;!\"“”]", subject):
+        return narrator  # a question or a label, not a subject
+    first = re.sub(r"['’]s$", "", words[0]).lower()
     keys = {fold(w) for w in words}
-    content = [w.lower() for w in words if w.lower() not in _FUNCTION]
-    if _PASSIVE_END.search(subject) or (content and content[0] in _NO_ONE):
-        return outlet
+    content = [re.sub(r"['’]s$", "", w).lower() for w in words if w.lower() not in _FUNCTION]
+    if _PASSIVE_END.search(subject) or (content and content[0] in _NO_ONE) or any(
+        w in _EVENTS for w in content
+    ):  # "The conversation was", "It", "Another phone call"
+        return narrator
     people = person_surnames(ex) if people is None else people
-    # a speaker the article names, by its surname ("President Biden" is "Joe Biden")
-    named = [name for key in keys for name in people.get(key, ())]
-    if len(named) == 1:
+    # a speaker the article names, by its surname ("President Biden" is "Joe Biden"); two
+    # names of one person ("President of Ukraine Volodymyr Zelenskyy") are one
+    named = sorted({name for key in keys for name in people.get(key, ())}, key=len)
+    if named and all(fold(n.split()[-1]) == fold(named[0].split()[-1]) for n in named):
         return named[0]
+    if first in _THIRD_PERSON:
+        return None if len(words) == 1 else narrator
+    if first in _NOT_AGENT or narrator == "reporter" or {w.lower() for w in words} & _CLAUSE_WORDS:
+        return narrator  # a question's words, a greeting or a clause: who tells it
     lead = principal(outlet)
     rest = {w.lower() for w in words} - _OFFICE_WORDS - _FUNCTION
-    if lead is not None and words and not rest - _home_words(outlet) and people.get(lead):
+    if lead is not None and not rest - _home_words(outlet) and people.get(lead):
         # nothing but an office and the outlet's own country: the outlet's leader
-        return people[lead][0]
+        return min(people[lead], key=len)
+    if len(words) > 6 or "," in subject:
+        return narrator  # a clause, not a name ("But beyond that, I don't want to ...")
     return subject
 
 

@@ -148,7 +148,7 @@ def _story_grouping(readouts: Path) -> float:
 def measure_stories(extractor: str, data: Path) -> dict[str, float]:
     """The stories numbers for one extractor: story pairwise F1 with the readouts collection as
     distractors, and claim alignment F1 from that extractor's statements (dev split), in all
-    and over the pairs of two sources' mentions."""
+    and over the pairs of two sources' mentions, and how many mentions are credited right."""
     from sayso.stories.evaluation import evaluate_stories
 
     readouts = data / READOUTS
@@ -161,6 +161,10 @@ def measure_stories(extractor: str, data: Path) -> dict[str, float]:
         # the pairs of two sources' mentions: one point in two accounts
         "stories.claims.across.f1": float(
             claims.get("alignment_across_sources", {}).get("f1", 0.0)
+        ) * 100,
+        # of the matched mentions, credited to whom the account says asserts it
+        "stories.mentions.credited": float(
+            claims.get("mentions", {}).get("credited_accuracy", 0.0)
         ) * 100,
     }
     return {k: round(v, 2) for k, v in out.items()}

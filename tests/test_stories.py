@@ -909,3 +909,13 @@ def test_compare_credits_canonical_names_after_aliases(tmp_path: Path) -> None:
         # the same text, offsets and claims: only the names changed
         assert [(m.start, m.end) for c in after.claims for m in c.mentions] == [
             (m.start, m.end) for c in before.claims for m in c.mentions]
+
+
+def test_a_lone_dateline_is_not_a_turn() -> None:
+    from sayso.stories.claims import transcript_turns
+
+    assert transcript_turns("WASHINGTON: The President spoke today.", {}) == []
+    assert transcript_turns("Note to Editors: nothing.", {}) == []
+    text = "MODERATOR: Welcome.\nSENIOR ADMINISTRATION OFFICIAL: Thanks."
+    assert [w for _, w in transcript_turns(text, {})] == ["moderator",
+                                                         "senior administration official"]

@@ -260,17 +260,20 @@ _LABEL = re.compile(
     r"(?:((?:[A-Z][\w.'’-]*|of|the|to|and)(?:[ \t]+(?:[A-Z][\w.'’-]*|of|the|to|and)){0,7}):"
     r"|(Q))[ \t]+(?=\S)"
 )
-#: Labels of the one who asks.
+#: Labels of the one who asks, and whom their turn is credited to.
 _ASKER = frozenset({"q", "question", "questions", "journalist", "reporter"})
+REPORTER = "reporter"
 
 
 def transcript_turns(text: str, people: dict[str, list[str]]) -> list[tuple[int, str]]:
     """(offset, who) of each turn of a transcript, in text order: the label's person by the
     surname the article knows ("President of Russia Vladimir Putin" -> "Vladimir Putin"), a
     role label as a role ("SENIOR ADMINISTRATION OFFICIAL" -> "senior administration
-    official"), "reporter" for a question.  A one-word label that is none of these
-    ("Participants:", "Note:") is not a turn."""
-    out: list[tuple[int, str]] = []
+    official"), :data:`REPORTER` for a question.  A one-word label that is none of these
+    ("Participants:", "Note:") is not a turn, and a label naming no one the article knows is
+    one only in a transcript, a text of two labels or more: a lone "WASHINGTON:" is a
+    dateline."""
+    out: list[tuple[int, str, bool]] = []  # (offset, who, sure)
     for m in _LABEL.finditer(text):
         label = m.group(1) or m.group(2)
         words = label.split()
@@ -278,17 +281,15 @@ def transcript_turns(text: str, people: dict[str, list[str]]) -> list[tuple[int,
             continue
         key = fold(words[-1])
         if label.lower() in _ASKER:
-            who = "reporter"
+            out.append((m.start(), REPORTER, True))
         elif people.get(key):
-            who = min(people[key], key=len)
+            out.append((m.start(), min(people[key], key=len), True))
         elif label.isupper() and len(label) > 1:
-            who = label.lower()
-        elif len(words) >= 2 and words[0][0].isupper():
-            who = label
-        else:
-            continue
-        out.append((m.start(), who))
-    return out
+            out.append((m.start(), label.lower(), False))
+        elif len(words) >= 2:
+            out.append((m.start(), label, False))
+    transcript = len(out) >= 2
+    return [(at, who) for at, who, sure in out if sure or transcript]
 
 
 _FIRST_PERSON = frozenset("i we".split())
@@ -367,7 +368,7 @@ def narrator_credit(
         return named[0]
     if first in _THIRD_PERSON:
         return None if len(words) == 1 else narrator
-    if first in _NOT_AGENT or narrator == "reporter" or {w.lower() for w in words} & _CLAUSE_WORDS:
+    if first in _NOT_AGENT or narrator == REPORTER or {w.lower() for w in words} & _CLAUSE_WORDS:
         return narrator  # a question's words, a greeting or a clause: who tells it
     lead = principal(outlet)
     rest = {w.lower() for w in words} - _OFFICE_WORDS - _FUNCTION

@@ -208,6 +208,46 @@ def test_one_outlet_reports_an_event_on_one_day_in_one_readout(tmp_path: Path) -
         assert (orban.start, orban.end) == ("2022-02-01", "2022-02-01")  # the event's day
 
 
+def test_a_leaders_address_of_the_day_and_one_outlets_acts_are_stories_of_their_own(
+    tmp_path: Path,
+) -> None:
+    from sayso.stories.signature import is_address, is_readout
+
+    assert is_address("Stand firm: Address by the President of Ukraine")
+    assert is_address("Poland is with us - address by President Volodymyr Zelenskyy")
+    assert not is_address("Address by President Volodymyr Zelenskyy to the participants of the "
+                          "Global Forum")  # a speech at an event: part of it  # fmt: skip
+    assert not is_address(None) and not is_address("Meeting with Andrzej Duda")
+    assert is_readout("Telephone conversation with President of Azerbaijan Ilham Aliyev")
+    assert is_readout("Executive Order on additional guarantees to service members")
+    assert is_readout("President signed Federal Law On Ratifying the Treaty")
+    assert is_readout("Easter greetings") and not is_readout("Russian-Chinese talks")
+    visit = art("Volodymyr Zelenskyy met with President of Poland Andrzej Duda in Kyiv",
+                "President of Ukraine Volodymyr Zelenskyy met with President of Poland Andrzej "
+                "Duda in Kyiv. The Presidents discussed Poland's support.", UA,
+                "2022-05-22T12:00:00Z")  # fmt: skip
+    speech = art("Poland today demonstrates historical support - Volodymyr Zelenskyy",
+                 "Volodymyr Zelenskyy and Andrzej Duda spoke to the press in Kyiv about Poland's "
+                 "support for Ukraine.", UA, "2022-05-22T14:00:00Z")  # fmt: skip
+    evening = art("Ukraine expands its international ties - address by President Volodymyr "
+                  "Zelenskyy", "Today Andrzej Duda, President of Poland, was in Kyiv. Volodymyr "
+                  "Zelenskyy thanked Poland for its support.", UA,
+                  "2022-05-22T21:00:00Z")  # fmt: skip
+    pashinyan = art("Telephone conversation with Prime Minister of Armenia Nikol Pashinyan",
+                    "Vladimir Putin and Nikol Pashinyan discussed Armenia and Azerbaijan.", KR,
+                    "2022-04-08T15:00:00Z")  # fmt: skip
+    aliyev = art("Telephone conversation with President of Azerbaijan Ilham Aliyev",
+                 "Vladimir Putin and Ilham Aliyev discussed Azerbaijan, Armenia and the talks "
+                 "of Nikol Pashinyan.", KR, "2022-04-08T16:00:00Z")  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        _bare(store, visit, speech, evening, pashinyan, aliyev)
+        group_new(store)
+        story = {a.id: sql.story_of(store, a.id) for a in (visit, speech, evening, pashinyan,
+                                                           aliyev)}  # fmt: skip
+        assert story[visit.id] == story[speech.id] != story[evening.id]
+        assert story[pashinyan.id] != story[aliyev.id]
+
+
 # -- stories ------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from .signature import (
     Signature,
     date_of,
     home,
+    is_address,
     is_readout,
     jaccard,
     lead_keys,
@@ -109,13 +110,13 @@ def find_original(store: Store, sig: Signature) -> str | None:
 
 def choose_story(store: Store, sig: Signature) -> tuple[int | None, float]:
     """The story ``sig``'s article belongs to and its similarity, or (None, best score)."""
-    if sig.day is None or not sig.keys:
-        return None, 0.0
+    if sig.day is None or not sig.keys or sig.address:
+        return None, 0.0  # a leader's address of the day is a story of its own
     rows = sql.window_candidates(store, sig.keys, sig.day, settings.WINDOW_DAYS)
-    if not rows:
-        return None, 0.0
     cands = [(day, json.loads(keys), story, outlet, is_readout(title))
-             for _, day, keys, story, outlet, title in rows]  # fmt: skip
+             for _, day, keys, story, outlet, title in rows if not is_address(title)]  # fmt: skip
+    if not cands:
+        return None, 0.0
     spans = sql.story_days(store, {c[2] for c in cands})
     starts = {s: _days(start) for s, (start, _) in spans.items() if start is not None}
     return decide(sig, cands, starts)
@@ -134,7 +135,8 @@ def decide(
 
     A story is out when an article of the same outlet in it reports a different day (an
     outlet publishes its accounts of one event the same day: two White House readouts a day
-    apart are two calls), when both are readouts of that outlet (one readout per event), or
+    apart are two calls), when both are that outlet's one item on an act (a readout, an
+    executive order, a greeting: :func:`~sayso.stories.signature.is_readout`), or
     when most of its articles' leads name people this one does not; of the rest, the most
     similar joins at ``JOIN_SIMILARITY`` or more."""
     if sig.day is None or not cands:

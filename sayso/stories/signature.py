@@ -90,6 +90,8 @@ class Signature:
     outlet: str | None = None  #: who published it (two accounts of one event by one outlet
     #: are published the same day)
     readout: bool = False  #: its headline says it is the outlet's readout of the event
+    address: bool = False  #: its headline says it is a leader's address of the day
+    #: (:func:`is_address`)
 
     def bands(self) -> list[tuple[int, int]]:
         """The (band, hash) pairs of its MinHash for the near-duplicate index."""
@@ -304,8 +306,12 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / len(a)
 
 
-#: The headline of an outlet's readout of an event ("Readout of President Biden's Call with").
-_READOUT = re.compile(r"\s*readout\b", re.IGNORECASE)
+#: The headline of an outlet's one item on an act (:func:`is_readout`).
+_READOUT = re.compile(
+    r"\s*(?:readout\b|(?:telephone |phone )?conversation with\b|executive order\b|"
+    r"(?:president (?:has )?signed )?(?:federal )?law\b|(?:\w+ )?greetings\b)",
+    re.IGNORECASE,
+)
 
 #: A headline whose subject is left implicit because it is the publisher's own leader: the
 #: Kremlin's "Telephone conversation with President of France Emmanuel Macron", "Talks with
@@ -318,9 +324,28 @@ _IMPLICIT_SUBJECT = re.compile(
 
 
 def is_readout(title: str | None) -> bool:
-    """Whether a headline is an outlet's readout of an event ("Readout of President Biden's
-    Call with ..."): an outlet writes one readout per event."""
+    """Whether a headline is an outlet's one item on an act: its readout of a call or meeting
+    ("Readout of President Biden's Call with ...", the Kremlin's "Telephone conversation with
+    ..."), or the act itself ("Executive Order on ...", "President signed Federal Law ...",
+    "Easter greetings").  An outlet writes one such item per act, so two of them are two
+    events."""
     return bool(title and _READOUT.match(title))
+
+
+#: A leader's address to the nation, as Kyiv titles its evening addresses: "<a quote> - address
+#: by President Volodymyr Zelenskyy", "... - President's address", "Stand firm: Address by the
+#: President of Ukraine"; not a speech to an audience ("Address by ... to the participants of
+#: the Global Forum"), which is part of that event.
+_ADDRESS = re.compile(r"\baddress\b", re.IGNORECASE)
+_AUDIENCE = re.compile(r"\b(?:to|before|at)\b", re.IGNORECASE)
+
+
+def is_address(title: str | None) -> bool:
+    """Whether a headline is a leader's address of the day: it reviews the day's events (an
+    evening address lists the calls and visits of the day) without being their account, so
+    it is a story of its own (the stories gold's ``mentioned_in``)."""
+    m = _ADDRESS.search(title or "")
+    return m is not None and _AUDIENCE.search(title or "", m.end()) is None
 
 
 def implicit_subject(article: Article) -> str | None:
@@ -338,4 +363,5 @@ def signature(article: Article) -> Signature:
     if principal is not None:
         keys.setdefault(PERSON + principal, 1.0)
     return Signature(article.id, event_day(article), keys, minhash(article.text),
-                     article.source, is_readout(article.title))  # fmt: skip
+                     article.source, is_readout(article.title),
+                     is_address(article.title))  # fmt: skip

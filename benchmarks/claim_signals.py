@@ -86,8 +86,9 @@ def _token_vectors(texts: list[str]) -> list[np.ndarray]:
     """Unit MiniLM token vectors of each text, [CLS]/[SEP] left out."""
     model = embed._model()
     out = []
-    for t, e in zip(texts, model.encode(texts, output_value="token_embeddings",
-                                        batch_size=32, show_progress_bar=False), strict=True):  # fmt: skip
+    vectors = model.encode(texts, output_value="token_embeddings", batch_size=32,
+                           show_progress_bar=False)  # fmt: skip
+    for e in vectors:
         x = np.asarray(e, dtype=np.float32)
         x = x[1:-1] if len(x) > 2 else x
         out.append(x / np.linalg.norm(x, axis=1, keepdims=True))
@@ -213,8 +214,8 @@ def signals_table(events: list[Event]) -> None:
                 return r[0].sayso[r[1]] if col < 0 else r[0].features[r[1]][col]
 
             top = sorted(rows, key=score, reverse=True)[: len(pos)]
-            cells.append(f"{_auc([score(r) for r in pos], [score(r) for r in rows if r not in pos]):.3f}"
-                         f" / {sum(r[0].labels[r[1]] for r in top) / len(pos):.2f}")  # fmt: skip
+            auc = _auc([score(r) for r in pos], [score(r) for r in rows if r not in pos])
+            cells.append(f"{auc:.3f} / {sum(r[0].labels[r[1]] for r in top) / len(pos):.2f}")
         print(f"| {kind} | {len(pos)} | {len(rows) - len(pos)} | " + " | ".join(cells) + " |")
 
 
@@ -224,7 +225,7 @@ def _cluster(e: Event, prob: dict[tuple[int, int], float], tau: float) -> list[l
     art = [m.article_id for m in e.mentions]
     group = list(range(len(art)))
     members = {i: [i] for i in range(len(art))}
-    for p, i, j in sorted(((p, i, j) for (i, j), p in prob.items() if p >= tau), reverse=True):
+    for _, i, j in sorted(((p, i, j) for (i, j), p in prob.items() if p >= tau), reverse=True):
         gi, gj = group[i], group[j]
         if gi == gj:
             continue
@@ -266,13 +267,14 @@ def learned_table(events: list[Event], gold_claims: list, strengths: list[float]
             for e in events:
                 keys = list(e.features)
                 p = models[e.id].predict_proba(np.array([e.features[k] for k in keys]))[:, 1]
-                for n, group in enumerate(_cluster(e, dict(zip(keys, p, strict=True)), tau)):
-                    predicted.append(PredictedClaim(f"{e.id}/{n}", "one_sided",
-                                                    tuple(e.predicted[k] for k in group)))  # fmt: skip
+                groups = _cluster(e, dict(zip(keys, p, strict=True)), tau)
+                predicted += [PredictedClaim(f"{e.id}/{n}", "one_sided",
+                                             tuple(e.predicted[k] for k in group))
+                              for n, group in enumerate(groups)]  # fmt: skip
             print(f"| learned, leave-one-event-out, C={c:g}, p ≥ {tau} | {scores(predicted)} |")
     whole = fit(events, 1.0)
     print()
-    print("Coefficients fit on all dev events (C=1, features standardised by nothing):")
+    print("Coefficients fit on all dev events (C=1, features on their raw scales):")
     print(", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, whole.coef_[0], strict=True)))
 
 
@@ -352,7 +354,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pipeline", default="fast")
     ap.add_argument("--strength", type=float, nargs="+", default=[0.3, 3.0],
-                    help="inverse regularisation strengths C of the learned combination")  # fmt: skip
+                    help="inverse regularisation strengths C of the learned model")  # fmt: skip
     args = ap.parse_args()
     if not KYIV.is_file():
         sys.exit(f"error: {KYIV} not found: the Kyiv items come from the gov-readouts data")

@@ -69,7 +69,8 @@ def main() -> None:
             keys = [article_key(a["url"]) for a in g["articles"]]
             joined = {}
             for i, j in itertools.combinations(range(len(keys)), 2):
-                together = story.get(keys[i]) is not None and story.get(keys[i]) == story.get(keys[j])
+                sid = story.get(keys[i])
+                together = sid is not None and sid == story.get(keys[j])
                 same = event[i] == event[j]
                 tp += together and same
                 fp += together and not same

@@ -959,3 +959,21 @@ def test_a_lone_dateline_is_not_a_turn() -> None:
     text = "MODERATOR: Welcome.\nSENIOR ADMINISTRATION OFFICIAL: Thanks."
     assert [w for _, w in transcript_turns(text, {})] == ["moderator",
                                                          "senior administration official"]
+
+
+def test_they_and_the_leaders_are_the_articles_group_of_people() -> None:
+    from sayso.models import Speaker
+    from sayso.stories.claims import narrator_credit
+
+    speakers = (Speaker("sp-1", "Joseph Biden", "person"),
+                Speaker("sp-2", "Vladimir Putin", "person"),
+                Speaker("sp-3", "Joseph Biden and Vladimir Putin", "group",
+                        members=("sp-1", "sp-2")))  # fmt: skip
+    ex = Extraction(UA_CALL, speakers, ())
+    group = "Joseph Biden and Vladimir Putin"
+    assert narrator_credit("They", ex, KR) == group
+    assert narrator_credit("The two presidents", ex, KR) == group
+    assert narrator_credit("Both leaders", ex, KR) == group
+    alone = Extraction(UA_CALL, speakers[:2], ())
+    assert narrator_credit("They", alone, KR) is None  # no group to say who
+    assert narrator_credit("The two presidents", alone, KR) == "The two presidents"

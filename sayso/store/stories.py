@@ -354,8 +354,8 @@ def canonical_credits(store: Store, claims: Sequence[Claim]) -> tuple[Claim, ...
     """The claims with each mention credited to its speaker's canonical name, as the store
     names it now (after its merges and the user's alias table): "Joseph R. Biden" in one
     account and "Joseph Biden" in another are both "Joe Biden", and a group is its members'
-    names ("Joe Biden and Vladimir Putin").  A credit the article does not name as a speaker
-    (an outlet, "senior administration official") stays as it is."""
+    names in alphabetical order ("Joe Biden and Vladimir Putin").  A credit the article does
+    not name as a speaker (an outlet, "senior administration official") stays as it is."""
     articles = sorted({m.article_id for c in claims for m in c.mentions})
     if not articles:
         return tuple(claims)
@@ -374,7 +374,8 @@ def canonical_credits(store: Store, claims: Sequence[Claim]) -> tuple[Claim, ...
     for aid, ex, _, written, kind, members, canonical in rows:
         refs = json.loads(members)
         if kind == "group" and refs and all((aid, ex, r) in by_ref for r in refs):
-            canonical = " and ".join(dict.fromkeys(by_ref[(aid, ex, r)] for r in refs))
+            # in one order, so that one group is one name in every account
+            canonical = " and ".join(sorted({by_ref[(aid, ex, r)] for r in refs}))
         names.setdefault((aid, written), canonical)
 
     def credit(m: ClaimMention) -> ClaimMention:

@@ -190,6 +190,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
     out: list[ClaimMention] = []
     covered: list[tuple[int, int]] = []
     people = person_surnames(ex)  # once per article, not per sentence
+    groups = person_groups(ex)
     turns = transcript_turns(text, people)
     for a in ex.attributions:
         if not a.content or a.parent is not None:
@@ -231,7 +232,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
                                             cs, ce, False, outlet))  # fmt: skip
             continue
         subject = text[start : act.start()].strip(" ,")
-        speaker = narrator_credit(subject, ex, outlet, people, narrator)
+        speaker = narrator_credit(subject, ex, outlet, people, narrator, groups)
         for cs, ce in _clauses(text, start, end):
             out.append(ClaimMention(ex.article.id, None, speaker, act.group(0), text[cs:ce],
                                     cs, ce, False, outlet))  # fmt: skip
@@ -312,6 +313,22 @@ def _unresolved_credit(a: Attribution, turns: list[tuple[int, str]]) -> str | No
     return a.source.text
 
 
+#: Words of a subject that is several people together ("The two presidents", "Both leaders").
+_GROUP_SUBJECT = frozenset(
+    """the both two three all leaders presidents heads of state sides parties interlocutors
+    ministers delegations""".split()
+)
+
+
+def person_groups(ex: Extraction) -> list[str]:
+    """The names of the article's groups of two or more people, each once."""
+    kinds = {sp.id: sp.kind for sp in ex.speakers}
+    return list(dict.fromkeys(
+        sp.name for sp in ex.speakers
+        if sp.kind == "group" and sum(kinds.get(m) == "person" for m in sp.members) >= 2
+    ))  # fmt: skip
+
+
 def person_surnames(ex: Extraction) -> dict[str, list[str]]:
     """The names of the article's people by their folded surname, in speaker order."""
     out: dict[str, list[str]] = {}
@@ -340,13 +357,14 @@ _THIRD_PERSON = frozenset("he she they his her their".split())
 def narrator_credit(
     subject: str, ex: Extraction, outlet: str | None,
     people: dict[str, list[str]] | None = None, narrator: str | None = None,
+    groups: Sequence[str] | None = None,
 ) -> str | None:  # fmt: skip
     """Whom a narrated sentence credits, from the words before its act ("President Biden
     reaffirmed" -> the article's speaker "Joe Biden"; "The Head of State stressed", in the
     outlet's own text, -> its leader; "The conversation was held" or "And we discussed" -> the
     narrator; "He noted" -> None: someone the sentence does not name).  ``narrator``: who tells
-    it, the outlet unless a transcript's turn says otherwise; ``people``:
-    :func:`person_surnames` of ``ex``, when the caller has it."""
+    it, the outlet unless a transcript's turn says otherwise; ``people`` and ``groups``:
+    :func:`person_surnames` and :func:`person_groups` of ``ex``, when the caller has them."""
     narrator = outlet if narrator is None else narrator
     if not subject or not subject[0].isupper() or len(subject) >= 80:
         return narrator
@@ -366,6 +384,16 @@ def narrator_credit(
     named = sorted({name for key in keys for name in people.get(key, ())}, key=len)
     if named and all(fold(n.split()[-1]) == fold(named[0].split()[-1]) for n in named):
         return named[0]
+    lower = [w.lower() for w in words]
+    if first in {"they", "both"} or not set(lower) - _GROUP_SUBJECT:
+        # "They discussed", "The two presidents agreed": the article's one group of people,
+        # when it has one ("Joseph R. Biden and Vladimir Putin")
+        groups = person_groups(ex) if groups is None else groups
+        if len(groups) == 1:
+            return groups[0]
+        if first == "they" or (first == "both" and len(words) == 1):
+            return None
+        return subject
     if first in _THIRD_PERSON:
         return None if len(words) == 1 else narrator
     if first in _NOT_AGENT or narrator == REPORTER or {w.lower() for w in words} & _CLAUSE_WORDS:

@@ -1207,8 +1207,10 @@ def compare(
         cells = []
         for outlet in st.outlets:
             ms = [m for m in c.mentions if m.outlet == outlet]
+            # a transcript turn's cue is its label's colon: no word to show
             cells.append(Text("\n".join(
-                f"{m.speaker or '?'} {m.cue or ''}{' [hedged]' if m.hedged else ''}: {m.text}"
+                f"{m.speaker or '?'}{' ' + (m.cue or '') if (m.cue or '').strip(':') else ''}"
+                f"{' [hedged]' if m.hedged else ''}: {m.text}"
                 for m in ms)))  # fmt: skip
         status = c.status + (f"\n{c.conflict}" if c.conflict else "")
         table.add_row(c.id, Text(status), *cells)

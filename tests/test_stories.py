@@ -895,7 +895,8 @@ def test_a_transcript_turn_is_who_narrates_its_sentences() -> None:
     body = ("MODERATOR: Thanks for joining the call.\n"
             "SENIOR ADMINISTRATION OFFICIAL: The two presidents discussed the situation on the "
             "border at length. There was no fundamental change in the dynamic of recent weeks.\n"
-            "Q Can you tell us if Russia raised the sanctions?\n")  # fmt: skip
+            "Q Thanks for taking my question about the sanctions, and good evening to all. "
+            "Can you tell us if Russia raised the sanctions?\n")  # fmt: skip
     call = art("Background Press Call on the President's Call", body, WH, "2022-02-12")
     we = call.text.index("There was")
     ms = mentions_of(Extraction(call, (), ()))
@@ -903,6 +904,9 @@ def test_a_transcript_turn_is_who_narrates_its_sentences() -> None:
     assert credit["The two presidents d"] == "The two presidents"
     assert credit[call.text[we : we + 20]] == "senior administration official"
     assert all(m.speaker != "Can you tell us if Russia" for m in ms)
+    # the chair's and the reporters' words are not what the account says
+    assert not any(m.speaker in {"moderator", "reporter"} or "joining" in m.text
+                   or "taking my question" in m.text for m in ms)  # fmt: skip
 
 
 def test_narrated_credit_is_no_clause_question_or_pronoun() -> None:

@@ -224,6 +224,8 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
         # OFFICIAL: ..."), else the outlet
         k = bisect.bisect_right(turns, (start, "\uffff")) - 1
         narrator = turns[k][1] if k >= 0 else outlet
+        if narrator in _NOT_THE_ACCOUNT:
+            continue  # a reporter's question, the moderator's "Thanks for joining"
         act = _ACT.search(text, start, end)
         if act is None:
             if settings.EVERY_SENTENCE and text[end - 1] != "?":
@@ -264,6 +266,8 @@ _LABEL = re.compile(
 #: Labels of the one who asks, and whom their turn is credited to.
 _ASKER = frozenset({"q", "question", "questions", "journalist", "reporter"})
 REPORTER = "reporter"
+#: Turns whose words are not what the account says: the questions, the chair.
+_NOT_THE_ACCOUNT = frozenset({REPORTER, "moderator"})
 
 
 def transcript_turns(text: str, people: dict[str, list[str]]) -> list[tuple[int, str]]:

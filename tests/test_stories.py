@@ -981,3 +981,21 @@ def test_they_and_the_leaders_are_the_articles_group_of_people() -> None:
     alone = Extraction(UA_CALL, speakers[:2], ())
     assert narrator_credit("They", alone, KR) is None  # no group to say who
     assert narrator_credit("The two presidents", alone, KR) == "The two presidents"
+
+
+def test_a_label_that_runs_on_after_a_sentence_is_a_turn_when_it_names_someone() -> None:
+    from sayso.stories.claims import transcript_turns
+
+    text = ("Aide to the President Yury Ushakov: It was business-like. Thank you. Question: Can "
+            "you tell us more? Yury Ushakov: No, they didn't. The talks went on for an hour. Note: see "
+            "above. Prime Minister: nothing.")  # fmt: skip
+    turns = transcript_turns(text, {"ushakov": ["Yury Ushakov"]})
+    assert [who for _, who in turns] == ["Yury Ushakov", "reporter", "Yury Ushakov"]
+    assert text[turns[1][0]:].startswith("Question:")
+    from sayso.models import Speaker
+
+    ushakov = (Speaker("sp-1", "Yury Ushakov", "person"),)
+    ms = mentions_of(Extraction(art("Ushakov briefs the media", text, KR, "2022-02-12"),
+                                ushakov, ()))  # fmt: skip
+    assert not any(m.text.startswith(("Question", "Yury Ushakov:")) for m in ms)
+    assert {m.speaker for m in ms if "talks went on" in m.text} == {"Yury Ushakov"}

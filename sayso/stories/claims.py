@@ -212,7 +212,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
                                     pe, a.hedged, outlet))  # fmt: skip
         covered.append((min(start, a.cue.start), max(end, a.cue.end)))
     head = ex.article.headline_length
-    labels = {m.start(): m.end() for m in _LABEL.finditer(text)}
+    labels = {start: end for start, end, _, _ in _labels(text)}
     for start, end in sentences(text):
         # a turn's label is who speaks, not what is said ("MODERATOR: Thanks for joining")
         start = labels.get(start, start)
@@ -263,6 +263,24 @@ _LABEL = re.compile(
     r"(?:((?:[A-Z][\w.'’-]*|of|the|to|and)(?:[ \t]+(?:[A-Z][\w.'’-]*|of|the|to|and)){0,7}):"
     r"|(Q))[ \t]+(?=\S)"
 )
+#: A label that runs on after a sentence, as in the Kremlin's transcripts stored without their
+#: line breaks ("... business-like. Thank you. Question: Can you tell us ...").
+_INLINE_LABEL = re.compile(
+    r"(?:(?<=[.!?] )|(?<=[.!?][\"”’)] ))"
+    r"((?:[A-Z][\w.'’-]*|of|the|to|and)(?:[ \t]+(?:[A-Z][\w.'’-]*|of|the|to|and)){0,7}):"
+    r"[ \t]+(?=\S)"
+)
+
+
+def _labels(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, label, inline) of each turn label of ``text``, in text order."""
+    out = [(m.start(), m.end(), m.group(1) or m.group(2), False) for m in _LABEL.finditer(text)]
+    seen = {start for start, _, _, _ in out}
+    out += [(m.start(), m.end(), m.group(1), True) for m in _INLINE_LABEL.finditer(text)
+            if m.start() not in seen]  # fmt: skip
+    return sorted(out)
+
+
 #: Labels of the one who asks, and whom their turn is credited to.
 _ASKER = frozenset({"q", "question", "questions", "journalist", "reporter"})
 REPORTER = "reporter"
@@ -277,22 +295,24 @@ def transcript_turns(text: str, people: dict[str, list[str]]) -> list[tuple[int,
     official"), :data:`REPORTER` for a question.  A one-word label that is none of these
     ("Participants:", "Note:") is not a turn, and a label naming no one the article knows is
     one only in a transcript, a text of two labels or more: a lone "WASHINGTON:" is a
-    dateline."""
+    dateline.  A label that runs on after a sentence instead of starting a line is a turn
+    only when it is a question's or names someone the article knows."""
     out: list[tuple[int, str, bool]] = []  # (offset, who, sure)
-    for m in _LABEL.finditer(text):
-        label = m.group(1) or m.group(2)
+    for start, _, label, inline in _labels(text):
         words = label.split()
         if words[-1].lower() in {"of", "the", "to", "and"}:
             continue
         key = fold(words[-1])
         if label.lower() in _ASKER:
-            out.append((m.start(), REPORTER, True))
+            out.append((start, REPORTER, True))
         elif people.get(key):
-            out.append((m.start(), min(people[key], key=len), True))
+            out.append((start, min(people[key], key=len), True))
+        elif inline:
+            continue
         elif label.isupper() and len(label) > 1:
-            out.append((m.start(), label.lower(), False))
+            out.append((start, label.lower(), False))
         elif len(words) >= 2:
-            out.append((m.start(), label, False))
+            out.append((start, label, False))
     transcript = len(out) >= 2
     return [(at, who) for at, who, sure in out if sure or transcript]
 

@@ -219,26 +219,6 @@ def signals_table(events: list[Event]) -> None:
         print(f"| {kind} | {len(pos)} | {len(rows) - len(pos)} | " + " | ".join(cells) + " |")
 
 
-def _cluster(e: Event, prob: dict[tuple[int, int], float], tau: float) -> list[list[int]]:
-    """sayso's rule on learned probabilities: most probable pairs first, one mention per
-    article in a claim unless the pair itself is of one article."""
-    art = [m.article_id for m in e.mentions]
-    group = list(range(len(art)))
-    members = {i: [i] for i in range(len(art))}
-    for _, i, j in sorted(((p, i, j) for (i, j), p in prob.items() if p >= tau), reverse=True):
-        gi, gj = group[i], group[j]
-        if gi == gj:
-            continue
-        arts_i = {art[k] for k in members[gi]}
-        if any(art[k] in arts_i and art[k] != (art[i] if art[i] == art[j] else None)
-               for k in members[gj]):  # fmt: skip
-            continue
-        for k in members[gj]:
-            group[k] = gi
-        members[gi].extend(members.pop(gj))
-    return list(members.values())
-
-
 def learned_table(events: list[Event], gold_claims: list, strengths: list[float]) -> None:
     """Table 2: the learned combination, leave-one-event-out, against the shipped aligner."""
     from sklearn.linear_model import LogisticRegression
@@ -267,7 +247,9 @@ def learned_table(events: list[Event], gold_claims: list, strengths: list[float]
             for e in events:
                 keys = list(e.features)
                 p = models[e.id].predict_proba(np.array([e.features[k] for k in keys]))[:, 1]
-                groups = _cluster(e, dict(zip(keys, p, strict=True)), tau)
+                # sayso's rule (C.join_pairs) on the learned probabilities
+                groups = C.join_pairs([m.article_id for m in e.mentions],
+                                      [(q, *k) for k, q in zip(keys, p, strict=True) if q >= tau])
                 predicted += [PredictedClaim(f"{e.id}/{n}", "one_sided",
                                              tuple(e.predicted[k] for k in group))
                               for n, group in enumerate(groups)]  # fmt: skip

@@ -222,8 +222,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
             continue
         # who narrates it: the transcript's speaker in a turn ("SENIOR ADMINISTRATION
         # OFFICIAL: ..."), else the outlet
-        k = bisect.bisect_right(turns, (start, "\uffff")) - 1
-        narrator = turns[k][1] if k >= 0 else outlet
+        narrator = turn_at(turns, start) or outlet
         if narrator in _NOT_THE_ACCOUNT:
             continue  # a reporter's question, the moderator's "Thanks for joining"
         act = _ACT.search(text, start, end)
@@ -245,10 +244,8 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
 #: The subject of a narrated act that is no one: an auxiliary at its end ("The conversation
 #: was held": a passive), or an event or a pronoun as its first word after "the".
 _PASSIVE_END = re.compile(r"\b(?:was|were|is|are|been|be|being)$", re.IGNORECASE)
-_NO_ONE = frozenset(
-    "call conversation meeting talks talk visit it this that there these those today".split()
-)
 _EVENTS = frozenset("call conversation meeting talks talk visit".split())
+_NO_ONE = _EVENTS | frozenset("it this that there these those today".split())
 #: Words of a leader's office ("The Head of State", "the Ukrainian President").
 _OFFICE_WORDS = frozenset("president head state leader chancellor premier prime minister".split())
 _FUNCTION = frozenset("the a an of our his her their its".split())
@@ -317,6 +314,13 @@ def transcript_turns(text: str, people: dict[str, list[str]]) -> list[tuple[int,
     return [(at, who) for at, who, sure in out if sure or transcript]
 
 
+def turn_at(turns: list[tuple[int, str]], at: int) -> str | None:
+    """Who speaks at offset ``at`` of a text with these :func:`transcript_turns`, or None
+    before the first turn."""
+    k = bisect.bisect_right(turns, (at, "\uffff")) - 1
+    return turns[k][1] if k >= 0 else None
+
+
 _FIRST_PERSON = frozenset("i we".split())
 #: Sources that name no one: "You said", "Some have argued".
 _NO_NAME = frozenset("you he she it they this that these those some others many".split())
@@ -330,8 +334,7 @@ def _unresolved_credit(a: Attribution, turns: list[tuple[int, str]]) -> str | No
         return None
     words = a.source.text.lower().split()
     if len(words) == 1 and words[0] in _FIRST_PERSON:
-        k = bisect.bisect_right(turns, (a.source.start, "\uffff")) - 1
-        return turns[k][1] if k >= 0 else None
+        return turn_at(turns, a.source.start)
     if words and words[0] in _NO_NAME | _FIRST_PERSON:
         return None
     return a.source.text
@@ -577,8 +580,6 @@ def align(
     if n == 0:
         return []
     sim = _similarities(units, embeddings)
-    group = list(range(n))
-    members: dict[int, list[int]] = {i: [i] for i in range(n)}
     art = [u.mention.article_id for u in units]
     pairs = [
         (float(sim[i, j]), i, j)
@@ -587,6 +588,15 @@ def align(
                          else settings.SAME_ARTICLE_SIMILARITY)
     ]  # fmt: skip
     pairs += _matched_points(units, sim)
+    return [[units[k].mention for k in sorted(ks)] for ks in join_pairs(art, pairs)]
+
+
+def join_pairs(art: Sequence[str], pairs: Sequence[tuple[float, int, int]]) -> list[list[int]]:
+    """Mentions (by index; ``art``: each one's article) joined into claims along ``pairs``
+    (score, i, j), highest score first, one mention per article in a claim unless the pair
+    itself is of one article."""
+    group = list(range(len(art)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(art))}
     for _, i, j in sorted(pairs, reverse=True):
         gi, gj = group[i], group[j]
         if gi == gj:
@@ -601,7 +611,7 @@ def align(
         for k in members[gj]:
             group[k] = gi
         members[gi].extend(members.pop(gj))
-    return [[units[k].mention for k in sorted(ks)] for ks in members.values()]
+    return list(members.values())
 
 
 def conflict_reason(mentions: Sequence[ClaimMention]) -> str | None:

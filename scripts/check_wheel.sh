@@ -9,7 +9,12 @@ cd "$(dirname "$0")/.."
 REPO=$(pwd)
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
-WORK=${1:-$(mktemp -d)}
+if [ -n "${1:-}" ]; then
+  WORK=$1
+else  # a throwaway directory: its venv is gigabytes, so it goes when the check ends
+  WORK=$(mktemp -d)
+  trap 'rm -rf "$WORK"' EXIT
+fi
 mkdir -p "$WORK/dist"
 rm -f "$WORK"/dist/sayso-*.whl
 # --no-build-isolation: the checkout's .venv has setuptools; no download to build.

@@ -114,6 +114,25 @@ def test_long_text_without_paragraph_breaks_is_windowed() -> None:
     assert len(atts) == 40
 
 
+def test_window_cut_never_splits_a_quotation_from_its_cue() -> None:
+    # No paragraph breaks (as in many scraped texts): the paragraph is cut into windows at
+    # sentence starts.  A cut inside the quotation used to read its closing mark as an
+    # opening one, so "the minister added" looked quoted and no statement was found.
+    fill = "The delegation visited the port and inspected the new cranes before lunch. " * 14
+    quote = (
+        '"We will keep working with our partners on the reconstruction of the port. '
+        "The next stage begins in the spring. Funding has been agreed for the first two "
+        'years of the work," the minister added.'
+    )
+    text = fill + quote + " The talks ended in the evening."
+    atts = run(text)
+    well_formed(text, atts)
+    added = [a for a in atts if a.cue.text == "added"]
+    assert len(added) == 1
+    assert added[0].source is not None and added[0].source.text == "the minister"
+    assert added[0].content[0].text.startswith('"We will keep working')
+
+
 def test_paragraphs_are_independent() -> None:
     text = "Officials said the bridge is safe.\n\nThe bridge opened in 1990."
     atts = run(text)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..lexicon import TOKEN_CLOSE_QUOTES, TOKEN_OPEN_QUOTES, TOKEN_TOGGLE_QUOTES
+from ..quotes import find_quotes
 from . import _kernels
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -297,7 +298,12 @@ def rule_roles(d: DocArrays, k: int, lo: int, hi: int) -> np.ndarray:
 
 
 def windows(text: str, cols: np.ndarray) -> list[tuple[int, int]]:
-    """Token ranges the role tagger runs in: paragraphs (newline-separated), cut at sentences."""
+    """Token ranges the role tagger runs in: paragraphs (newline-separated), cut at sentences.
+
+    A long paragraph is cut at a sentence start outside quotations when it has one in reach:
+    a cut inside a quotation of several sentences would close the quotation at the cut and
+    read its closing mark as an opening one, turning the narration that follows ("…," the
+    President added.) into quoted words for the cue tagger."""
     n = len(cols)
     if n == 0:
         return []
@@ -307,12 +313,16 @@ def windows(text: str, cols: np.ndarray) -> list[tuple[int, int]]:
     bounds = [0, *[int(b) for b in breaks if 0 < b < n], n]
     sent_starts = np.flatnonzero(cols[:, C_SS] == 1)
     out: list[tuple[int, int]] = []
+    quotes = None
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         if hi <= lo or bool(cols[lo:hi, C_SPACE].all()):
             continue
         while hi - lo > MAX_WINDOW:
             cand = sent_starts[(sent_starts > lo) & (sent_starts <= lo + MAX_WINDOW)]
             if len(cand):
+                quotes = find_quotes(text) if quotes is None else quotes
+                free = [int(c) for c in cand if quotes.at(int(tok_start[c])) is None]
+                cand = np.array(free) if free else cand
                 cut = int(cand[-1])
             else:
                 # One sentence longer than a window: cut after its last punctuation mark in

@@ -298,3 +298,29 @@ def test_rule_chain_heads_the_model_missed_are_taken_when_they_are_speech() -> N
     # A head without a source is not.
     sourceless = Found(at("reported"), reported.content, None)
     assert learned.with_rules([], [sourceless, said], text, lemma_of) == []
+
+
+def test_a_content_cut_short_inside_its_quotation_takes_the_whole_quotation() -> None:
+    """The tagger sometimes starts a direct quote's content after an inner clause ("I am
+    sure"); the rules give the same cue the whole quotation, which the statement then takes.
+    A content that is not inside the rules' quotation, or a paraphrase, is left alone."""
+    from sayso.models import Found, Span
+
+    text = '"It helps the region and, I am sure, all of Europe," the President added. He left.'
+
+    def at(words: str) -> Span:
+        i = text.index(words)
+        return Span.of(text, i, i + len(words))
+
+    whole = at('"It helps the region and, I am sure, all of Europe,"')
+    short = Found(at("added"), (at('all of Europe,"'),), at("the President"))
+    ruled = [Found(at("added"), (whole,), at("the President"))]
+    assert learned.with_rules([short], ruled, text)[0].content == (whole,)
+    # Not the same cue: nothing taken.
+    other = [Found(at("left"), (whole,), at("He"))]
+    assert learned.with_rules([short], other, text)[0].content == short.content
+    # The rules' content is not a quotation: nothing taken.
+    unquoted = at("It helps the region and, I am sure, all of Europe")
+    paraphrase = [Found(at("added"), (unquoted,), at("the President"))]
+    inner = Found(at("added"), (at("all of Europe"),), at("the President"))
+    assert learned.with_rules([inner], paraphrase, text)[0].content == inner.content

@@ -202,8 +202,10 @@ def with_rules(
             same = [r for r in ruled if r.content and _overlaps(r.cue, f.cue)]
             if same:
                 f = replace(f, content=same[0].content, source=f.source or same[0].source)
-        elif f.source is None:
-            f = _inverted_source(f, ruled, text)
+        else:
+            if f.source is None:
+                f = _inverted_source(f, ruled, text)
+            f = _whole_quotation(f, ruled)
         out.append(f)
     # Lookups by bisection, not a scan of every statement per rule statement (quadratic on
     # texts with thousands of cues).
@@ -251,6 +253,25 @@ def with_rules(
             out.append(r)
             holders.add(r)
     return out
+
+
+def _whole_quotation(f: Found, ruled: list[Found]) -> Found:
+    """A model content cut short inside the quotation that the rules give its cue whole
+    ('"…, I am sure, for all countries," the President added.': the tagger starts after the
+    inner "I am sure") takes the whole quotation."""
+    if len(f.content) != 1:
+        return f
+    c = f.content[0]
+    for r in ruled:
+        if (
+            r.cue == f.cue
+            and len(r.content) == 1
+            and quoted(r.content[0].text)
+            and _inside(c, r.content[0])
+            and c != r.content[0]
+        ):
+            return replace(f, content=r.content)
+    return f
 
 
 def _inverted_source(f: Found, ruled: list[Found], text: str) -> Found:

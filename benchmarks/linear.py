@@ -48,6 +48,10 @@ PATTERNS: dict[str, str] = {
     # end, nested parentheses (the parser reads a link as its words: nlp.mask_markup)
     "markdown": "The mayor [said](https://x.org/a_(b)/c) the [bridge would reopen](http://y. "
     "[[ ]( [x](y(z( ![map](m.png) ",
+    # a readout that names its speaker after the claim, in one paragraph with stray cues
+    # between (backward.py looks back a few sentences for the nearest statement)
+    "backward": "Talks went well. Ministers share a view. This was stated by President Ivan "
+    "Petrenko during a briefing. ",
     # ordinary news prose, the control: its curve is the flat one to match
     "news": 'The mayor said on Monday that the bridge would reopen. "It is safe," she told '
     "reporters, according to the city's statement.\n\n",

@@ -550,3 +550,41 @@ def test_an_as_clause_of_a_speech_verb_reports_the_rest_of_the_sentence(pipeline
     # a speech verb with a clause of its own reports that clause, not the sentence
     ex = extract_article(Article(text="He did it as he said he would."), pipeline=pipeline)
     assert [[c.text for c in a.content] for a in ex.attributions] == [["he would"]]
+
+
+# --- "This was stated by X": the content came before the cue -------------------------------
+
+
+@pytest.mark.parametrize("pipeline", ["fast", "rules", "accurate"])
+def test_this_was_stated_by_takes_the_sentences_before(pipeline: str) -> None:
+    text = (
+        "Kyiv and Paris share a view of the threats to Europe. That is why their security "
+        "partnership matters today. This was stated by President of Ukraine Volodymyr "
+        "Zelenskyy during a meeting with media representatives in Kyiv.\n\n"
+        "The talks lasted two hours. This was announced by the press service."
+    )
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    by_cue = {a.cue.text: a for a in ex.attributions}
+    stated = by_cue["was stated"]
+    assert [c.text for c in stated.content] == [
+        "Kyiv and Paris share a view of the threats to Europe. That is why their security "
+        "partnership matters today"
+    ]
+    assert stated.source is not None
+    assert stated.source.text == "President of Ukraine Volodymyr Zelenskyy"
+    assert ex.speaker(stated.speaker).name == "Volodymyr Zelenskyy"  # type: ignore[union-attr]
+    # The paragraph bounds the content: the second paragraph's claim is its own sentence.
+    announced = by_cue["was announced"]
+    assert [c.text for c in announced.content] == ["The talks lasted two hours"]
+
+
+def test_this_was_stated_needs_a_by_phrase_and_a_sentence_of_its_own() -> None:
+    from sayso import nlp
+    from sayso.assemble.backward import backward_statements
+
+    for text in (
+        "The plan failed. This was stated in the report.",  # no speaker: not read here
+        "The plan failed, and this was stated by the minister.",  # not a sentence of its own
+        "The plan failed. This was built by the minister.",  # not speech
+    ):
+        assert backward_statements(nlp.parse_article(text), text, []) == [], text

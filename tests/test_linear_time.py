@@ -20,7 +20,7 @@ from sayso.pipeline import extract_doc
 #: How much more a KB may cost at 32 KB than at 2 KB (quadratic time would be about 16x).
 FACTOR = 3.0
 #: The pathological patterns of benchmarks/linear.py (every one once took quadratic time).
-PATTERNS = ("cues", "sentence", "quotes", "nopunct", "transcript", "markdown")
+PATTERNS = ("cues", "sentence", "quotes", "nopunct", "transcript", "markdown", "backward")
 
 
 def cpu_per_kb(text: str) -> dict[str, float]:

@@ -482,3 +482,19 @@ def test_a_title_before_of_a_country_and_no_wrong_holder_for_another_country() -
              for a in ex.attributions if a.source is not None}  # fmt: skip
     assert names["The US President"] == "Joseph Biden"  # "President of the United States"
     assert names["The President of Ukraine"] != "Joseph Biden"  # not the only president known
+
+
+@pytest.mark.parametrize("pipeline", ["fast", "rules"])
+def test_a_place_the_ner_ran_into_the_name_after_title_of(pipeline: str) -> None:
+    # The NER reads "Ukraine Volodymyr Zelenskyy" as one organisation and "Austria Karl
+    # Nehammer" as one person; the place after "<title> of" is not part of the name.
+    text = ("President of Ukraine Volodymyr Zelenskyy said the talks were useful. "
+            "Chancellor of Austria Karl Nehammer said that sanctions would grow. "
+            "Volodymyr Zelenskyy said more weapons were needed.")  # fmt: skip
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    names = {a.source.text: ex.speaker(a.speaker).name  # type: ignore[union-attr]
+             for a in ex.attributions if a.source is not None and a.speaker}  # fmt: skip
+    assert names["President of Ukraine Volodymyr Zelenskyy"] == "Volodymyr Zelenskyy"
+    assert names["Chancellor of Austria Karl Nehammer"] == "Karl Nehammer"
+    assert names["Volodymyr Zelenskyy"] == "Volodymyr Zelenskyy"
+    assert len({s.name for s in ex.speakers if "Zelenskyy" in s.name}) == 1

@@ -5,7 +5,8 @@ Everything else happens here, the same way for every extractor, in this order:
 
 1. a cue the extractor left without content takes the clause its verb governs in the parse
    (``nested.recovered_content``); hedge adverbs and "as"-clauses ("As I said, …") become
-   cues of their own (``hedges.py``); then screen: statements still with no content, with a cue
+   cues of their own (``hedges.py``); "This was stated by X" takes the sentences before it
+   (``backward.py``); then screen: statements still with no content, with a cue
    that is not speech or thought, or found twice are dropped (``screen.py``);
 2. the headline's cue ("Kremlin Claims …") when the extractor found none there (``headline.py``);
 3. siblings and parent links (``chains.py``);
@@ -23,6 +24,7 @@ from ..models import Article, Attribution, Found
 from ..quotes import find_quotes
 from ..resolve.time import day_first, resolve_time
 from . import chains, context, nested, screen
+from .backward import backward_statements
 from .headline import headline_statement
 from .hedges import as_clause_statements, hedge_statements
 
@@ -42,6 +44,7 @@ def assemble(doc: Doc, article: Article, found: list[Found], extractor: str) -> 
         for f in found
     ]
     found = as_clause_statements(doc, text, hedge_statements(doc, text, found))
+    found = backward_statements(doc, text, found)
     found = screen.select(doc, found)
     end = article.headline_length
     if end and not any(f.cue.start < end for f in found):

@@ -273,6 +273,7 @@ class _Article:
         self.ents = tuple(doc.ents)
         self._ent_starts = [e.start for e in self.ents]  # ascending: entities never overlap
         self._propn_at: list[int] | None = None
+        self._places: set[str] | None = None  # place names of the article, read when needed
         self._unlabelled_names()
         named = {m[0] for m in self.mentions}
         for ent in self.ents:
@@ -326,6 +327,11 @@ class _Article:
                     break
             while words and words[-1].lower() in NAME_PARTICLES:
                 words.pop()
+            if len(words) >= 3 and self._after_title_of(ent):
+                # "Chancellor of" + "Austria Karl Nehammer": the place ran into the name.
+                k = self._place_prefix(words)
+                if 2 <= len(words) - k <= 3:
+                    words = words[k:]
             return words or None
         if words and nm.word_key(words[-1]) in ORG_SUFFIXES:
             return None  # "Védelmi Ipari Kft"
@@ -340,7 +346,32 @@ class _Article:
             if nm.is_first_name(w) and w[:1].isupper() and all(x[:1].isupper() for x in words[k:]):
                 if ent.label_ in {"ORG", "GPE", "NORP", "FAC"} and len(words) - k in (2, 3):
                     return words[k:]
+        if caps and ent.label_ in {"ORG", "GPE", "NORP", "FAC"} and self._after_title_of(ent):
+            # "President of" + "Ukraine Volodymyr Zelenskyy", "Chancellor of" + "Austria Karl
+            # Nehammer": the NER ran the place into the name that follows it.
+            k = self._place_prefix(words)
+            if k and 2 <= len(words) - k <= 3:
+                return words[k:]
         return None
+
+    def _after_title_of(self, ent: SpacySpan) -> bool:
+        """Does "<title> of (the)" come right before ``ent``?"""
+        j = ent.start - 1
+        if j >= 0 and self.doc[j].lower_ == "the":
+            j -= 1
+        return j >= 1 and self.doc[j].lower_ == "of" and nm.word_key(self.doc[j - 1].text) in TITLES
+
+    def _place_prefix(self, words: list[str]) -> int:
+        """How many leading ``words`` name a place: the longest prefix that is a place or
+        people elsewhere in the article, else the first word."""
+        if self._places is None:
+            self._places = {
+                nm.plain(e.text) for e in self.ents if e.label_ in {"GPE", "LOC", "NORP"}
+            }
+        for k in range(len(words) - 2, 0, -1):
+            if nm.plain(" ".join(words[:k])) in self._places:
+                return k
+        return 1
 
     def ents_in(self, span: SpacySpan) -> list[SpacySpan]:
         """The entities inside ``span`` (``span.ents`` rebuilds every entity of the document on

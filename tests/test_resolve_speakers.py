@@ -490,7 +490,8 @@ def test_a_place_the_ner_ran_into_the_name_after_title_of(pipeline: str) -> None
     # Nehammer" as one person; the place after "<title> of" is not part of the name.
     text = ("President of Ukraine Volodymyr Zelenskyy said the talks were useful. "
             "Chancellor of Austria Karl Nehammer said that sanctions would grow. "
-            "Volodymyr Zelenskyy said more weapons were needed.")  # fmt: skip
+            "Volodymyr Zelenskyy said more weapons were needed. "
+            "The Chancellor noted that Austria supports Ukraine.")  # fmt: skip
     ex = extract_article(Article(text=text), pipeline=pipeline)
     names = {a.source.text: ex.speaker(a.speaker).name  # type: ignore[union-attr]
              for a in ex.attributions if a.source is not None and a.speaker}  # fmt: skip
@@ -498,3 +499,15 @@ def test_a_place_the_ner_ran_into_the_name_after_title_of(pipeline: str) -> None
     assert names["Chancellor of Austria Karl Nehammer"] == "Karl Nehammer"
     assert names["Volodymyr Zelenskyy"] == "Volodymyr Zelenskyy"
     assert len({s.name for s in ex.speakers if "Zelenskyy" in s.name}) == 1
+    assert names["The Chancellor"] == "Karl Nehammer"  # the title before "of Austria"
+
+
+def test_the_interlocutors_are_the_two_who_talked() -> None:
+    text = ("President of Ukraine Volodymyr Zelenskyy had a phone conversation with President "
+            "of the United States Joseph Biden. The interlocutors also discussed the importance "
+            "of further economic support to Ukraine.")  # fmt: skip
+    ex = extract_article(Article(text=text), pipeline="fast")
+    att = next(a for a in ex.attributions if a.source and a.source.text == "The interlocutors")
+    sp = ex.speaker(att.speaker)
+    assert sp is not None and sp.kind == "group"
+    assert set(sp.name.split(" and ")) == {"Volodymyr Zelenskyy", "Joseph Biden"}

@@ -1021,3 +1021,24 @@ def test_an_accounts_mentions_take_linear_time(pattern: str) -> None:
 
     small = min(per_kb(4) for _ in range(3))
     assert per_kb(64) <= 3.0 * small
+
+
+def test_a_statement_by_a_person_is_narrated_by_that_person() -> None:
+    from sayso.pipeline import extract_article
+
+    body = ("I spoke with President Zelenskyy today. I informed him that the United States is "
+            "providing another $1 billion in security assistance. The bravery of the Ukrainian "
+            "people continues to inspire the world.")  # fmt: skip
+    own = art("Statement by President Joe Biden on Support for Ukraine", body, WH, "2022-06-15")
+    told = art("Readout of President Joe Biden’s Call with President Zelenskyy", body, WH,
+               "2022-06-15")  # fmt: skip
+    bravery = {}
+    for article in (own, told):
+        ms = mentions_of(extract_article(article))
+        bravery[article.title] = next(m.speaker for m in ms if m.text.startswith("The bravery"))
+    assert bravery[own.title] == "Joe Biden"  # his own text: every sentence is his
+    assert bravery[told.title] == WH  # a readout is told by the outlet
+    # Two people in the title: no one author.
+    two = art("Remarks by President Biden and President Zelenskyy", body, WH, "2022-06-15")
+    ms = mentions_of(extract_article(two))
+    assert next(m.speaker for m in ms if m.text.startswith("The bravery")) == WH

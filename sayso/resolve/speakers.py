@@ -106,7 +106,9 @@ COLLECTIVE_NOUNS = frozenset(
     "assembly delegation coalition panel alliance bloc gathering crowd consortium jury".split()
 )
 #: Nouns for a group of the people named before ("the two presidents", "the leaders").
-GROUP_NOUNS = frozenset({"president", "leader", "side", "minister", "candidate", "party"})
+GROUP_NOUNS = frozenset(
+    {"president", "leader", "side", "minister", "candidate", "party", "interlocutor", "counterpart"}
+)
 _NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4}
 #: Last words of company names the NER may take for a person ("Védelmi Ipari Kft").
 ORG_SUFFIXES = frozenset(
@@ -527,6 +529,11 @@ class _Article:
         out = [t.text for t in ent if nm.word_key(t.text) in TITLES or t.lower_ in nm.GENDER_TITLES]
         k = ent.start - 1
         skips = 0
+        if self._after_title_of(ent):
+            # "Chancellor of" + "Austria Karl Nehammer": the place is inside the entity, so
+            # the title is right before "of (the)".
+            k -= 2 if self.doc[k].lower_ == "the" else 1
+            skips = 1
         while True:
             top = k
             while k >= 0 and (

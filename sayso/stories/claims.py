@@ -31,7 +31,8 @@ _ACTS = (
     r"promis(?:ed|es)|announc(?:ed|es)|exchang(?:ed|es)|review(?:ed|s)|shar(?:ed|es)|"
     r"spoke|speaks|met|meets|held|hold|had a|took place|made clear|voic(?:ed|es)|rais(?:ed|es)|"
     r"warn(?:ed|s)|assur(?:ed|es)|invit(?:ed|es)|prais(?:ed|es)|support(?:ed|s)|"
-    r"propos(?:ed|es)|request(?:ed|s)|declin(?:ed|es)|reject(?:ed|s)|focus(?:ed|es) on"
+    r"propos(?:ed|es)|request(?:ed|s)|declin(?:ed|es)|reject(?:ed|s)|focus(?:ed|es) on|"
+    r"commend(?:ed|s)|applaud(?:ed|s)|hail(?:ed|s)|appreciat(?:ed|es)"
 )
 _ACT = re.compile(rf"\b({_ACTS})\b", re.IGNORECASE)
 # A sentence ends at . ! ? (and a closing quote) before a space and a capital or a newline,
@@ -192,6 +193,7 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
     people = person_surnames(ex)  # once per article, not per sentence
     groups = person_groups(ex)
     turns = transcript_turns(text, people)
+    author = issuing_person(ex, people)
     for a in ex.attributions:
         if not a.content or a.parent is not None:
             continue
@@ -221,8 +223,9 @@ def mentions_of(ex: Extraction) -> list[ClaimMention]:
         if any(s < end and start < e for s, e in covered):
             continue
         # who narrates it: the transcript's speaker in a turn ("SENIOR ADMINISTRATION
-        # OFFICIAL: ..."), else the outlet
-        narrator = turn_at(turns, start) or outlet
+        # OFFICIAL: ..."), else the person the title says wrote it ("Statement by President
+        # Joe Biden on ..."), else the outlet
+        narrator = turn_at(turns, start) or author or outlet
         if narrator in _NOT_THE_ACCOUNT:
             continue  # a reporter's question, the moderator's "Thanks for joining"
         act = _ACT.search(text, start, end)
@@ -354,6 +357,31 @@ def person_groups(ex: Extraction) -> list[str]:
         sp.name for sp in ex.speakers
         if sp.kind == "group" and sum(kinds.get(m) == "person" for m in sp.members) >= 2
     ))  # fmt: skip
+
+
+#: A title that names the one person whose own words the whole text is: "Statement by
+#: President Joe Biden on …", "Remarks of …", "Op-ed by …".  Readouts, briefings, calls and
+#: interviews are told by the outlet about someone.
+_AUTHORED = re.compile(
+    r"^(?:joint\s+)?(?:statement|remarks|op-ed|article|letter|message|address|speech)s?\s+"
+    r"(?:by|of|from)\s+(.+?)(?:\s+(?:on|at|following|after|before|in|regarding|announcing|"
+    r"with|during|for|to)\b.*)?$",
+    re.IGNORECASE,
+)
+
+
+def issuing_person(ex: Extraction, people: dict[str, list[str]]) -> str | None:
+    """The one person of the article (``people``: :func:`person_surnames`) whose own text its
+    title says it is, or None ("Statement by Press Secretary Jen Psaki on …": Jen Psaki when
+    she speaks in it; "Remarks by Vice President Harris and President Zelenskyy": None)."""
+    m = _AUTHORED.match(" ".join((ex.article.title or "").split()))
+    if m is None:
+        return None
+    words = [fold(re.sub(r"[’']s$", "", w).strip(".,")) for w in m.group(1).split()]
+    if "and" in words:
+        return None  # two authors: each sentence's own credit decides
+    names = {n for w in words for n in people.get(w, [])}
+    return names.pop() if len(names) == 1 else None
 
 
 def person_surnames(ex: Extraction) -> dict[str, list[str]]:

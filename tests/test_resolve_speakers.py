@@ -295,6 +295,12 @@ def test_aliases_are_names_never_roles() -> None:
     text = "Vladimir Putin spoke on Monday. Our President said the talks were useful."
     ex = extract_article(Article(text=text), pipeline="rules")
     assert all("Our President" not in s.aliases for s in ex.speakers)
+    # A transcript's label is a name as names are written, without its title.
+    text = ("Joe Biden spoke with President Volodymyr Zelenskyy of Ukraine on Monday.\n\n"
+            "PRESIDENT ZELENSKYY: We will win. Thank you.\n\nPRESIDENT BIDEN: We agree.")  # fmt: skip
+    ex = extract_article(Article(text=text), pipeline="fast")
+    aliases = {a for s in ex.speakers for a in s.aliases}
+    assert not any(a.isupper() or a.lower().startswith("president") for a in aliases), aliases
 
 
 def test_first_names_and_surname_variants() -> None:

@@ -1025,7 +1025,10 @@ class _Resolver:
         # Only name forms become aliases: never roles, pronouns or "Our President".
         words = nm.strip_title(alias.split()) if alias else []
         keep = bool(words) and nm.same_surname(words[-1], p.surname) and alias[:1].isupper()
-        return self.remember(name, "person", alias if keep else "")
+        if keep and all(w.isupper() for w in words):
+            # A transcript label ("PRESIDENT ZELENSKYY:"): the name, as names are written.
+            words = [w.capitalize() for w in words]
+        return self.remember(name, "person", " ".join(words) if keep else "")
 
     # -- the pass -----------------------------------------------------------------------------
     def run(self) -> list[Attribution]:

@@ -517,3 +517,14 @@ def test_the_interlocutors_are_the_two_who_talked() -> None:
     sp = ex.speaker(att.speaker)
     assert sp is not None and sp.kind == "group"
     assert set(sp.name.split(" and ")) == {"Volodymyr Zelenskyy", "Joseph Biden"}
+
+
+def test_the_presidents_of_two_countries_are_the_two_office_holders() -> None:
+    text = ("President of Ukraine Volodymyr Zelenskyy had a phone conversation with President "
+            "of the United States of America Joseph Biden. The Presidents of Ukraine and the "
+            "United States also discussed the results of the recent Normandy talks.")  # fmt: skip
+    ex = extract_article(Article(text=text), pipeline="fast")
+    att = next(a for a in ex.attributions if a.source and a.source.text.startswith("The Pres"))
+    sp = ex.speaker(att.speaker)
+    assert sp is not None and sp.kind == "group"
+    assert set(sp.name.split(" and ")) == {"Volodymyr Zelenskyy", "Joseph Biden"}

@@ -534,6 +534,9 @@ class _Article:
             # the title is right before "of (the)".
             k -= 2 if self.doc[k].lower_ == "the" else 1
             skips = 1
+            words = [t.text for t in ent]
+            if len(words) >= 3:
+                out += words[: self._place_prefix(words)]  # the place tells whose title it is
         while True:
             top = k
             while k >= 0 and (
@@ -1753,6 +1756,9 @@ class _Resolver:
                 and t.ent_iob_ != "I"]  # fmt: skip
         if not cuts:
             return None
+        offices = self._office_holders(span, cuts)
+        if offices is not None:
+            return offices
         cuts += [t.i for t in span if t.text == "," and t.ent_iob_ != "I"]
         bounds = [span.start, *sorted(set(cuts)), span.end]
         people: list[_Entity] = []
@@ -1793,6 +1799,34 @@ class _Resolver:
         if not people and len(bodies) >= 2:
             return self._group(bodies)
         return None
+
+    def _office_holders(self, span: SpacySpan, cuts: list[int]) -> _Entity | None:
+        """"The Presidents of Ukraine and the United States": the group of whoever holds that
+        office in each place, when the article introduced every one of them."""
+        toks = [t for t in span if t.lower_ not in {"the", "both", "two"}]
+        if len(toks) < 4 or toks[1].lower_ != "of" or toks[0].tag_ not in {"NNS", "NNPS"}:
+            return None
+        role = toks[0].lower_
+        role = role[:-1] if role.endswith("s") else role  # "Presidents", a proper noun: no lemma
+        if role not in LEADER_ROLES and role not in TITLES:
+            return None
+        bounds = [toks[1].i + 1, *cuts, span.end]
+        people: list[_Entity] = []
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            words = [t.text for t in self.doc[lo:hi] if t.i not in cuts and t.text != ","]
+            words = [w for w in words if w.lower() != "the"]
+            if not words:
+                continue
+            if not all(t.ent_type_ in {"GPE", "NORP", "LOC"} for t in self.doc[lo:hi]
+                       if t.i not in cuts and t.lower_ not in {"the", ","}):  # fmt: skip
+                return None
+            idx = self.info._role_holder(role, span.start_char, [*words, role])
+            if idx is None:
+                return None
+            ent = self.person_entity(idx)
+            if ent not in people:
+                people.append(ent)
+        return self._group(people) if len(people) >= 2 else None
 
     def _member(self, sub: SpacySpan) -> _Entity | None:
         """The person or body one part of a conjunction names (None: a description)."""

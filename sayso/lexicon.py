@@ -18,7 +18,8 @@ SPEECH_VERBS = frozenset(
     inform advise notify brief answer query question wonder speculate tout praise criticize
     criticise blast slam condemn decry dismiss reject scoff concur agree predict forecast
     announce instruct order command insist allege acknowledge show find cite echo describe
-    liken attack mention decline refuse defend express direct relay underscore
+    liken attack mention decline refuse defend express direct relay underscore summarize
+    summarise sum
     """.split()
 )
 

@@ -588,3 +588,30 @@ def test_this_was_stated_needs_a_by_phrase_and_a_sentence_of_its_own() -> None:
         "The plan failed. This was built by the minister.",  # not speech
     ):
         assert backward_statements(nlp.parse_article(text), text, []) == [], text
+
+
+def test_this_was_stated_replaces_a_content_read_from_the_pointer() -> None:
+    from sayso import nlp
+    from sayso.assemble.backward import backward_statements
+
+    text = "Europe stands united. This was emphasized by the President during a press conference."
+
+    def at(words: str) -> Span:
+        i = text.index(words)
+        return Span.of(text, i, i + len(words))
+
+    pointer_read = Found(at("was emphasized"), (at("This"), at("a press conference")),
+                         at("the President"))  # fmt: skip
+    out = backward_statements(nlp.parse_article(text), text, [pointer_read])
+    assert [c.text for f in out for c in f.content] == ["Europe stands united"]
+    # A content of its own is the extractor's to keep.
+    own = Found(at("was emphasized"), (at("a press conference"),), at("the President"))
+    assert backward_statements(nlp.parse_article(text), text, [own]) == [own]
+
+
+def test_summed_up_is_a_cue() -> None:
+    # A speech verb of the lexicon for the rules (``fast`` takes it when its tagger does).
+    text = '"We did a lot. This is the union we need," the President summed up.'
+    ex = extract_article(Article(text=text), pipeline="rules")
+    assert [a.cue.text for a in ex.attributions] == ["summed up"]
+    assert ex.attributions[0].content[0].text.startswith('"We did a lot.')

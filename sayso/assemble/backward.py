@@ -46,10 +46,20 @@ def _pointer_subject(verb: Token) -> Token | None:
     return None
 
 
+def _own_content(f: Found, pointer: Token) -> bool:
+    """Did the extractor read a content of its own for this cue: not the pointer ("This"),
+    nor a content that starts with it ("This / a press conference in Kyiv": the subject read
+    as what was said)?"""
+    return not any(c.start == pointer.idx for c in f.content) and any(
+        c.end - c.start > len(pointer.text) for c in f.content
+    )
+
+
 def backward_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]:
     """``found`` with a statement for every "This was stated by X" whose content is the
     sentences before it.  A statement the extractor found on the same cue whose content is
-    only the pointer ("This") or empty is replaced; one with a real content is kept."""
+    empty, the pointer ("This") or starts with it is replaced; one with a content of its own
+    is kept."""
     import numpy as np
 
     if not len(doc):
@@ -119,9 +129,7 @@ def backward_statements(doc: Doc, text: str, found: list[Found]) -> list[Found]:
         lo = bisect.bisect_left(starts, cue.start - longest)
         hi = bisect.bisect_left(starts, cue.end)
         same = [j for s_, e_, j in cues[lo:hi] if cue.start < e_ and j not in removed]
-        if any(
-            any(c.end - c.start > len(pointer.text) for c in found[j].content) for j in same
-        ):
+        if any(_own_content(found[j], pointer) for j in same):
             continue  # the extractor read a content of its own for this cue
         removed.update(same)
         toks = [t for t in agent.subtree if not t.is_space]

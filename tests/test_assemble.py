@@ -615,3 +615,11 @@ def test_summed_up_is_a_cue() -> None:
     ex = extract_article(Article(text=text), pipeline="rules")
     assert [a.cue.text for a in ex.attributions] == ["summed up"]
     assert ex.attributions[0].content[0].text.startswith('"We did a lot.')
+
+
+@pytest.mark.parametrize("pipeline", ["fast", "rules"])
+def test_according_to_a_plan_or_a_rule_is_no_source(pipeline: str) -> None:
+    text = ("Nobody must act according to some generally accepted canons. The talks went "
+            "according to plan. According to police, two people died.")  # fmt: skip
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    assert [a.source.text for a in ex.attributions if a.source] == ["police"]

@@ -44,6 +44,33 @@ def _made_clear(words: list[Token]) -> bool:
     return False
 
 
+#: What "according to" can follow that says how, not who: "act according to some generally
+#: accepted canons", "went according to plan".
+_MANNER_NOUNS = frozenset(
+    """plan plans schedule rule rules law laws canon canons principle principles procedure
+    procedures protocol protocols tradition traditions script instructions regulation
+    regulations standard standards guideline guidelines custom customs norm norms""".split()
+)
+
+
+def _by_the_rule(words: list[Token]) -> bool:
+    """An "according to" of manner: its object is a plan or a rule, not a source."""
+    for t in words:
+        if t.lower_ != "according" or t.i + 1 >= len(t.doc) or t.nbor(1).lower_ != "to":
+            continue
+        # The noun that ends the phrase after "to" (the parse of "according to some generally
+        # accepted canons" is often wrong: read the words, not the arcs).
+        last = None
+        for w in t.doc[t.i + 2 : t.i + 8]:
+            if w.pos_ not in {"DET", "ADJ", "ADV", "NOUN", "NUM"} and w.tag_ not in {"VBN", "DT"}:
+                break
+            if w.pos_ == "NOUN":
+                last = w
+        if last is not None and last.lower_ in _MANNER_NOUNS:
+            return True
+    return False
+
+
 def is_speech_or_thought(tokens: list[Token], source: str | None) -> bool:
     """False for a cue that reports nobody saying or believing anything: a non-speech head
     ("appears", "unveiled") with no source or an empty one ("It appears that …"), and a thought
@@ -55,6 +82,8 @@ def is_speech_or_thought(tokens: list[Token], source: str | None) -> bool:
     words = [t for t in tokens if t.is_alpha]
     if not words:
         return True  # a colon or a dash: the extractor's construction decides
+    if _by_the_rule(words):
+        return False
     if _made_clear(words):
         return True
     if any(t.lemma_.lower() in _CUE_LEMMAS or t.lower_ == "according" for t in words):

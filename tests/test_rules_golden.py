@@ -28,6 +28,18 @@ def rows(ex: Extraction) -> list[tuple[str | None, str, str, str]]:
 
 
 GOLDEN = [
+    # a quotation of several sentences before its cue and after it: all of it is what was said
+    # (the parse links the cue to one sentence of it)
+    (
+        '"We held useful talks. I am grateful to Mr. Macron. Security comes first," Smith '
+        'summed up. Lopez said: "We won. It was hard."',
+        [
+            ("Smith", "summed up",
+             '"We held useful talks. I am grateful to Mr. Macron. Security comes first,"',
+             "direct"),
+            ("Lopez", "said", '"We won. It was hard."', "direct"),
+        ],
+    ),
     # direct quote, straight marks, postposed cue
     (
         '"We will win this election," Smith said.',

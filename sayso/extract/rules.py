@@ -816,6 +816,15 @@ def _snap_to_quotes(
     for q in quotes.spanning(lo + 2, hi - 1) if isinstance(quotes, Quotes) else quotes:
         if q.start <= lo + 2 and hi <= q.end + 1 and hi - lo >= 0.5 * (q.end - q.start - 2):
             return list(q.pieces)
+    # The last sentences of a quotation of several, up to its closing mark ('"S1. S2. S3,"
+    # the President said': the parse gives S3): the whole quotation is what was said.
+    if isinstance(quotes, Quotes):
+        q = quotes.at(lo)
+        if q is not None and len(q.pieces) == 1 and q.start < lo and q.end - 3 <= hi <= q.end:
+            return list(q.pieces)
+        # ... and its first sentences, from its opening mark ('He said: "S1. S2."').
+        if q is not None and len(q.pieces) == 1 and q.start <= lo <= q.start + 1 and hi < q.end:
+            return list(q.pieces)
     # A quote the content ends inside, just before its closing mark (the trim or the parse
     # cut it short: 'was "frank but useful.'): take the mark too.
     out = []

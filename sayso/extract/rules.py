@@ -819,12 +819,13 @@ def _snap_to_quotes(
     # The last sentences of a quotation of several, up to its closing mark ('"S1. S2. S3,"
     # the President said': the parse gives S3): the whole quotation is what was said.
     if isinstance(quotes, Quotes):
-        q = quotes.at(lo)
-        if q is not None and len(q.pieces) == 1 and q.start < lo and q.end - 3 <= hi <= q.end:
-            return list(q.pieces)
-        # ... and its first sentences, from its opening mark ('He said: "S1. S2."').
-        if q is not None and len(q.pieces) == 1 and q.start <= lo <= q.start + 1 and hi < q.end:
-            return list(q.pieces)
+        hit = quotes.at(lo)
+        if hit is not None and len(hit.pieces) == 1:
+            if hit.start < lo and hit.end - 3 <= hi <= hit.end:
+                return list(hit.pieces)
+            # ... and its first sentences, from its opening mark ('He said: "S1. S2."').
+            if hit.start <= lo <= hit.start + 1 and hi < hit.end:
+                return list(hit.pieces)
     # A quote the content ends inside, just before its closing mark (the trim or the parse
     # cut it short: 'was "frank but useful.'): take the mark too.
     out = []

@@ -744,10 +744,28 @@ def speaker_label(label: str) -> bool:
     in capitals ("PENCE", "NG", "SEN. KAINE") or a name of two or three capitalised words
     ("Yury Ushakov"), not a section heading ("Frustration with police")?"""
     words = label.strip("\"\u201c\u2018' ").split()
+    while words and words[0] == "*":
+        words = words[1:]  # the Kremlin's section break before a turn: "* * * Vladimir Putin:"
     return bool(words) and (
         len(words) <= 2 and all(w.isupper() for w in words)
         or 2 <= len(words) <= 3 and all(w[:1].isupper() and w[1:].islower() for w in words)
+        or _titled_name(words)
     )
+
+
+def _titled_name(words: list[str]) -> bool:
+    """ "President of Russia Vladimir Putin", "Aide to the President Yury Ushakov": a title
+    (of a place), then a name of two capitalised words."""
+    from .resolve.names import TITLES, word_key
+
+    if not 4 <= len(words) <= 8 or word_key(words[0]) not in TITLES:
+        return False
+    name = words[-2:]
+    if not all(w[:1].isupper() and w[1:2].islower() for w in name):
+        return False
+    if any(word_key(w) in TITLES for w in name):
+        return False
+    return all(w[:1].isupper() or w in {"of", "to", "the"} for w in words[:-2])
 
 
 def char_range(tokens: Iterable[Token]) -> tuple[int, int] | None:

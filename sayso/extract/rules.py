@@ -554,6 +554,8 @@ class RuleExtractor:
             mark = doc[i]
             sent = mark.sent
             prefix = [t for t in doc[sent.start : mark.i] if not t.is_space]
+            while prefix and prefix[0].text == "*":
+                prefix = prefix[1:]  # the Kremlin's section break: "* * * Vladimir Putin: …"
             inside = _quote_at(quotes, mark.idx)
             # Inside a quotation only a whole quoted transcript turn: “PENCE: … ”
             whole = (

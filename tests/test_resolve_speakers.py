@@ -528,3 +528,33 @@ def test_the_presidents_of_two_countries_are_the_two_office_holders() -> None:
     sp = ex.speaker(att.speaker)
     assert sp is not None and sp.kind == "group"
     assert set(sp.name.split(" and ")) == {"Volodymyr Zelenskyy", "Joseph Biden"}
+
+
+@pytest.mark.parametrize("pipeline", ["fast", "rules"])
+def test_a_kremlin_turn_after_a_section_break_gives_its_i_to_the_speaker(pipeline: str) -> None:
+    # The Kremlin's transcripts lost their line breaks; a speech opens after "* * *" with a
+    # titled label.  Its "I" is the speaker's, not no one's.
+    text = ("Taking part in the event were several ministers and the heads of the regions. "
+            "* * * President of Russia Vladimir Putin: Good afternoon, friends. I am happy to "
+            "greet you all. I would like to note that the new hospitals are well equipped. "
+            "We will open more of them next year.")  # fmt: skip
+    ex = extract_article(Article(text=text), pipeline=pipeline)
+    turn = [a for a in ex.attributions if a.cue.text == ":"]
+    assert len(turn) == 1 and turn[0].source is not None
+    assert turn[0].source.text == "President of Russia Vladimir Putin"
+    assert ex.speaker(turn[0].speaker).name == "Vladimir Putin"  # type: ignore[union-attr]
+    assert turn[0].content[0].text.startswith("Good afternoon, friends.")
+    first = [a for a in ex.attributions if a.source and a.source.text in {"I", "We"}]
+    for a in first:
+        sp = ex.speaker(a.speaker)
+        assert sp is not None and sp.name == "Vladimir Putin", (a.cue.text, sp)
+
+
+def test_titled_speaker_labels() -> None:
+    from sayso.nlp import speaker_label
+
+    assert speaker_label("President of Russia Vladimir Putin")
+    assert speaker_label("* * * Vladimir Putin")
+    assert speaker_label("Prime Minister of India Narendra Modi")
+    assert not speaker_label("Statement of the President")  # a heading: no name at its end
+    assert not speaker_label("Frustration with police")

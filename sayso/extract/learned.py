@@ -295,7 +295,7 @@ def _turn(r: Found, text: str) -> bool:
         return False
     start = r.source.start
     # A bounded look back (a slice up to the source would make many turns quadratic).
-    before = text[max(0, start - 16) : start].rstrip(" \t\"\u201c")
+    before = text[max(0, start - 16) : start].rstrip(" \t\"\u201c*")  # "* * * Name:"
     if not before and start > 16:
         return False  # a long run of spaces or quote marks: no turn
     return (not before or before[-1] in "\n.?!\"\u201d") and speaker_label(r.source.text)

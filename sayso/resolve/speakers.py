@@ -199,7 +199,7 @@ def _speaks_in(att: Attribution, outer: Attribution) -> bool:
     ('He said, "We will …"'); not in reported speech, where the narrator's "I" and "we" keep
     theirs ("proposals that he believes reflect initiatives that we outlined": the briefer's
     side)."""
-    return outer.kind in {"direct", "mixed"}
+    return outer.kind in {"direct", "mixed"} or outer.cue.text == ":"  # a transcript's turn
 
 
 @functools.lru_cache(maxsize=65536)  # the same names and phrases come back in every article

@@ -508,23 +508,22 @@ def test_a_place_the_ner_ran_into_the_name_after_title_of(pipeline: str) -> None
     assert names["The Chancellor"] == "Karl Nehammer"  # the title before "of Austria"
 
 
-def test_the_interlocutors_are_the_two_who_talked() -> None:
-    text = ("President of Ukraine Volodymyr Zelenskyy had a phone conversation with President "
-            "of the United States Joseph Biden. The interlocutors also discussed the importance "
-            "of further economic support to Ukraine.")  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # "the interlocutors" are the two who talked
+        ("President of Ukraine Volodymyr Zelenskyy had a phone conversation with President of "
+         "the United States Joseph Biden. The interlocutors also discussed the importance of "
+         "further economic support to Ukraine.", "The interlocutors"),
+        # "the Presidents of" two countries are the two office holders
+        ("President of Ukraine Volodymyr Zelenskyy had a phone conversation with President of "
+         "the United States of America Joseph Biden. The Presidents of Ukraine and the United "
+         "States also discussed the results of the recent Normandy talks.", "The Pres"),
+    ],
+)  # fmt: skip
+def test_a_group_of_the_two_who_talked(text: str, source: str) -> None:
     ex = extract_article(Article(text=text), pipeline="fast")
-    att = next(a for a in ex.attributions if a.source and a.source.text == "The interlocutors")
-    sp = ex.speaker(att.speaker)
-    assert sp is not None and sp.kind == "group"
-    assert set(sp.name.split(" and ")) == {"Volodymyr Zelenskyy", "Joseph Biden"}
-
-
-def test_the_presidents_of_two_countries_are_the_two_office_holders() -> None:
-    text = ("President of Ukraine Volodymyr Zelenskyy had a phone conversation with President "
-            "of the United States of America Joseph Biden. The Presidents of Ukraine and the "
-            "United States also discussed the results of the recent Normandy talks.")  # fmt: skip
-    ex = extract_article(Article(text=text), pipeline="fast")
-    att = next(a for a in ex.attributions if a.source and a.source.text.startswith("The Pres"))
+    att = next(a for a in ex.attributions if a.source and a.source.text.startswith(source))
     sp = ex.speaker(att.speaker)
     assert sp is not None and sp.kind == "group"
     assert set(sp.name.split(" and ")) == {"Volodymyr Zelenskyy", "Joseph Biden"}

@@ -12,7 +12,7 @@ import functools
 import itertools
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -196,6 +196,10 @@ def with_rules(
     statement takes the inverted speaker the rules found after its cue (``_inverted_source``).
     """
     quotes = find_quotes(text) if text else None
+    # The rule statements by cue, so that each model statement finds its own in one lookup.
+    ruled_at: dict[tuple[int, int], list[Found]] = {}
+    for r in ruled:
+        ruled_at.setdefault((r.cue.start, r.cue.end), []).append(r)
     out = []
     for f in found:
         if not f.content:
@@ -205,7 +209,7 @@ def with_rules(
         else:
             if f.source is None:
                 f = _inverted_source(f, ruled, text)
-            f = _whole_quotation(f, ruled)
+            f = _whole_quotation(f, ruled_at.get((f.cue.start, f.cue.end), ()))
         out.append(f)
     # Lookups by bisection, not a scan of every statement per rule statement (quadratic on
     # texts with thousands of cues).
@@ -255,14 +259,15 @@ def with_rules(
     return out
 
 
-def _whole_quotation(f: Found, ruled: list[Found]) -> Found:
+def _whole_quotation(f: Found, same_cue: Sequence[Found]) -> Found:
     """A model content cut short inside the quotation that the rules give its cue whole
     ('"…, I am sure, for all countries," the President added.': the tagger starts after the
-    inner "I am sure") takes the whole quotation."""
+    inner "I am sure") takes the whole quotation.  ``same_cue``: the rule statements on the
+    cue's characters."""
     if len(f.content) != 1:
         return f
     c = f.content[0]
-    for r in ruled:
+    for r in same_cue:
         if (
             r.cue == f.cue
             and len(r.content) == 1
